@@ -1,0 +1,291 @@
+// Package layerarn owns the text shape of a Lambda layer version ARN:
+// parsing a concrete ARN and finding ARN-shaped text (possibly holding
+// placeholders such as ${AWS::Region}) inside a larger string.
+//
+// It is shared by the scanner, which must never touch the network, and by
+// the registries, which must never know about file formats.
+package layerarn
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+)
+
+// ARN is a concrete, fully literal layer version ARN.
+type ARN struct {
+	Partition string // aws, aws-cn, aws-us-gov
+	Region    string
+	Account   string
+	Name      string
+	Version   int // 0 when the ARN names the layer, not a version
+}
+
+// ErrNotLayerARN is returned by Parse for text that is not a layer ARN.
+var ErrNotLayerARN = errors.New("not a Lambda layer ARN")
+
+// Parse parses a literal layer ARN, with or without a version.
+func Parse(s string) (ARN, error) {
+	m, ok := matchAt(s, 0, false)
+	if !ok || m.End != len(s) {
+		return ARN{}, fmt.Errorf("%q: %w", s, ErrNotLayerARN)
+	}
+	if m.HasPlaceholder() {
+		return ARN{}, fmt.Errorf("%q: placeholders are not allowed here: %w", s, ErrNotLayerARN)
+	}
+	a := ARN{Partition: m.Partition, Region: m.Region, Account: m.Account, Name: m.Name}
+	if m.VersionText != "" {
+		a.Version = m.Version
+	}
+	return a, nil
+}
+
+// LayerARN is the ARN of the layer itself (no version), the form AWS
+// accepts as LayerName for cross-account calls.
+func (a ARN) LayerARN() string {
+	return fmt.Sprintf("arn:%s:lambda:%s:%s:layer:%s", a.Partition, a.Region, a.Account, a.Name)
+}
+
+// String renders the ARN, with the version when it is set.
+func (a ARN) String() string {
+	if a.Version == 0 {
+		return a.LayerARN()
+	}
+	return a.LayerARN() + ":" + strconv.Itoa(a.Version)
+}
+
+// WithVersion returns a copy of a naming version v.
+func (a ARN) WithVersion(v int) ARN {
+	a.Version = v
+	return a
+}
+
+// Match is one layer ARN found in a string. Offsets are byte offsets into
+// the searched string.
+type Match struct {
+	Start, End int // the whole ARN text, version included
+
+	Partition, Region, Account, Name string
+
+	// VersionText is the version as written: digits, or a placeholder
+	// such as ${LayerVersion}. Version is its value when it is digits.
+	VersionText  string
+	Version      int
+	VersionStart int // offset of VersionText
+
+	placeholder [3]bool // partition, region, account
+}
+
+// HasPlaceholder reports whether partition, region or account is a
+// placeholder rather than a literal.
+func (m Match) HasPlaceholder() bool {
+	return m.placeholder[0] || m.placeholder[1] || m.placeholder[2]
+}
+
+// VersionIsLiteral reports whether the version is written as digits.
+func (m Match) VersionIsLiteral() bool {
+	return m.VersionText != "" && isDigits(m.VersionText)
+}
+
+// FindAll returns every layer *version* ARN in s: ARNs without a version
+// are not pins and are left out. Placeholders are accepted in partition,
+// region, account and version.
+func FindAll(s string) []Match {
+	var out []Match
+	for i := 0; ; {
+		j := strings.Index(s[i:], "arn:")
+		if j < 0 {
+			return out
+		}
+		i += j
+		if i > 0 && isNameByte(s[i-1]) && s[i-1] != '-' {
+			// part of a longer word such as "xarn:", not an ARN.
+			i += 4
+			continue
+		}
+		m, ok := matchAt(s, i, true)
+		if ok && m.VersionText != "" {
+			out = append(out, m)
+			i = m.End
+			continue
+		}
+		i += 4
+	}
+}
+
+// MayHoldARN is the byte prefilter for text formats: a literal layer
+// version ARN always contains ":layer:".
+func MayHoldARN(b []byte) bool { return bytes.Contains(b, []byte(":layer:")) }
+
+// MayBuildARN is the looser prefilter for formats that can assemble an ARN
+// from parts (Fn::Join, Terraform join/format, variables): every such file
+// still names "lambda" somewhere.
+func MayBuildARN(b []byte) bool { return bytes.Contains(b, []byte("lambda")) }
+
+// matchAt matches a layer ARN starting exactly at s[i].
+func matchAt(s string, i int, allowPlaceholders bool) (Match, bool) {
+	m := Match{Start: i}
+	p := i
+	if !strings.HasPrefix(s[p:], "arn:") {
+		return m, false
+	}
+	p += 4
+	var ok bool
+	if m.Partition, p, m.placeholder[0], ok = field(s, p, allowPlaceholders, isPartition); !ok {
+		return m, false
+	}
+	if !strings.HasPrefix(s[p:], ":lambda:") {
+		return m, false
+	}
+	p += len(":lambda:")
+	if m.Region, p, m.placeholder[1], ok = field(s, p, allowPlaceholders, isRegion); !ok {
+		return m, false
+	}
+	if !strings.HasPrefix(s[p:], ":") {
+		return m, false
+	}
+	p++
+	if m.Account, p, m.placeholder[2], ok = field(s, p, allowPlaceholders, isAccount); !ok {
+		return m, false
+	}
+	if !strings.HasPrefix(s[p:], ":layer:") {
+		return m, false
+	}
+	p += len(":layer:")
+	q := p
+	for q < len(s) && q-p < 140 && isNameByte(s[q]) {
+		q++
+	}
+	if q == p || (q < len(s) && isNameByte(s[q])) {
+		return m, false
+	}
+	m.Name = s[p:q]
+	p = q
+	m.End = p
+	if p >= len(s) || s[p] != ':' {
+		return m, true // layer ARN without version
+	}
+	p++
+	if n := placeholderLen(s[p:]); n > 0 && allowPlaceholders {
+		m.VersionText, m.VersionStart, m.End = s[p:p+n], p, p+n
+		return m, true
+	}
+	q = p
+	for q < len(s) && q-p < 9 && s[q] >= '0' && s[q] <= '9' {
+		q++
+	}
+	if q == p || (q < len(s) && (isNameByte(s[q]) || s[q] == '.')) {
+		// ":12abc", ":1.2" or ":$LATEST" are not version pins.
+		return m, q == p && !(q < len(s) && isNameByte(s[q]))
+	}
+	v, err := strconv.Atoi(s[p:q])
+	if err != nil || v == 0 {
+		return m, false
+	}
+	m.VersionText, m.Version, m.VersionStart, m.End = s[p:q], v, p, q
+	return m, true
+}
+
+// field reads one ARN field: a literal validated by valid, or a placeholder.
+func field(s string, p int, allowPlaceholders bool, valid func(string) bool) (val string, next int, placeholder, ok bool) {
+	if allowPlaceholders {
+		if n := placeholderLen(s[p:]); n > 0 {
+			return s[p : p+n], p + n, true, true
+		}
+	}
+	q := p
+	for q < len(s) && s[q] != ':' && q-p < 64 {
+		q++
+	}
+	if q >= len(s) || !valid(s[p:q]) {
+		return "", p, false, false
+	}
+	return s[p:q], q, false, true
+}
+
+// placeholderLen returns the length of a placeholder at the start of s, or
+// 0. Recognized: ${...} (CloudFormation, Terraform, Serverless, JS template
+// literals) with balanced braces, {...} (Python f-strings, C# interpolation)
+// and %s / %v (printf-style formatting in Go and Java sources).
+func placeholderLen(s string) int {
+	switch {
+	case strings.HasPrefix(s, "%s"), strings.HasPrefix(s, "%v"):
+		return 2
+	case strings.HasPrefix(s, "${"):
+		if n := balanced(s[1:]); n > 0 {
+			return n + 1
+		}
+	case strings.HasPrefix(s, "{"):
+		if n := balanced(s); n > 2 {
+			return n
+		}
+	}
+	return 0
+}
+
+// balanced returns the length of the brace group starting at s[0]=='{'.
+func balanced(s string) int {
+	depth := 0
+	for i := 0; i < len(s) && i < 256; i++ {
+		switch s[i] {
+		case '{':
+			depth++
+		case '}':
+			depth--
+			if depth == 0 {
+				return i + 1
+			}
+		case '\n', '"', '`':
+			return 0
+		}
+	}
+	return 0
+}
+
+func isPartition(s string) bool {
+	return s == "aws" || s == "aws-cn" || s == "aws-us-gov" || s == "aws-iso" || s == "aws-iso-b"
+}
+
+// isRegion accepts region shapes such as us-east-1, cn-north-1,
+// us-gov-west-1, ap-southeast-3 without listing regions that may appear
+// after this binary was built.
+func isRegion(s string) bool {
+	parts := strings.Split(s, "-")
+	if len(parts) < 3 || len(parts[0]) != 2 {
+		return false
+	}
+	if !isDigits(parts[len(parts)-1]) {
+		return false
+	}
+	for _, p := range parts[:len(parts)-1] {
+		if p == "" {
+			return false
+		}
+		for i := 0; i < len(p); i++ {
+			if p[i] < 'a' || p[i] > 'z' {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func isAccount(s string) bool { return len(s) == 12 && isDigits(s) }
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+func isNameByte(c byte) bool {
+	return c == '-' || c == '_' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+}

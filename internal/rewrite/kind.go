@@ -1,0 +1,72 @@
+// Package rewrite finds pinned layer versions in a tree of files and edits
+// them: it picks the right format parser for each file, falls back to
+// literal detection when a parser fails, and applies byte-exact edits that
+// are verified by scanning the result again.
+package rewrite
+
+import (
+	"path"
+	"strings"
+
+	"github.com/bumpbot/bumpbot/internal/layerarn"
+	"github.com/bumpbot/bumpbot/internal/rewrite/text"
+)
+
+// kind is how a file is scanned.
+type kind int
+
+const (
+	kindSkip kind = iota
+	kindTerraform
+	kindServerless
+	kindCDKContext
+	kindSource
+	kindStructured // YAML or JSON: a template if its content says so, else text
+	kindText
+)
+
+// sourceExts are CDK app languages: their string literals are scanned.
+var sourceExts = map[string]bool{
+	".ts": true, ".tsx": true, ".js": true, ".mjs": true, ".cjs": true,
+	".py": true, ".java": true, ".cs": true, ".go": true, ".kt": true,
+}
+
+// kindOf classifies a file by name. Markdown is skipped unless asked for.
+func kindOf(name string, markdown bool) kind {
+	base := strings.ToLower(path.Base(strings.ReplaceAll(name, `\`, "/")))
+	ext := path.Ext(base)
+	switch {
+	case base == "serverless.yml" || base == "serverless.yaml":
+		return kindServerless
+	case base == "cdk.json" || base == "cdk.context.json":
+		return kindCDKContext
+	case strings.HasSuffix(base, ".tf.json") || ext == ".tf" || ext == ".hcl" || ext == ".tfvars":
+		return kindTerraform
+	case ext == ".md" || ext == ".markdown" || ext == ".mdx":
+		if markdown {
+			return kindText
+		}
+		return kindSkip
+	case sourceExts[ext]:
+		return kindSource
+	case ext == ".yaml" || ext == ".yml" || ext == ".json" || ext == ".template":
+		return kindStructured
+	}
+	return kindText
+}
+
+// worthParsing is the byte prefilter: a file that cannot hold a layer ARN
+// is never parsed. Formats that can assemble an ARN from parts use the
+// looser filter.
+func worthParsing(k kind, src []byte) bool {
+	switch k {
+	case kindTerraform, kindStructured, kindServerless, kindCDKContext:
+		return layerarn.MayBuildARN(src)
+	case kindSource, kindText:
+		return layerarn.MayHoldARN(src)
+	}
+	return false
+}
+
+// commentsFor is the comment syntax used by the literal fallback.
+func commentsFor(name string) text.Comments { return text.CommentsFor(name) }

@@ -1,0 +1,95 @@
+// Package ref holds what every format scanner produces: a Reference to a
+// pinned layer version, with the positions an edit needs, and the helpers
+// that turn ARNs found in evaluated strings back into file positions.
+package ref
+
+import (
+	"fmt"
+	"sort"
+)
+
+// Format names the kind of file a reference was found in.
+type Format string
+
+// The formats a reference can be found in.
+const (
+	Terraform      Format = "terraform"
+	CloudFormation Format = "cloudformation"
+	SAM            Format = "sam"
+	CDK            Format = "cdk"
+	Serverless     Format = "serverless"
+	Text           Format = "text"
+)
+
+// Pos is a position in a file. Line and Column are 1-based and count bytes;
+// Offset is the 0-based byte offset and is not part of the JSON contract.
+type Pos struct {
+	File   string `json:"file"`
+	Line   int    `json:"line"`
+	Column int    `json:"column"`
+	Offset int    `json:"-"`
+}
+
+// String renders file:line:col.
+func (p Pos) String() string { return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Column) }
+
+// Function is what the scanner knows about the function that consumes a
+// layer, used by the compatibility checks when resolving versions.
+type Function struct {
+	Runtime       string   `json:"runtime,omitempty"`
+	Architectures []string `json:"architectures,omitempty"`
+}
+
+// Reference is one pinned layer version found in a file.
+type Reference struct {
+	Pos                 // first byte of the ARN text (or of the expression building it)
+	ARN       string    `json:"arn"`
+	Partition string    `json:"partition"`
+	Region    string    `json:"region"`
+	Account   string    `json:"account"`
+	Layer     string    `json:"layer"`
+	Version   *int      `json:"version"`
+	VersionAt *Pos      `json:"version_at"`
+	Format    Format    `json:"format"`
+	Context   string    `json:"context"`
+	Function  *Function `json:"function,omitempty"`
+
+	// VersionLen is the length in bytes of the literal at VersionAt.
+	VersionLen int `json:"-"`
+}
+
+// Warning is a located problem that did not stop the scan, such as a file
+// that failed to parse and was scanned for literal ARNs instead.
+type Warning struct {
+	File    string
+	Line    int
+	Message string
+	// Unparsed means the file could not be parsed at all; the caller falls
+	// back to literal detection for it.
+	Unparsed bool
+}
+
+func (w Warning) Error() string {
+	if w.Line > 0 {
+		return fmt.Sprintf("%s:%d: %s", w.File, w.Line, w.Message)
+	}
+	return fmt.Sprintf("%s: %s", w.File, w.Message)
+}
+
+// File is a file's path (as it should be reported) and its bytes.
+type File struct {
+	Path string
+	Src  []byte
+}
+
+// Sort orders references by file, then position, which is the order every
+// output of bumpbot uses.
+func Sort(refs []Reference) {
+	sort.SliceStable(refs, func(i, j int) bool {
+		a, b := refs[i], refs[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		return a.Offset < b.Offset
+	})
+}

@@ -1,0 +1,127 @@
+package ref
+
+import (
+	"strings"
+
+	"github.com/bumpbot/bumpbot/internal/layerarn"
+)
+
+// Piece is a run of an evaluated string together with where it came from.
+// Formats evaluate what they can statically (a Join, a ${var} with a
+// default, a format() call) into a Virtual made of pieces, and the ARN
+// matcher runs on the concatenation. A piece whose text is copied verbatim
+// from a file maps every byte back to that file, which is how an edit can
+// target the version digits even when they sit in a variable default.
+type Piece struct {
+	Text string
+	// At is the position of Text[0] in its file when Verbatim.
+	At Pos
+	// Verbatim means Text equals the file's bytes at At.Offset, so byte i
+	// of Text is at At.Offset+i.
+	Verbatim bool
+	// Lines indexes At.File, to locate bytes inside the piece.
+	Lines *Lines
+}
+
+// Virtual is an evaluated string.
+type Virtual []Piece
+
+// Lit returns a verbatim piece for src[off:off+len(text)] of a file.
+func Lit(lines *Lines, off int, text string) Piece {
+	return Piece{Text: text, At: lines.Pos(off), Verbatim: true, Lines: lines}
+}
+
+// Synth returns a piece that is not a copy of file bytes (an escaped string,
+// a placeholder rendered for an intrinsic, a separator of a join), located
+// at at for reporting.
+func Synth(text string, at Pos) Piece { return Piece{Text: text, At: at} }
+
+// String concatenates the pieces.
+func (v Virtual) String() string {
+	var b strings.Builder
+	for _, p := range v {
+		b.WriteString(p.Text)
+	}
+	return b.String()
+}
+
+// locate returns the piece holding byte i of the concatenation and i's
+// offset inside that piece.
+func (v Virtual) locate(i int) (Piece, int, bool) {
+	for _, p := range v {
+		if i < len(p.Text) {
+			return p, i, true
+		}
+		i -= len(p.Text)
+	}
+	return Piece{}, 0, false
+}
+
+// posOf returns the file position of byte i of the concatenation: exact in
+// a verbatim piece, the piece's own position otherwise.
+func (v Virtual) posOf(i int) Pos {
+	p, k, ok := v.locate(i)
+	if !ok {
+		return Pos{}
+	}
+	if p.Verbatim && p.Lines != nil {
+		return p.Lines.Pos(p.At.Offset + k)
+	}
+	return p.At
+}
+
+// Site describes where an evaluated string sits, for the references found
+// in it.
+type Site struct {
+	Format   Format
+	Context  string
+	Function *Function
+	// At, when set, is reported as the reference position instead of the
+	// position of the ARN's first byte (used when the ARN is assembled from
+	// parts, so the expression's start is the useful position).
+	At *Pos
+}
+
+// Find runs the ARN matcher on v and returns a reference for each layer
+// version ARN, with VersionAt set only when the version digits are one
+// verbatim run of file bytes.
+func (v Virtual) Find(site Site) []Reference {
+	s := v.String()
+	var out []Reference
+	for _, m := range layerarn.FindAll(s) {
+		r := Reference{
+			Pos:       v.posOf(m.Start),
+			ARN:       s[m.Start:m.End],
+			Partition: m.Partition,
+			Region:    m.Region,
+			Account:   m.Account,
+			Layer:     m.Name,
+			Format:    site.Format,
+			Context:   site.Context,
+			Function:  site.Function,
+		}
+		if site.At != nil {
+			r.Pos = *site.At
+		}
+		if m.VersionIsLiteral() {
+			ver := m.Version
+			r.Version = &ver
+			if at, ok := v.verbatimSpan(m.VersionStart, len(m.VersionText)); ok {
+				r.VersionAt = &at
+				r.VersionLen = len(m.VersionText)
+			}
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// verbatimSpan reports the file position of bytes [i, i+n) of the
+// concatenation when they all come from one verbatim piece.
+func (v Virtual) verbatimSpan(i, n int) (Pos, bool) {
+	p, k, ok := v.locate(i)
+	if !ok || !p.Verbatim || p.Lines == nil || k+n > len(p.Text) {
+		return Pos{}, false
+	}
+	return p.Lines.Pos(p.At.Offset + k), true
+}
