@@ -1,6 +1,7 @@
 package ref
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/bumpbot/bumpbot/internal/layerarn"
@@ -106,7 +107,11 @@ func (v Virtual) Find(site Site) []Reference {
 		if m.VersionIsLiteral() {
 			ver := m.Version
 			r.Version = &ver
-			if at, ok := v.verbatimSpan(m.VersionStart, len(m.VersionText)); ok {
+			// A literal written with leading zeros ("07") is not located:
+			// an edit writes plain decimal digits, so it could not be
+			// verified to change only the version.
+			at, ok := v.verbatimSpan(m.VersionStart, len(m.VersionText))
+			if ok && m.VersionText == strconv.Itoa(ver) {
 				r.VersionAt = &at
 				r.VersionLen = len(m.VersionText)
 			}

@@ -1,0 +1,10 @@
+variable "region" {
+  type    = string
+  default = "eu-west-1"
+}
+
+variable "environment" {
+  type        = string
+  description = "Deployment stage"
+  default     = "dev"
+}
