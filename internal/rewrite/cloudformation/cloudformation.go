@@ -1,17 +1,118 @@
 // Package cloudformation finds pinned layer versions in CloudFormation and
 // SAM templates, YAML or JSON.
+//
+// Templates are parsed with yaml.v3 (JSON is YAML) into node trees, used
+// for structure and positions only: edits are spliced into the original
+// bytes by the caller, never re-marshalled. Every string of the template is
+// scanned; Fn::Sub, Fn::Join, Ref and Fn::FindInMap (short and long form)
+// are evaluated so that a version held in a parameter default or a Sub
+// variable is found and its literal becomes the edit target.
 package cloudformation
 
-import "github.com/bumpbot/bumpbot/internal/rewrite/ref"
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
 
-// Detect reports whether src is a CloudFormation template (recognized by
-// content, not by name) and whether it is a SAM one.
-func Detect(src []byte) (ref.Format, bool) {
-	return "", false
-}
+	"gopkg.in/yaml.v3"
+
+	"github.com/bumpbot/bumpbot/internal/layerarn"
+	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
+)
 
 // Scan scans one template. A template that does not parse yields a Warning
-// with Unparsed set.
+// with Unparsed set and no references. format is reported on every
+// reference; when empty it is detected from the content.
 func Scan(f ref.File, format ref.Format) ([]ref.Reference, []ref.Warning) {
-	return nil, nil
+	if !layerarn.MayBuildARN(f.Src) {
+		// Every layer ARN, however it is assembled, names "lambda".
+		return nil, nil
+	}
+	root, err := parse(f.Src)
+	if err != nil {
+		line, msg := yamlError(err)
+		return nil, []ref.Warning{{File: f.Path, Line: line, Message: msg, Unparsed: true}}
+	}
+	if format == "" {
+		format = ref.CloudFormation
+		if isSAM(root) {
+			format = ref.SAM
+		}
+	}
+	src := newSource(f)
+	w := &walker{
+		evaluator: &evaluator{
+			src:      src,
+			params:   parameterDefaults(root),
+			mappings: lookup(root, "Mappings"),
+			budget:   4*len(f.Src) + 1<<16,
+		},
+		format: format,
+	}
+	globals := lookup(lookup(root, "Globals"), "Function")
+	for i := 0; i+1 < len(root.Content); i += 2 {
+		key, val := root.Content[i].Value, root.Content[i+1]
+		switch key {
+		case "Resources":
+			w.resources(val, globals)
+		case "Globals":
+			w.globals(val)
+		default:
+			w.walk(val, key, nil, 1)
+		}
+	}
+	refs := w.references()
+	for i, r := range refs {
+		// The matcher reads "07" as version 7; an edit would then write
+		// over two digits it thinks are one number. No target is better
+		// than a wrong one.
+		if r.VersionAt != nil && string(f.Src[r.VersionAt.Offset:r.VersionAt.Offset+r.VersionLen]) != strconv.Itoa(*r.Version) {
+			refs[i].VersionAt, refs[i].VersionLen = nil, 0
+		}
+	}
+	return refs, nil
+}
+
+// parse returns the root mapping of a template, or nil when the document
+// is empty or not a mapping.
+func parse(src []byte) (*yaml.Node, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(src, &doc); err != nil {
+		return nil, err
+	}
+	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		return &yaml.Node{Kind: yaml.MappingNode}, nil
+	}
+	return doc.Content[0], nil
+}
+
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
+
+// yamlError splits a yaml.v3 error into its line and message.
+func yamlError(err error) (int, string) {
+	msg := err.Error()
+	line := 0
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		line, _ = strconv.Atoi(m[1])
+		msg = msg[len(m[0]):]
+	} else {
+		msg = strings.TrimPrefix(msg, "yaml: ")
+	}
+	return line, fmt.Sprintf("cannot parse template: %s", msg)
+}
+
+// parameterDefaults maps each parameter name to its Default node.
+func parameterDefaults(root *yaml.Node) map[string]*yaml.Node {
+	params := lookup(root, "Parameters")
+	out := map[string]*yaml.Node{}
+	if params == nil || params.Kind != yaml.MappingNode {
+		return out
+	}
+	for i := 0; i+1 < len(params.Content); i += 2 {
+		if def := lookup(params.Content[i+1], "Default"); def != nil {
+			out[params.Content[i].Value] = def
+		}
+	}
+	return out
 }

@@ -1,0 +1,386 @@
+// Package bump plans version bumps: it takes the references the scanner
+// found, resolves each against a registry and turns the outcome into
+// byte-exact edits of the files, with a changelog per bump. Both the CLI
+// (`bumpbot bump`) and the GitHub App's reconcile call it.
+package bump
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/bumpbot/bumpbot/internal/layerarn"
+	"github.com/bumpbot/bumpbot/internal/layers"
+	"github.com/bumpbot/bumpbot/internal/rewrite"
+	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
+)
+
+// Options tune a plan.
+type Options struct {
+	Strategy layers.Strategy
+	// Regions are the regions a reference whose region is a placeholder
+	// deploys to; its target must exist in all of them.
+	Regions []string
+	// Changelog describes each bump; nil means MetadataChangelog on the
+	// plan's registry.
+	Changelog Changelogger
+}
+
+// Change is one reference moved to a new version (the JSON contract of
+// `bumpbot bump --json`). File, Line and Column are the reference's.
+type Change struct {
+	File    string `json:"file"`
+	Line    int    `json:"line"`
+	Column  int    `json:"column"`
+	Layer   string `json:"layer"`
+	From    int    `json:"from"`
+	To      int    `json:"to"`
+	ARNFrom string `json:"arn_from"`
+	ARNTo   string `json:"arn_to"`
+
+	// LayerID groups changes for one pull request per layer: the layer
+	// name and its account, which a layer keeps in every region.
+	LayerID string `json:"-"`
+}
+
+// Error is a problem with one reference or file; it never stops the plan.
+type Error struct {
+	File    string `json:"file"`
+	Message string `json:"message"`
+}
+
+// FileEdit is the new content of one file.
+type FileEdit struct {
+	Path          string
+	Before, After []byte
+	edits         []layerEdit
+}
+
+type layerEdit struct {
+	edit    rewrite.Edit
+	layerID string
+}
+
+// Plan is the outcome of planning.
+type Plan struct {
+	Changes    []Change `json:"changes"`
+	Changelogs []Entry  `json:"changelogs"`
+	Errors     []Error  `json:"errors"`
+	// Notes are remarks that are not errors (a deleted pin that is being
+	// bumped away, a shared literal moved to the lowest common target,
+	// newer versions that do not suit the function's runtime).
+	Notes []Error `json:"-"`
+	// Files holds the edited files, sorted by path.
+	Files []FileEdit `json:"-"`
+
+	changelogLayers []string // LayerID of each Changelogs entry
+}
+
+// PlanPath scans a file or directory and plans its bumps. File paths in
+// the plan are relative to a directory argument.
+func PlanPath(ctx context.Context, path string, reg layers.Registry, opts Options) (Plan, rewrite.Result, error) {
+	res, err := rewrite.ScanPath(path, rewrite.Options{})
+	if err != nil {
+		return Plan{}, res, err
+	}
+	read := func(file string) ([]byte, error) { return readFile(res.OSPath(file)) }
+	return PlanRefs(ctx, res.Refs, res.Warnings, read, reg, opts), res, nil
+}
+
+// PlanFiles plans bumps of an in-memory set of files (a repository tree
+// read through the GitHub API, for instance). Each file is scanned on its
+// own, so a Terraform version kept in a variable of another file of the
+// module is not followed.
+func PlanFiles(ctx context.Context, files []ref.File, reg layers.Registry, opts Options) Plan {
+	byPath := map[string][]byte{}
+	var refs []ref.Reference
+	var warns []ref.Warning
+	for _, f := range files {
+		byPath[f.Path] = f.Src
+		r, w := rewrite.ScanFile(f.Path, f.Src)
+		refs, warns = append(refs, r...), append(warns, w...)
+	}
+	ref.Sort(refs)
+	read := func(file string) ([]byte, error) {
+		if b, ok := byPath[file]; ok {
+			return b, nil
+		}
+		return nil, fmt.Errorf("%s: not among the files given", file)
+	}
+	return PlanRefs(ctx, refs, warns, read, reg, opts)
+}
+
+// resolved is one reference with its outcome.
+type resolved struct {
+	r        ref.Reference
+	res      layers.Resolution
+	concrete layerarn.ARN // the pin in the first region, for changelogs
+	err      error
+}
+
+// PlanRefs plans bumps of references already scanned; read returns the
+// bytes of a reference's file.
+func PlanRefs(ctx context.Context, refs []ref.Reference, warns []ref.Warning, read func(file string) ([]byte, error), reg layers.Registry, opts Options) Plan {
+	p := Plan{Changes: []Change{}, Changelogs: []Entry{}, Errors: []Error{}}
+	for _, w := range warns {
+		if w.Unparsed {
+			p.Errors = append(p.Errors, Error{File: w.File, Message: w.Error()})
+		} else {
+			p.Notes = append(p.Notes, Error{File: w.File, Message: w.Error()})
+		}
+	}
+	var all []resolved
+	for _, r := range refs {
+		if r.Version == nil {
+			continue // the version is not written in the file: nothing to bump
+		}
+		rv := resolveRef(ctx, reg, r, opts)
+		switch {
+		case errors.Is(rv.err, layers.ErrIncompatible) && len(rv.res.Missing) == 0:
+			// Already at the newest version the function can use.
+			p.Notes = append(p.Notes, refError(r, rv.err))
+			rv.err = nil
+		case rv.err != nil:
+			p.Errors = append(p.Errors, refError(r, rv.err))
+		}
+		all = append(all, rv)
+	}
+	edits := p.chooseEdits(all)
+	p.applyEdits(edits, read)
+	p.addChangelogs(ctx, reg, opts, all, edits)
+	sortPlan(&p)
+	return p
+}
+
+// resolveRef turns a reference into a resolution request and runs it.
+func resolveRef(ctx context.Context, reg layers.Registry, r ref.Reference, opts Options) resolved {
+	out := resolved{r: r}
+	if isPlaceholder(r.Account) {
+		out.err = fmt.Errorf("%s: account is a placeholder (%s): the layer cannot be looked up", r.ARN, r.Account)
+		return out
+	}
+	req := layers.Request{
+		Layer:    layerarn.ARN{Partition: r.Partition, Region: r.Region, Account: r.Account, Name: r.Layer, Version: *r.Version},
+		Strategy: opts.Strategy,
+	}
+	if isPlaceholder(r.Partition) {
+		req.Layer.Partition = ""
+	}
+	if isPlaceholder(r.Region) {
+		if len(opts.Regions) == 0 {
+			out.err = fmt.Errorf("%s: region is a placeholder (%s): set the regions it deploys to (--regions)", r.ARN, r.Region)
+			return out
+		}
+		req.Regions = opts.Regions
+	} else if req.Layer.Partition == "" {
+		req.Layer.Partition = layers.PartitionOf(r.Region)
+	}
+	if r.Function != nil {
+		req.Runtime, req.Architectures = r.Function.Runtime, r.Function.Architectures
+	}
+	out.res, out.err = layers.Resolve(ctx, reg, req)
+	if len(out.res.Regions) > 0 {
+		out.concrete = req.Layer
+		out.concrete.Region = out.res.Regions[0]
+		if out.concrete.Partition == "" {
+			out.concrete.Partition = layers.PartitionOf(out.concrete.Region)
+		}
+	}
+	if out.err == nil && len(out.res.Missing) > 0 && !out.res.Bump() {
+		out.err = fmt.Errorf("%s: pinned version %d does not exist in %s (deleted or not shared): new deployments fail, and no other version was found",
+			r.ARN, out.res.From, strings.Join(out.res.Missing, ", "))
+	}
+	return out
+}
+
+// isPlaceholder tells a placeholder (${AWS::Region}, {region}, %s) from a
+// literal ARN field.
+func isPlaceholder(s string) bool {
+	return strings.ContainsAny(s, "{}%$")
+}
+
+func refError(r ref.Reference, err error) Error {
+	return Error{File: r.File, Message: fmt.Sprintf("%s: %v", r.Pos, err)}
+}
+
+// note locates a remark at pos.
+func note(pos ref.Pos, format string, args ...any) Error {
+	return Error{File: pos.File, Message: pos.String() + ": " + fmt.Sprintf(format, args...)}
+}
+
+// literal identifies the version digits an edit rewrites; references
+// sharing one (a variable default) share the edit.
+type literal struct {
+	file   string
+	offset int
+}
+
+// plannedEdit is one literal to rewrite and the references it moves.
+type plannedEdit struct {
+	lit  literal
+	edit rewrite.Edit
+	refs []resolved
+}
+
+// chooseEdits makes one edit per literal. References sharing a literal
+// move together to the lowest target they all accept; if one of them
+// cannot be resolved or should not move, the literal is left alone.
+func (p *Plan) chooseEdits(all []resolved) []plannedEdit {
+	groups := map[literal][]resolved{}
+	var order []literal
+	for _, rv := range all {
+		if rv.r.VersionAt == nil {
+			if rv.err == nil && rv.res.Bump() {
+				p.Errors = append(p.Errors, refError(rv.r, fmt.Errorf("%s: version %d → %d: the version is not one literal in the files, edit it by hand", rv.r.ARN, rv.res.From, rv.res.To)))
+			}
+			continue
+		}
+		lit := literal{rv.r.VersionAt.File, rv.r.VersionAt.Offset}
+		if _, ok := groups[lit]; !ok {
+			order = append(order, lit)
+		}
+		groups[lit] = append(groups[lit], rv)
+	}
+	var out []plannedEdit
+	for _, lit := range order {
+		g := groups[lit]
+		to, targets, blocked := 0, map[int]bool{}, false
+		for _, rv := range g {
+			blocked = blocked || rv.err != nil || !rv.res.Bump()
+			targets[rv.res.To] = true
+			if to == 0 || rv.res.To < to {
+				to = rv.res.To
+			}
+		}
+		if blocked {
+			if len(g) > 1 && len(targets) > 1 {
+				p.Notes = append(p.Notes, note(*g[0].r.VersionAt, "version literal shared by %d references, one of which cannot move: left unchanged", len(g)))
+			}
+			continue
+		}
+		if len(targets) > 1 {
+			p.Notes = append(p.Notes, note(*g[0].r.VersionAt, "version literal shared by %d references with different targets: moved to the lowest common one, %d", len(g), to))
+		}
+		e, ok := rewrite.EditFor(g[0].r, to)
+		if !ok {
+			continue
+		}
+		for _, rv := range g {
+			for _, why := range rv.res.Skipped {
+				p.Notes = append(p.Notes, note(rv.r.Pos, "%s: skipped %s", rv.r.Layer, why))
+			}
+			if len(rv.res.Missing) > 0 {
+				p.Notes = append(p.Notes, note(rv.r.Pos, "pinned version %d does not exist in %s: this bump repairs it", rv.res.From, strings.Join(rv.res.Missing, ", ")))
+			}
+		}
+		out = append(out, plannedEdit{lit: lit, edit: e, refs: g})
+	}
+	return out
+}
+
+// applyEdits applies the edits file by file; a file whose edit is refused
+// contributes an error and no change.
+func (p *Plan) applyEdits(edits []plannedEdit, read func(string) ([]byte, error)) {
+	byFile := map[string][]plannedEdit{}
+	for _, e := range edits {
+		byFile[e.lit.file] = append(byFile[e.lit.file], e)
+	}
+	for file, es := range byFile {
+		src, err := read(file)
+		if err != nil {
+			p.Errors = append(p.Errors, Error{File: file, Message: err.Error()})
+			continue
+		}
+		fe := FileEdit{Path: file, Before: src}
+		var raw []rewrite.Edit
+		for _, e := range es {
+			raw = append(raw, e.edit)
+			fe.edits = append(fe.edits, layerEdit{e.edit, layerID(e.refs[0].r)})
+		}
+		if fe.After, err = rewrite.Apply(file, src, raw); err != nil {
+			p.Errors = append(p.Errors, Error{File: file, Message: err.Error()})
+			continue
+		}
+		p.Files = append(p.Files, fe)
+		for _, e := range es {
+			for _, rv := range e.refs {
+				p.Changes = append(p.Changes, changeOf(rv.r, e.edit.To))
+			}
+		}
+	}
+}
+
+func layerID(r ref.Reference) string { return r.Account + ":" + r.Layer }
+
+func changeOf(r ref.Reference, to int) Change {
+	render := func(v int) string {
+		return fmt.Sprintf("arn:%s:lambda:%s:%s:layer:%s:%d", r.Partition, r.Region, r.Account, r.Layer, v)
+	}
+	return Change{
+		File: r.File, Line: r.Line, Column: r.Column, Layer: r.Layer,
+		From: *r.Version, To: to, ARNFrom: render(*r.Version), ARNTo: render(to),
+		LayerID: layerID(r),
+	}
+}
+
+// addChangelogs writes one entry per distinct (layer, from, to) that was
+// actually edited.
+func (p *Plan) addChangelogs(ctx context.Context, reg layers.Registry, opts Options, all []resolved, edits []plannedEdit) {
+	cl := opts.Changelog
+	if cl == nil {
+		cl = MetadataChangelog{Registry: reg}
+	}
+	applied := map[literal]bool{}
+	for _, f := range p.Files {
+		for _, e := range f.edits {
+			applied[literal{f.Path, e.edit.Offset}] = true
+		}
+	}
+	seen := map[string]bool{}
+	for _, e := range edits {
+		if !applied[e.lit] {
+			continue
+		}
+		for _, rv := range e.refs {
+			from, to := rv.concrete, rv.concrete.WithVersion(e.edit.To)
+			key := from.String() + ">" + to.String()
+			if seen[key] {
+				continue
+			}
+			seen[key] = true
+			entry, err := cl.Changelog(ctx, from, to)
+			if err != nil {
+				p.Errors = append(p.Errors, refError(rv.r, err))
+				continue
+			}
+			p.Changelogs = append(p.Changelogs, entry)
+			p.changelogLayers = append(p.changelogLayers, layerID(rv.r))
+		}
+	}
+}
+
+func sortPlan(p *Plan) {
+	sort.SliceStable(p.Changes, func(i, j int) bool {
+		a, b := p.Changes[i], p.Changes[j]
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		return a.Column < b.Column
+	})
+	sort.SliceStable(p.Errors, func(i, j int) bool { return p.Errors[i].File < p.Errors[j].File })
+	sort.Slice(p.Files, func(i, j int) bool { return p.Files[i].Path < p.Files[j].Path })
+}
+
+// Diff renders the plan's edits as one unified diff.
+func (p Plan) Diff() string {
+	var b strings.Builder
+	for _, f := range p.Files {
+		b.WriteString(Diff(f.Path, f.Before, f.After))
+	}
+	return b.String()
+}
