@@ -1,0 +1,84 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/bumpbot/bumpbot/internal/changelog"
+	"github.com/bumpbot/bumpbot/internal/layerarn"
+	"github.com/bumpbot/bumpbot/internal/layers"
+)
+
+func init() { register(newChangelogCmd) }
+
+func newChangelogCmd() *cobra.Command {
+	var (
+		registry, cacheDir string
+		asJSON, noCache    bool
+	)
+	cmd := &cobra.Command{
+		Use:   "changelog [--registry aws|dir:PATH] [--json] [--cache-dir DIR] FROM_LAYER_VERSION_ARN TO_LAYER_VERSION_ARN",
+		Short: "Show which packages changed between two layer versions",
+		Long: `changelog compares what two layer versions hold: Python distributions,
+Node.js packages, Ruby gems, Java jars, shared libraries, bin/ and
+extensions/, and the layer's runtimes, architectures, size, license and
+description. Only the zip's central directory and the metadata files that
+name packages are fetched (HTTP Range requests), never the whole layer
+unless the server ignores ranges.
+
+Inventories are cached by CodeSha256 under --cache-dir (default: the user
+cache directory), so a version is read once. Output is Markdown, or with
+--json one object {"from","to","packages","layer","bytes_read"}; what
+could not be read is noted in the Markdown, and on stderr with --json.`,
+		Args: cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			var arns [2]layerarn.ARN
+			for i, s := range args {
+				a, err := layerarn.Parse(s)
+				if err != nil || a.Version == 0 {
+					return usagef("%q is not a layer version ARN (arn:aws:lambda:REGION:ACCOUNT:layer:NAME:VERSION)", s)
+				}
+				arns[i] = a
+			}
+			if registry != "aws" && !strings.HasPrefix(registry, "dir:") {
+				return usagef("--registry %q: want aws or dir:PATH", registry)
+			}
+			reg, err := layers.OpenRegistry(cmd.Context(), registry, registryOptions)
+			if err != nil {
+				return err
+			}
+			b := &changelog.Builder{Registry: reg}
+			if !noCache {
+				if cacheDir == "" {
+					if cacheDir, err = changelog.DefaultCacheDir(); err != nil {
+						return err
+					}
+				}
+				b.Cache = &changelog.Cache{Dir: cacheDir}
+			}
+			c, err := b.Build(cmd.Context(), arns[0], arns[1])
+			if err != nil {
+				return err
+			}
+			if !asJSON {
+				fmt.Fprint(cmd.OutOrStdout(), c.Markdown())
+				return nil
+			}
+			for _, n := range c.Notes {
+				fmt.Fprintf(cmd.ErrOrStderr(), "bumpbot: %s\n", n)
+			}
+			enc := json.NewEncoder(cmd.OutOrStdout())
+			enc.SetIndent("", "  ")
+			return enc.Encode(c)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&registry, "registry", "aws", "where layer versions are looked up: aws or dir:PATH")
+	f.StringVar(&cacheDir, "cache-dir", "", "directory of cached inventories (default: the user cache directory)")
+	f.BoolVar(&noCache, "no-cache", false, "read both versions even when their inventories are cached")
+	f.BoolVar(&asJSON, "json", false, "print one JSON object")
+	return cmd
+}

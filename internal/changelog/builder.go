@@ -1,0 +1,114 @@
+package changelog
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"sync"
+
+	"github.com/bumpbot/bumpbot/internal/layerarn"
+	"github.com/bumpbot/bumpbot/internal/layers"
+	"github.com/bumpbot/bumpbot/internal/layerzip"
+)
+
+// Builder makes changelogs. Registry is required; a nil Cache reads every
+// version; zero Limits take layerzip.DefaultLimits; a nil HTTPClient is
+// http.DefaultClient. A Builder is safe for concurrent use.
+type Builder struct {
+	Registry   layers.Registry
+	Cache      *Cache
+	Limits     layerzip.Limits
+	HTTPClient *http.Client
+}
+
+// Build describes both versions and diffs their inventories. Only a failed
+// Describe is an error (the version does not exist, access is denied):
+// content that cannot be read becomes a note and the changelog is still
+// returned, with the layer attributes that are known.
+func (b *Builder) Build(ctx context.Context, from, to layerarn.ARN) (*Changelog, error) {
+	var vs [2]layers.Version
+	for i, a := range []layerarn.ARN{from, to} {
+		v, err := b.Registry.Describe(ctx, a)
+		if err != nil {
+			return nil, fmt.Errorf("describe %s: %w", a, err)
+		}
+		vs[i] = v
+	}
+	c := &Changelog{
+		From:     from.String(),
+		To:       to.String(),
+		Packages: []Change{},
+		Layer: Layer{
+			Runtimes:      Pair[[]string]{nonNil(vs[0].CompatibleRuntimes), nonNil(vs[1].CompatibleRuntimes)},
+			Architectures: Pair[[]string]{nonNil(vs[0].CompatibleArchitectures), nonNil(vs[1].CompatibleArchitectures)},
+			Size:          Pair[int64]{vs[0].CodeSize, vs[1].CodeSize},
+			License:       Pair[string]{vs[0].LicenseInfo, vs[1].LicenseInfo},
+			Description:   Pair[string]{vs[0].Description, vs[1].Description},
+		},
+	}
+	if vs[0].CodeSha256 != "" && vs[0].CodeSha256 == vs[1].CodeSha256 {
+		c.SameContent = true
+		return c, nil
+	}
+	var (
+		wg    sync.WaitGroup
+		invs  [2]*layerzip.Inventory
+		read  [2]int64
+		errs  [2]error
+		notes [2][]string
+	)
+	for i, a := range []layerarn.ARN{from, to} {
+		wg.Go(func() {
+			invs[i], read[i], notes[i], errs[i] = b.inventory(ctx, a, vs[i])
+		})
+	}
+	wg.Wait()
+	c.BytesRead = read[0] + read[1]
+	for i, a := range []layerarn.ARN{from, to} {
+		side := fmt.Sprintf("version %d", a.Version)
+		if errs[i] != nil {
+			c.Notes = append(c.Notes, fmt.Sprintf("%s: could not read the layer content: %v", side, errs[i]))
+			continue
+		}
+		for _, n := range append(invs[i].Notes, notes[i]...) {
+			c.Notes = append(c.Notes, side+": "+n)
+		}
+	}
+	if invs[0] != nil && invs[1] != nil {
+		c.Packages = Diff(invs[0], invs[1])
+		c.Unzipped = Pair[int64]{invs[0].UnzippedSize, invs[1].UnzippedSize}
+	}
+	return c, nil
+}
+
+// inventory returns a version's inventory from the cache or by reading
+// its content, and the layer bytes that cost.
+func (b *Builder) inventory(ctx context.Context, a layerarn.ARN, v layers.Version) (*layerzip.Inventory, int64, []string, error) {
+	if inv, ok := b.Cache.Get(v.CodeSha256); ok {
+		return inv, 0, nil, nil
+	}
+	opts := layerzip.Options{
+		HTTPClient: b.HTTPClient,
+		Limits:     b.Limits,
+		Refresh: func(ctx context.Context) (string, error) {
+			fresh, err := b.Registry.Describe(ctx, a)
+			return fresh.Location, err
+		},
+	}
+	inv, st, err := layerzip.Read(ctx, v.Location, opts)
+	if err != nil {
+		return nil, st.Bytes, nil, err
+	}
+	var notes []string
+	if err := b.Cache.Put(v.CodeSha256, inv); err != nil {
+		notes = append(notes, err.Error())
+	}
+	return inv, st.Bytes, notes, nil
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}

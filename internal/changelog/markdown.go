@@ -1,0 +1,191 @@
+package changelog
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/bumpbot/bumpbot/internal/layerarn"
+	"github.com/bumpbot/bumpbot/internal/layerzip"
+)
+
+const (
+	// collapseAbove: longer package tables go inside <details>, so a PR
+	// body stays readable.
+	collapseAbove = 10
+	// lambdaUnzippedLimit is the 250 MB (MiB, as AWS counts) that a
+	// function and all its layers may unzip to.
+	lambdaUnzippedLimit = 250 << 20
+	// warnAbove: a layer past 80% of the limit leaves little room.
+	warnAbove = lambdaUnzippedLimit / 10 * 8
+)
+
+// summaryOrder is the order kinds appear in the summary line.
+var summaryOrder = []string{Upgraded, Downgraded, Changed, Added, Removed}
+
+// Summary is the one-line count: "3 upgraded, 1 added, 1 removed".
+func (c *Changelog) Summary() string {
+	if c.SameContent {
+		return "no content change"
+	}
+	counts := c.Counts()
+	var parts []string
+	for _, k := range summaryOrder {
+		if counts[k] > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", counts[k], k))
+		}
+	}
+	if len(parts) == 0 {
+		return "no package changes"
+	}
+	return strings.Join(parts, ", ")
+}
+
+// Markdown renders the changelog for a pull request body.
+func (c *Changelog) Markdown() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "#### %s\n\n", c.title())
+	if c.SameContent {
+		b.WriteString("No content change: both versions have the same CodeSha256.\n")
+	} else {
+		fmt.Fprintf(&b, "%s.\n", upperFirst(c.Summary()))
+	}
+	if len(c.Packages) > 0 {
+		b.WriteString("\n")
+		if len(c.Packages) > collapseAbove {
+			fmt.Fprintf(&b, "<details>\n<summary>%d package changes</summary>\n\n", len(c.Packages))
+		}
+		b.WriteString("| Package | Ecosystem | From | To | Change |\n| --- | --- | --- | --- | --- |\n")
+		for _, p := range c.Packages {
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", packageCell(p), p.Ecosystem, versionCell(p.From), versionCell(p.To), p.Change)
+		}
+		if len(c.Packages) > collapseAbove {
+			b.WriteString("\n</details>\n")
+		}
+	}
+	c.layerTable(&b)
+	var warnings []string
+	for i, size := range []int64{c.Unzipped.From, c.Unzipped.To} {
+		if size > warnAbove {
+			side := [2]string{"The old version", "The new version"}[i]
+			warnings = append(warnings, fmt.Sprintf("%s unzips to %s, close to Lambda's 250 MB limit for a function and all its layers.", side, mb(size)))
+		}
+	}
+	if len(warnings) > 0 {
+		b.WriteString("\n> [!WARNING]\n")
+		for _, w := range warnings {
+			fmt.Fprintf(&b, "> %s\n", w)
+		}
+	}
+	if len(c.Notes) > 0 {
+		b.WriteString("\nNotes:\n")
+		for _, n := range c.Notes {
+			fmt.Fprintf(&b, "- %s\n", cell(n))
+		}
+	}
+	return b.String()
+}
+
+// title names the layer and both versions, briefly when only the version
+// number differs.
+func (c *Changelog) title() string {
+	from, err1 := layerarn.Parse(c.From)
+	to, err2 := layerarn.Parse(c.To)
+	if err1 == nil && err2 == nil && from.LayerARN() == to.LayerARN() {
+		return fmt.Sprintf("Layer `%s`: version %d → %d", from.Name, from.Version, to.Version)
+	}
+	return fmt.Sprintf("Layer `%s` → `%s`", c.From, c.To)
+}
+
+// layerTable lists the layer attributes; sizes always, the rest when they
+// changed.
+func (c *Changelog) layerTable(b *strings.Builder) {
+	rows := [][3]string{{"Size (zipped)", mb(c.Layer.Size.From), mb(c.Layer.Size.To)}}
+	if c.Unzipped.From > 0 || c.Unzipped.To > 0 {
+		rows = append(rows, [3]string{"Size (unzipped)", mb(c.Unzipped.From), mb(c.Unzipped.To)})
+	}
+	list := func(name string, p Pair[[]string]) {
+		f, t := strings.Join(p.From, ", "), strings.Join(p.To, ", ")
+		if f != t {
+			rows = append(rows, [3]string{name, f, t})
+		}
+	}
+	list("Runtimes", c.Layer.Runtimes)
+	list("Architectures", c.Layer.Architectures)
+	for _, s := range []struct {
+		name string
+		p    Pair[string]
+	}{{"License", c.Layer.License}, {"Description", c.Layer.Description}} {
+		if s.p.From != s.p.To {
+			rows = append(rows, [3]string{s.name, s.p.From, s.p.To})
+		}
+	}
+	b.WriteString("\n| Layer | From | To |\n| --- | --- | --- |\n")
+	for _, r := range rows {
+		fmt.Fprintf(b, "| %s | %s | %s |\n", r[0], versionCell(r[1]), versionCell(r[2]))
+	}
+}
+
+// packageCell links the package to its registry page where the ecosystem
+// has one.
+func packageCell(p Change) string {
+	name := cell(p.Name)
+	if u := registryURL(p); u != "" {
+		return fmt.Sprintf("[%s](%s)", name, u)
+	}
+	return name
+}
+
+func registryURL(p Change) string {
+	n := p.Name
+	if p.canonical != "" {
+		n = p.canonical
+	}
+	if strings.ContainsAny(n, " ()") {
+		return "" // a name qualified by its directory
+	}
+	switch p.Ecosystem {
+	case layerzip.Python:
+		return "https://pypi.org/project/" + url.PathEscape(n) + "/"
+	case layerzip.Node:
+		return "https://www.npmjs.com/package/" + strings.ReplaceAll(url.PathEscape(n), "%2F", "/")
+	case layerzip.Ruby:
+		return "https://rubygems.org/gems/" + url.PathEscape(n)
+	case layerzip.Java:
+		if g, a, ok := strings.Cut(n, ":"); ok {
+			return "https://central.sonatype.com/artifact/" + url.PathEscape(g) + "/" + url.PathEscape(a)
+		}
+	}
+	return ""
+}
+
+func versionCell(v string) string {
+	if v == "" {
+		return "—"
+	}
+	return cell(v)
+}
+
+// cell escapes text from a layer (someone else's) for a Markdown table:
+// no pipes, no HTML, no line breaks, no code spans breaking out.
+func cell(s string) string {
+	return strings.NewReplacer("|", `\|`, "<", "&lt;", ">", "&gt;", "\n", " ", "\r", " ", "`", "'", "[", `\[`, "]", `\]`).Replace(s)
+}
+
+// mb shows a size in MB as AWS counts them (MiB).
+func mb(n int64) string {
+	switch {
+	case n == 0:
+		return "—"
+	case n < 1<<20:
+		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}

@@ -1,0 +1,68 @@
+package layerzip
+
+import (
+	"archive/zip"
+	"bytes"
+	"fmt"
+	"io"
+	"path"
+	"strings"
+)
+
+// jarPath recognises java/lib/NAME.jar (the rest after "java/").
+func jarPath(rest string) (base string, ok bool) {
+	file, found := strings.CutPrefix(rest, "lib/")
+	if !found || strings.Contains(file, "/") || !strings.HasSuffix(file, ".jar") {
+		return "", false
+	}
+	return strings.TrimSuffix(file, ".jar"), true
+}
+
+// pomProperties finds META-INF/maven/GROUP/ARTIFACT/pom.properties in a
+// small jar held in memory and reads its coordinates. The jar is someone
+// else's zip too: entries are counted and read through the same caps.
+func pomProperties(jar []byte, l Limits) (group, artifact, version string, err error) {
+	zr, err := zip.NewReader(bytes.NewReader(jar), int64(len(jar)))
+	if err != nil {
+		return "", "", "", fmt.Errorf("open jar: %w", err)
+	}
+	for _, f := range zr.File {
+		if !strings.HasPrefix(f.Name, "META-INF/maven/") || path.Base(f.Name) != "pom.properties" {
+			continue
+		}
+		rc, err := f.Open()
+		if err != nil {
+			return "", "", "", fmt.Errorf("open %s: %w", f.Name, err)
+		}
+		data, err := io.ReadAll(io.LimitReader(rc, l.MaxMetadataSize))
+		rc.Close()
+		if err != nil {
+			return "", "", "", fmt.Errorf("read %s: %w", f.Name, err)
+		}
+		props := map[string]string{}
+		for line := range strings.Lines(string(data)) {
+			k, v, ok := strings.Cut(strings.TrimSpace(line), "=")
+			if ok && !strings.HasPrefix(k, "#") {
+				props[strings.TrimSpace(k)] = strings.TrimSpace(v)
+			}
+		}
+		if props["artifactId"] != "" && props["version"] != "" {
+			return props["groupId"], props["artifactId"], props["version"], nil
+		}
+	}
+	return "", "", "", fmt.Errorf("no META-INF/maven/**/pom.properties")
+}
+
+// soname splits a shared library file name: "libssl.so.3.0.8" is library
+// "libssl.so" at version "3.0.8"; "libfoo.so" has no version.
+func soname(file string) (name, version string, ok bool) {
+	i := strings.Index(file, ".so")
+	if i <= 0 {
+		return "", "", false
+	}
+	rest := file[i+3:]
+	if rest != "" && rest[0] != '.' {
+		return "", "", false // libsomething.sock, not a library
+	}
+	return file[:i+3], strings.TrimPrefix(rest, "."), true
+}

@@ -1,0 +1,86 @@
+package layerzip
+
+// Limits bound what reading one layer may cost. A layer is someone else's
+// zip: every size, count and offset in it may lie, so each read is capped
+// here rather than trusted. Zero fields take the DefaultLimits value.
+type Limits struct {
+	// MaxEntries refuses zips whose central directory holds more entries.
+	MaxEntries int
+	// MaxDirectorySize refuses central directories larger than this.
+	MaxDirectorySize int64
+	// MaxMetadataSize caps the uncompressed bytes read from one metadata
+	// file (METADATA, package.json, gemspec...).
+	MaxMetadataSize int64
+	// MaxFetch caps the bytes fetched by range requests for one layer.
+	MaxFetch int64
+	// MaxDownload caps a whole-zip download, the fallback when the server
+	// does not honour Range.
+	MaxDownload int64
+	// MaxDepth skips entries nested deeper than this many path segments.
+	MaxDepth int
+	// MaxJarSize: jars up to this compressed size are opened to read
+	// their pom.properties; bigger ones are known by file name only.
+	MaxJarSize int64
+	// MergeGap: neighbouring metadata reads closer than this are fetched
+	// in one request (the gap bytes are read and thrown away).
+	MergeGap int64
+	// MaxRequests is the number of requests the metadata batch aims for:
+	// further gaps are merged, smallest first, while the fetched bytes
+	// stay under MaxFetch.
+	MaxRequests int
+	// MaxNotes caps the notes kept for one layer.
+	MaxNotes int
+}
+
+// DefaultLimits are sized for Lambda: a layer unzips to at most 250 MB,
+// and a changelog should need a few requests and well under a megabyte.
+func DefaultLimits() Limits {
+	return Limits{
+		MaxEntries:       100_000,
+		MaxDirectorySize: 24 << 20,
+		MaxMetadataSize:  1 << 20,
+		MaxFetch:         48 << 20,
+		MaxDownload:      300 << 20,
+		MaxDepth:         48,
+		MaxJarSize:       256 << 10,
+		MergeGap:         256 << 10,
+		MaxRequests:      6,
+		MaxNotes:         50,
+	}
+}
+
+// withDefaults fills zero fields from DefaultLimits.
+func (l Limits) withDefaults() Limits {
+	d := DefaultLimits()
+	if l.MaxEntries <= 0 {
+		l.MaxEntries = d.MaxEntries
+	}
+	if l.MaxDirectorySize <= 0 {
+		l.MaxDirectorySize = d.MaxDirectorySize
+	}
+	if l.MaxMetadataSize <= 0 {
+		l.MaxMetadataSize = d.MaxMetadataSize
+	}
+	if l.MaxFetch <= 0 {
+		l.MaxFetch = d.MaxFetch
+	}
+	if l.MaxDownload <= 0 {
+		l.MaxDownload = d.MaxDownload
+	}
+	if l.MaxDepth <= 0 {
+		l.MaxDepth = d.MaxDepth
+	}
+	if l.MaxJarSize <= 0 {
+		l.MaxJarSize = d.MaxJarSize
+	}
+	if l.MergeGap <= 0 {
+		l.MergeGap = d.MergeGap
+	}
+	if l.MaxRequests <= 0 {
+		l.MaxRequests = d.MaxRequests
+	}
+	if l.MaxNotes <= 0 {
+		l.MaxNotes = d.MaxNotes
+	}
+	return l
+}

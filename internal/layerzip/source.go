@@ -1,0 +1,184 @@
+// Package layerzip reads what a Lambda layer zip holds without downloading
+// it: an io.ReaderAt over HTTP Range requests (or a local file) feeds
+// archive/zip, and only the central directory and the few metadata files
+// that name packages are fetched, in as few requests as possible.
+package layerzip
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+)
+
+// Stats counts what reading one layer cost: HTTP requests made and layer
+// bytes received (for a file:// location, reads and bytes read).
+type Stats struct {
+	Requests int   `json:"requests"`
+	Bytes    int64 `json:"bytes"`
+}
+
+// Source is the content of one layer zip, addressed by offset.
+type Source interface {
+	io.ReaderAt
+	// Size is the zip's length in bytes.
+	Size() int64
+	// Stats reports the cost so far.
+	Stats() Stats
+	// Err is the first transport error a read met. archive/zip reports
+	// read failures as format errors, so the caller asks here whether a
+	// failure came from the network (retry later) or from the zip (note it).
+	Err() error
+	// Close releases the file or temporary download behind the Source.
+	Close() error
+}
+
+// Options configure Open.
+type Options struct {
+	// HTTPClient fetches https locations; nil means http.DefaultClient.
+	HTTPClient *http.Client
+	// Limits bound the read; zero fields take DefaultLimits.
+	Limits Limits
+	// Refresh returns a fresh location for the same content. It is called
+	// at most once, when the server answers 403: presigned S3 URLs expire
+	// after about ten minutes.
+	Refresh func(ctx context.Context) (string, error)
+}
+
+// ErrLimit marks a read refused because it would exceed a Limits field.
+var ErrLimit = errors.New("limit exceeded")
+
+// Open returns a Source for a layer location: an http(s) URL read with
+// Range requests, or a file:// URL read directly.
+func Open(ctx context.Context, location string, opts Options) (Source, error) {
+	opts.Limits = opts.Limits.withDefaults()
+	u, err := url.Parse(location)
+	if err != nil {
+		return nil, fmt.Errorf("layer location: %w", err)
+	}
+	switch u.Scheme {
+	case "file":
+		return openFile(u.Path)
+	case "http", "https":
+		return openRemote(ctx, location, opts)
+	default:
+		return nil, fmt.Errorf("layer location %q: unsupported scheme %q", redact(location), u.Scheme)
+	}
+}
+
+// redact drops the query of a URL: a presigned URL's query is a credential
+// that must not end up in logs or notes.
+func redact(location string) string {
+	if i := strings.IndexByte(location, '?'); i >= 0 {
+		return location[:i]
+	}
+	return location
+}
+
+// fileSource reads a local zip. When count is false it is the spool of a
+// whole download, whose cost was counted by the download itself.
+type fileSource struct {
+	f     *os.File
+	size  int64
+	count bool
+	temp  bool
+	stats Stats
+	mu    sync.Mutex
+	reads int
+	seen  []span // distinct ranges read, sorted and merged
+}
+
+func openFile(path string) (*fileSource, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("open layer zip: %w", err)
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("stat layer zip: %w", err)
+	}
+	if !st.Mode().IsRegular() {
+		f.Close()
+		return nil, fmt.Errorf("layer zip %s: not a regular file", path)
+	}
+	return &fileSource{f: f, size: st.Size(), count: true}, nil
+}
+
+func (s *fileSource) ReadAt(p []byte, off int64) (int, error) {
+	n, err := s.f.ReadAt(p, off)
+	if s.count && n > 0 {
+		s.mu.Lock()
+		s.reads++
+		s.seen = addSpan(s.seen, span{off, off + int64(n)})
+		s.mu.Unlock()
+	}
+	return n, err
+}
+
+// addSpan adds r to sorted disjoint spans, merging what it touches, so a
+// byte read twice (archive/zip rereads the end records) is counted once.
+func addSpan(spans []span, r span) []span {
+	i := sort.Search(len(spans), func(i int) bool { return spans[i].end >= r.start })
+	j := i
+	for j < len(spans) && spans[j].start <= r.end {
+		r.start, r.end = min(r.start, spans[j].start), max(r.end, spans[j].end)
+		j++
+	}
+	return append(spans[:i], append([]span{r}, spans[j:]...)...)
+}
+
+func (s *fileSource) Size() int64 { return s.size }
+func (s *fileSource) Err() error  { return nil }
+
+func (s *fileSource) Stats() Stats {
+	if !s.count {
+		return s.stats
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st := Stats{Requests: s.reads}
+	for _, r := range s.seen {
+		st.Bytes += r.end - r.start
+	}
+	return st
+}
+
+func (s *fileSource) Close() error {
+	err := s.f.Close()
+	if s.temp {
+		if rerr := os.Remove(s.f.Name()); err == nil {
+			err = rerr
+		}
+	}
+	return err
+}
+
+// spool copies a whole-zip response body to a temporary file, refusing
+// more than limit bytes, so memory stays flat whatever the layer's size.
+func spool(body io.Reader, declared, limit int64, stats Stats) (*fileSource, error) {
+	if declared > limit {
+		return nil, fmt.Errorf("layer zip is %d bytes, more than the %d bytes allowed for a full download: %w", declared, limit, ErrLimit)
+	}
+	f, err := os.CreateTemp("", "bumpbot-layer-*.zip")
+	if err != nil {
+		return nil, fmt.Errorf("spool layer zip: %w", err)
+	}
+	n, err := io.Copy(f, io.LimitReader(body, limit+1))
+	stats.Bytes += n
+	if err == nil && n > limit {
+		err = fmt.Errorf("layer zip is more than the %d bytes allowed for a full download: %w", limit, ErrLimit)
+	}
+	if err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return nil, fmt.Errorf("download layer zip: %w", err)
+	}
+	return &fileSource{f: f, size: n, temp: true, stats: stats}, nil
+}
