@@ -16,14 +16,11 @@ import (
 
 func init() { register(newBumpCmd) }
 
-// registryOptions are the options the bump command opens registries
-// with; tests point them at a fake Lambda endpoint.
-var registryOptions layers.RegistryOptions
-
 func newBumpCmd() *cobra.Command {
 	var (
-		registry, regions, strategy string
-		write, asJSON               bool
+		lf                layerFlags
+		regions, strategy string
+		write, asJSON     bool
 	)
 	cmd := &cobra.Command{
 		Use:   "bump [--registry aws|dir:PATH] [--regions R1,R2] [--strategy latest|next] [--write] [--json] PATH...",
@@ -57,19 +54,20 @@ any error was reported, 2 on usage error.`,
 			if err != nil {
 				return usageError{err}
 			}
-			if registry != "aws" && !strings.HasPrefix(registry, "dir:") {
-				return usagef("--registry %q: want aws or dir:PATH", registry)
-			}
-			reg, err := layers.OpenRegistry(cmd.Context(), registry, registryOptions)
+			reg, err := lf.open(cmd)
 			if err != nil {
 				return err
 			}
-			opts := bump.Options{Strategy: strat, Regions: splitRegions(regions)}
+			b, err := lf.builder(reg)
+			if err != nil {
+				return err
+			}
+			opts := bump.Options{Strategy: strat, Regions: splitRegions(regions), Changelog: bump.PackageChangelog{Builder: b}}
 			return runBump(cmd, args, reg, opts, write, asJSON)
 		},
 	}
+	lf.add(cmd)
 	f := cmd.Flags()
-	f.StringVar(&registry, "registry", "aws", "where layer versions are looked up: aws or dir:PATH")
 	f.StringVar(&regions, "regions", os.Getenv("AWS_REGION"), "comma-separated regions for ARNs whose region is a placeholder")
 	f.StringVar(&strategy, "strategy", "latest", "latest or next")
 	f.BoolVar(&write, "write", false, "edit the files in place instead of printing a diff")

@@ -43,6 +43,9 @@ func demoCopy(t *testing.T) string {
 		t.Fatal(err)
 	}
 	t.Chdir(dst)
+	// Inventories are cached under the user cache directory: keep the
+	// tests' cache to themselves.
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
 	return "--registry=dir:" + reg
 }
 
@@ -58,7 +61,9 @@ func TestBumpDiff(t *testing.T) {
 		"-      - arn:aws:lambda:eu-west-1:123456789012:layer:node-utils:10\n+      - arn:aws:lambda:eu-west-1:123456789012:layer:node-utils:14\n",
 		"+        - arn:aws:lambda:us-east-1:123456789012:layer:pandas-py:3\n", // 4 needs python3.12
 		"## Changelog",
-		"### requests-py312 3 → 7",
+		"#### Layer `requests-py312`: version 3 → 7",
+		"| [requests](https://pypi.org/project/requests/) | python | 2.31.0 | 2.32.3 | upgraded |",
+		"| [charset-normalizer](https://pypi.org/project/charset-normalizer/) | python | — | 3.3.2 | added |",
 	} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("output lacks %q:\n%s", want, stdout)

@@ -3,21 +3,18 @@ package main
 import (
 	"encoding/json"
 	"fmt"
-	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/bumpbot/bumpbot/internal/changelog"
 	"github.com/bumpbot/bumpbot/internal/layerarn"
-	"github.com/bumpbot/bumpbot/internal/layers"
 )
 
 func init() { register(newChangelogCmd) }
 
 func newChangelogCmd() *cobra.Command {
 	var (
-		registry, cacheDir string
-		asJSON, noCache    bool
+		lf     layerFlags
+		asJSON bool
 	)
 	cmd := &cobra.Command{
 		Use:   "changelog [--registry aws|dir:PATH] [--json] [--cache-dir DIR] FROM_LAYER_VERSION_ARN TO_LAYER_VERSION_ARN",
@@ -43,21 +40,13 @@ could not be read is noted in the Markdown, and on stderr with --json.`,
 				}
 				arns[i] = a
 			}
-			if registry != "aws" && !strings.HasPrefix(registry, "dir:") {
-				return usagef("--registry %q: want aws or dir:PATH", registry)
-			}
-			reg, err := layers.OpenRegistry(cmd.Context(), registry, registryOptions)
+			reg, err := lf.open(cmd)
 			if err != nil {
 				return err
 			}
-			b := &changelog.Builder{Registry: reg}
-			if !noCache {
-				if cacheDir == "" {
-					if cacheDir, err = changelog.DefaultCacheDir(); err != nil {
-						return err
-					}
-				}
-				b.Cache = &changelog.Cache{Dir: cacheDir}
+			b, err := lf.builder(reg)
+			if err != nil {
+				return err
 			}
 			c, err := b.Build(cmd.Context(), arns[0], arns[1])
 			if err != nil {
@@ -75,10 +64,8 @@ could not be read is noted in the Markdown, and on stderr with --json.`,
 			return enc.Encode(c)
 		},
 	}
+	lf.add(cmd)
 	f := cmd.Flags()
-	f.StringVar(&registry, "registry", "aws", "where layer versions are looked up: aws or dir:PATH")
-	f.StringVar(&cacheDir, "cache-dir", "", "directory of cached inventories (default: the user cache directory)")
-	f.BoolVar(&noCache, "no-cache", false, "read both versions even when their inventories are cached")
 	f.BoolVar(&asJSON, "json", false, "print one JSON object")
 	return cmd
 }

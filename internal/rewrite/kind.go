@@ -27,7 +27,8 @@ const (
 
 // sourceExts are CDK app languages: their string literals are scanned.
 var sourceExts = map[string]bool{
-	".ts": true, ".tsx": true, ".js": true, ".mjs": true, ".cjs": true,
+	".ts": true, ".tsx": true, ".mts": true, ".cts": true,
+	".js": true, ".jsx": true, ".mjs": true, ".cjs": true, ".kts": true,
 	".py": true, ".java": true, ".cs": true, ".go": true, ".kt": true,
 }
 

@@ -1,16 +1,8 @@
 // Package cdk finds pinned layer versions in AWS CDK apps: context files
 // (cdk.json, cdk.context.json) and string literals of app sources.
+//
+// Sources are read by a small lexer per language family (JavaScript and
+// TypeScript; Python; Java, Kotlin, C# and Go) that knows their comments
+// and string literals, so ARNs are found only inside strings and never in
+// comments, and interpolations stay placeholders as written.
 package cdk
-
-import "github.com/bumpbot/bumpbot/internal/rewrite/ref"
-
-// ScanContext scans cdk.json or cdk.context.json.
-func ScanContext(f ref.File) ([]ref.Reference, []ref.Warning) {
-	return nil, nil
-}
-
-// ScanSource scans the string and template literals of a TypeScript,
-// JavaScript, Python, Java, C# or Go source file.
-func ScanSource(f ref.File) ([]ref.Reference, []ref.Warning) {
-	return nil, nil
-}

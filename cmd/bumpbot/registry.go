@@ -1,0 +1,52 @@
+package main
+
+import (
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/bumpbot/bumpbot/internal/changelog"
+	"github.com/bumpbot/bumpbot/internal/layers"
+)
+
+// registryOptions are the options every command opens registries with;
+// tests point them at a fake Lambda endpoint.
+var registryOptions layers.RegistryOptions
+
+// layerFlags are the flags shared by the commands that read layers.
+type layerFlags struct {
+	registry, cacheDir string
+	noCache            bool
+}
+
+func (l *layerFlags) add(cmd *cobra.Command) {
+	f := cmd.Flags()
+	f.StringVar(&l.registry, "registry", "aws", "where layer versions are looked up: aws or dir:PATH")
+	f.StringVar(&l.cacheDir, "cache-dir", "", "directory of cached layer inventories (default: the user cache directory)")
+	f.BoolVar(&l.noCache, "no-cache", false, "read layer contents even when their inventories are cached")
+}
+
+// open opens the registry the flags name.
+func (l *layerFlags) open(cmd *cobra.Command) (layers.Registry, error) {
+	if l.registry != "aws" && !strings.HasPrefix(l.registry, "dir:") {
+		return nil, usagef("--registry %q: want aws or dir:PATH", l.registry)
+	}
+	return layers.OpenRegistry(cmd.Context(), l.registry, registryOptions)
+}
+
+// builder returns a changelog builder over reg with the flags' cache.
+func (l *layerFlags) builder(reg layers.Registry) (*changelog.Builder, error) {
+	b := &changelog.Builder{Registry: reg}
+	if l.noCache {
+		return b, nil
+	}
+	dir := l.cacheDir
+	if dir == "" {
+		var err error
+		if dir, err = changelog.DefaultCacheDir(); err != nil {
+			return nil, err
+		}
+	}
+	b.Cache = &changelog.Cache{Dir: dir}
+	return b, nil
+}

@@ -1,0 +1,112 @@
+package serverless
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
+)
+
+func readFixtures(t testing.TB) map[string][]byte {
+	t.Helper()
+	paths, err := filepath.Glob(filepath.Join("testdata", "*.yml"))
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("no fixtures: %v", err)
+	}
+	out := map[string][]byte{}
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[filepath.Base(p)] = b
+	}
+	return out
+}
+
+func TestEditRoundtrip(t *testing.T) {
+	t.Parallel()
+	for name, src := range readFixtures(t) {
+		for _, eol := range []string{"lf", "crlf"} {
+			t.Run(name+"/"+eol, func(t *testing.T) {
+				t.Parallel()
+				src := src
+				if eol == "crlf" {
+					src = bytes.ReplaceAll(src, []byte("\n"), []byte("\r\n"))
+				}
+				refs, warns := Scan(ref.File{Path: "serverless.yml", Src: src})
+				if len(warns) > 0 {
+					t.Fatalf("warnings: %v", warns)
+				}
+				if len(refs) == 0 {
+					t.Fatal("fixture holds no references")
+				}
+				if n := bumpEach(t, Scan, ref.File{Path: "serverless.yml", Src: src}); n == 0 {
+					t.Fatal("no reference could be edited")
+				}
+			})
+		}
+	}
+}
+
+func TestUnparsed(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		src  string
+		line int
+	}{
+		{name: "mapping value inside a plain scalar", src: "provider:\n  runtime: python3.12\n  layers: arn:aws:lambda:us-east-1:123456789012:layer:x:1: y\n", line: 3},
+		{name: "tab indentation", src: "functions:\n\tapi:\n    layers: [arn:aws:lambda:us-east-1:123456789012:layer:x:1]\n", line: 2},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			refs, warns := Scan(ref.File{Path: "serverless.yml", Src: []byte(tc.src)})
+			if len(refs) != 0 || len(warns) != 1 || !warns[0].Unparsed || warns[0].Line != tc.line || warns[0].File != "serverless.yml" {
+				t.Fatalf("got refs %v warnings %+v, want one unparsed warning at line %d", refs, warns, tc.line)
+			}
+		})
+	}
+}
+
+func FuzzScan(f *testing.F) {
+	for _, src := range readFixtures(f) {
+		f.Add(src)
+	}
+	f.Add([]byte("a: ${self:a}\nb: arn:aws:lambda:us-east-1:123456789012:layer:x:${self:b}\n"))
+	f.Add([]byte("l: &x 'arn:aws:lambda:us-east-1:123456789012:layer:x:1'\nm: [*x, *x]\nn: \"arn:aws:lambda:us-east-1:123456789012:layer:x:\\x31\"\n"))
+	f.Fuzz(func(t *testing.T, src []byte) {
+		bumpEach(t, Scan, ref.File{Path: "serverless.yml", Src: src})
+	})
+}
+
+// TestVariableFanOutIsBounded feeds a file where each custom value names
+// the next one ten times: resolving it naively costs 10^depth lookups.
+func TestVariableFanOutIsBounded(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	b.WriteString("custom:\n")
+	for i := 0; i < 12; i++ {
+		fmt.Fprintf(&b, "  v%d: '%s'\n", i, strings.Repeat(fmt.Sprintf("${self:custom.v%d}", i+1), 10))
+	}
+	b.WriteString("  v12: '7'\nfunctions:\n  f:\n    layers:\n      - arn:aws:lambda:us-east-1:123456789012:layer:x:${self:custom.v0}\n")
+	done := make(chan []ref.Reference, 1)
+	go func() {
+		refs, _ := Scan(ref.File{Path: "serverless.yml", Src: []byte(b.String())})
+		done <- refs
+	}()
+	select {
+	case refs := <-done:
+		if len(refs) != 1 || refs[0].Layer != "x" {
+			t.Fatalf("got %d references, want the one on layer x", len(refs))
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("resolving nested variables did not finish in 10s")
+	}
+}
