@@ -90,8 +90,10 @@ func (b *Builder) inventory(ctx context.Context, a layerarn.ARN, v layers.Versio
 	opts := layerzip.Options{
 		HTTPClient: b.HTTPClient,
 		Limits:     b.Limits,
+		// The Location may have expired while cached: ask for one
+		// issued now, not whatever Describe would hand out again.
 		Refresh: func(ctx context.Context) (string, error) {
-			fresh, err := b.Registry.Describe(ctx, a)
+			fresh, err := layers.DescribeFresh(ctx, b.Registry, a)
 			return fresh.Location, err
 		},
 	}

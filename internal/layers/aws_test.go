@@ -31,20 +31,7 @@ func openFake(t *testing.T, srv *layerstest.Server, accessKey string, ttl time.D
 	if ttl == 0 {
 		ttl = -1
 	}
-	return openFakeOpts(t, srv, layers.RegistryOptions{
-		ConfigOptions: srv.ConfigOptions(accessKey),
-		CacheTTL:      ttl,
-		MaxBackoff:    time.Millisecond,
-	})
-}
-
-func openFakeOpts(t *testing.T, srv *layerstest.Server, opts layers.RegistryOptions) layers.Registry {
-	t.Helper()
-	reg, err := layers.OpenRegistry(context.Background(), "aws", opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return reg
+	return srv.OpenRegistry(t, accessKey, layers.RegistryOptions{CacheTTL: ttl})
 }
 
 func mustARN(t *testing.T, s string) layerarn.ARN {
@@ -101,8 +88,7 @@ func TestAWSProbesThirdPartyLayer(t *testing.T) {
 	t.Parallel()
 	srv := layerstest.New(t)
 	srv.AddCaller("AKIDOTHER", "333333333333")
-	srv.PublishRange(publicLayer, 1, 40, layerstest.Meta{}, 12, 13, 25)
-	srv.SetPublic(publicLayer, true)
+	srv.PublishPublic(publicLayer, 1, 40, layerstest.Meta{}, 12, 13, 25)
 	reg := openFake(t, srv, "AKIDOTHER", 0)
 
 	l, err := reg.(layers.Lister).Listing(context.Background(), mustARN(t, publicLayer+":10"))
@@ -124,8 +110,7 @@ func TestAWSDescribe(t *testing.T) {
 	srv.AddCaller("AKIDOTHER", "333333333333")
 	zip := []byte("PK\x05\x06" + string(make([]byte, 18)))
 	meta := layerstest.Meta{Description: "requests 2.31", Runtimes: []string{"python3.12"}, Architectures: []string{"arm64"}, License: "Apache-2.0", Zip: zip}
-	srv.PublishRange(publicLayer, 1, 3, meta)
-	srv.SetPublic(publicLayer, true)
+	srv.PublishPublic(publicLayer, 1, 3, meta)
 	srv.PublishRange(privateLayer, 1, 3, meta)
 	srv.Delete(publicLayer + ":2")
 
@@ -185,9 +170,7 @@ func TestAWSRetriesThrottling(t *testing.T) {
 	}
 
 	srv.Throttle("eu-west-1", -1)
-	reg = openFakeOpts(t, srv, layers.RegistryOptions{
-		ConfigOptions: srv.ConfigOptions("AKIDOWNER"), CacheTTL: -1, MaxAttempts: 1,
-	})
+	reg = srv.OpenRegistry(t, "AKIDOWNER", layers.RegistryOptions{CacheTTL: -1, MaxAttempts: 1})
 	_, err = reg.Versions(context.Background(), mustARN(t, "arn:aws:lambda:eu-west-1:111111111111:layer:own"))
 	if err == nil || !strings.Contains(err.Error(), "TooManyRequestsException") {
 		t.Fatalf("err = %v, want the throttling reported", err)
@@ -214,8 +197,7 @@ func TestAWSCacheAvoidsSecondCalls(t *testing.T) {
 	t.Parallel()
 	srv := layerstest.New(t)
 	srv.AddCaller("AKIDOTHER", "333333333333")
-	srv.PublishRange(publicLayer, 1, 30, layerstest.Meta{Runtimes: []string{"python3.12"}})
-	srv.SetPublic(publicLayer, true)
+	srv.PublishPublic(publicLayer, 1, 30, layerstest.Meta{Runtimes: []string{"python3.12"}})
 	srv.PublishRange(ownLayer, 1, 9, layerstest.Meta{})
 	reg := openFake(t, srv, "AKIDOTHER", time.Minute)
 

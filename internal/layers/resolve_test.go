@@ -21,10 +21,8 @@ func TestResolve(t *testing.T) {
 	py := layerstest.Meta{Runtimes: []string{"python3.11", "python3.12"}}
 	py312 := layerstest.Meta{Runtimes: []string{"python3.12"}}
 	// us-east-1 is ahead of eu-west-1; eu-west-1 lost 8 to a deletion.
-	srv.PublishRange("arn:aws:lambda:us-east-1:222222222222:layer:ext", 1, 12, py)
-	srv.PublishRange("arn:aws:lambda:eu-west-1:222222222222:layer:ext", 1, 9, py, 8)
-	srv.SetPublic("arn:aws:lambda:us-east-1:222222222222:layer:ext", true)
-	srv.SetPublic("arn:aws:lambda:eu-west-1:222222222222:layer:ext", true)
+	srv.PublishPublic("arn:aws:lambda:us-east-1:222222222222:layer:ext", 1, 12, py)
+	srv.PublishPublic("arn:aws:lambda:eu-west-1:222222222222:layer:ext", 1, 9, py, 8)
 	srv.PublishRange(ownLayer, 1, 6, py, 2)
 	srv.PublishRange(ownLayer, 7, 9, py312)
 	reg := openFake(t, srv, "AKIDOTHER", 0)

@@ -3,41 +3,10 @@ package layerzip
 import (
 	"context"
 	"fmt"
-	"runtime"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/bumpbot/bumpbot/internal/layerzip/layerziptest"
 )
-
-// heapPeak samples HeapInuse while f runs and returns the peak above the
-// level before it started.
-func heapPeak(f func()) uint64 {
-	runtime.GC()
-	var ms runtime.MemStats
-	runtime.ReadMemStats(&ms)
-	base := ms.HeapInuse
-	var peak atomic.Uint64
-	done := make(chan struct{})
-	go func() {
-		var m runtime.MemStats
-		for {
-			runtime.ReadMemStats(&m)
-			if m.HeapInuse > base && m.HeapInuse-base > peak.Load() {
-				peak.Store(m.HeapInuse - base)
-			}
-			select {
-			case <-done:
-				return
-			case <-time.After(time.Millisecond):
-			}
-		}
-	}()
-	f()
-	close(done)
-	return peak.Load()
-}
 
 // BenchmarkReadLayer reads pairs of layers whose bulk is one stored native
 // library, as a changelog does, and reports the share of the zips fetched,
@@ -57,7 +26,7 @@ func BenchmarkReadLayer(b *testing.B) {
 			var peak uint64
 			for b.Loop() {
 				srv.Reset()
-				p := heapPeak(func() {
+				p := layerziptest.HeapPeak(func() {
 					for _, u := range urls {
 						inv, _, err := Read(context.Background(), u, Options{})
 						if err != nil || len(inv.Packages) != 9 {

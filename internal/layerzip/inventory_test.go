@@ -2,6 +2,8 @@ package layerzip
 
 import (
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -13,53 +15,33 @@ import (
 // pkg is the part of a Package the fixtures pin down.
 type pkg struct{ Eco, Name, Version, Canonical string }
 
-var fixtures = []struct {
-	file  string
-	want  []pkg
-	notes []string // substrings, in order
-}{
-	{
-		file: "python.txtar",
-		want: []pkg{
-			{Other, "python/lib/python3.12/site-packages/_cffi_backend", "", ""},
-			{Other, "python/six", "", ""},
-			{Python, "attrs", "23.1.0", ""},
-			{Python, "broken", "1.0", ""},
-			{Python, "charset-normalizer", "3.3.2", ""},
-			{Python, "PyYAML", "6.0.1", ""},
-			{Python, "requests", "2.31.0", ""},
-			{Python, "simplejson", "3.19.1", ""},
-		},
-		notes: []string{"broken-1.0.dist-info/METADATA: no Version field"},
-	},
-	{
-		file: "node.txtar",
-		want: []pkg{
-			{Node, "@aws-sdk/client-s3", "3.451.0", ""},
-			{Node, "axios", "1.6.2", ""},
-			{Node, "broken", "", ""},
-			{Node, "debug", "4.3.4", ""},
-			{Node, "express", "4.18.2", ""},
-			{Node, "express/node_modules/@types/node", "20.10.0", "@types/node"},
-			{Node, "express/node_modules/debug", "2.6.9", "debug"},
-			{Node, "noversion", "", ""},
-			{Node, "uuid", "9.0.1", ""},
-		},
-		notes: []string{"broken/package.json: malformed package.json", "noversion/package.json: package.json has no string version"},
-	},
-	{
-		file: "ruby-java-native.txtar",
-		want: []pkg{
-			{Java, "aws-lambda-java-core", "1.2.3", ""},
-			{Java, "jackson-core", "2.15.2", "com.fasterxml.jackson.core:jackson-core"},
-			{Native, "libpq.so", "", ""},
-			{Native, "libssl.so", "3.0.8", ""},
-			{Other, "bin/jq", "", ""},
-			{Other, "extensions/datadog-agent", "", ""},
-			{Ruby, "json", "2.6.3", ""},
-			{Ruby, "nokogiri", "1.15.4", ""},
-		},
-	},
+// fixtures are the layer contents (testdata/NAME.txtar) whose packages and
+// notes testdata/NAME.want pins down.
+var fixtures = []string{"python", "node", "ruby-java-native"}
+
+// loadWant reads NAME.want: one package a line (ecosystem, name, version,
+// canonical name, tab-separated, trailing empty fields left out), "note"
+// lines holding substrings of the notes in order, "#" comments.
+func loadWant(tb testing.TB, name string) (want []pkg, notes []string) {
+	tb.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", name+".want"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for i, line := range strings.Split(strings.TrimSpace(string(data)), "\n") {
+		f := strings.Split(line, "\t")
+		switch {
+		case strings.HasPrefix(line, "#"):
+		case f[0] == "note" && len(f) == 2:
+			notes = append(notes, f[1])
+		case len(f) >= 2 && len(f) <= 4:
+			f = append(f, "", "")
+			want = append(want, pkg{f[0], f[1], f[2], f[3]})
+		default:
+			tb.Fatalf("testdata/%s.want:%d: want 2 to 4 tab-separated fields or a note", name, i+1)
+		}
+	}
+	return want, notes
 }
 
 func summarize(inv *Inventory) []pkg {
@@ -90,10 +72,11 @@ func TestInventory(t *testing.T) {
 	ignoring := layerziptest.New(t)
 	ignoring.IgnoreRanges(true)
 	for _, fx := range fixtures {
-		entries := loadTxtar(t, fx.file)
+		entries := loadTxtar(t, fx+".txtar")
+		want, wantNotes := loadWant(t, fx)
 		for shapeName, sh := range shapes {
 			data := buildZip(t, entries, sh)
-			name := strings.TrimSuffix(fx.file, ".txtar") + "-" + shapeName
+			name := fx + "-" + shapeName
 			locations := map[string]string{
 				"file":          writeTemp(t, data),
 				"ranged":        srv.Put(name, data),
@@ -106,10 +89,10 @@ func TestInventory(t *testing.T) {
 					if err != nil {
 						t.Fatal(err)
 					}
-					if diff := cmp.Diff(fx.want, summarize(inv), cmpopts.EquateEmpty()); diff != "" {
+					if diff := cmp.Diff(want, summarize(inv), cmpopts.EquateEmpty()); diff != "" {
 						t.Errorf("packages (-want +got):\n%s", diff)
 					}
-					checkNotes(t, inv.Notes, fx.notes)
+					checkNotes(t, inv.Notes, wantNotes)
 					if inv.Entries != len(entries) {
 						t.Errorf("Entries = %d, want %d", inv.Entries, len(entries))
 					}

@@ -52,35 +52,22 @@ func DefaultLimits() Limits {
 // withDefaults fills zero fields from DefaultLimits.
 func (l Limits) withDefaults() Limits {
 	d := DefaultLimits()
-	if l.MaxEntries <= 0 {
-		l.MaxEntries = d.MaxEntries
-	}
-	if l.MaxDirectorySize <= 0 {
-		l.MaxDirectorySize = d.MaxDirectorySize
-	}
-	if l.MaxMetadataSize <= 0 {
-		l.MaxMetadataSize = d.MaxMetadataSize
-	}
-	if l.MaxFetch <= 0 {
-		l.MaxFetch = d.MaxFetch
-	}
-	if l.MaxDownload <= 0 {
-		l.MaxDownload = d.MaxDownload
-	}
-	if l.MaxDepth <= 0 {
-		l.MaxDepth = d.MaxDepth
-	}
-	if l.MaxJarSize <= 0 {
-		l.MaxJarSize = d.MaxJarSize
-	}
-	if l.MergeGap <= 0 {
-		l.MergeGap = d.MergeGap
-	}
-	if l.MaxRequests <= 0 {
-		l.MaxRequests = d.MaxRequests
-	}
-	if l.MaxNotes <= 0 {
-		l.MaxNotes = d.MaxNotes
-	}
+	orDefault(&l.MaxEntries, d.MaxEntries)
+	orDefault(&l.MaxDirectorySize, d.MaxDirectorySize)
+	orDefault(&l.MaxMetadataSize, d.MaxMetadataSize)
+	orDefault(&l.MaxFetch, d.MaxFetch)
+	orDefault(&l.MaxDownload, d.MaxDownload)
+	orDefault(&l.MaxDepth, d.MaxDepth)
+	orDefault(&l.MaxJarSize, d.MaxJarSize)
+	orDefault(&l.MergeGap, d.MergeGap)
+	orDefault(&l.MaxRequests, d.MaxRequests)
+	orDefault(&l.MaxNotes, d.MaxNotes)
 	return l
+}
+
+// orDefault replaces a zero (or negative, meaningless) limit by d.
+func orDefault[T int | int64](v *T, d T) {
+	if *v <= 0 {
+		*v = d
+	}
 }

@@ -143,6 +143,14 @@ func (s *Server) SetPublic(layerARN string, public bool) {
 	s.public[keyOf(a)] = public
 }
 
+// PublishPublic publishes versions from..to of layerARN (no version), skipping
+// gaps, and makes the layer public: a third-party layer as other accounts
+// see it.
+func (s *Server) PublishPublic(layerARN string, from, to int, m Meta, gaps ...int) {
+	s.PublishRange(layerARN, from, to, m, gaps...)
+	s.SetPublic(layerARN, true)
+}
+
 // Throttle makes the next n requests to region (every region when "")
 // answer 429 TooManyRequestsException; n < 0 throttles forever.
 func (s *Server) Throttle(region string, n int) {
@@ -265,23 +273,32 @@ func layerFor(c caller, name string) (layerKey, *apiError) {
 	return layerKey{layers.PartitionOf(c.region), c.region, c.account, name}, nil
 }
 
-func (s *Server) handleList(w http.ResponseWriter, r *http.Request) {
+// handle answers one API request under the lock: it counts, authenticates
+// and throttles it, then lets answer write the result; an error answer is
+// written in AWS's shape.
+func (s *Server) handle(op string, w http.ResponseWriter, r *http.Request, answer func(caller) *apiError) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	c, aerr := s.begin(OpList, r)
+	c, aerr := s.begin(op, r)
 	if aerr == nil {
-		var k layerKey
-		if k, aerr = layerFor(c, r.PathValue("name")); aerr == nil {
-			if k.account != c.account {
-				aerr = &apiError{403, "AccessDeniedException", fmt.Sprintf("User: arn:aws:iam::%s:user/test is not authorized to perform: lambda:ListLayerVersions on resource: %s", c.account, k.arn().LayerARN())}
-			} else {
-				aerr = s.writeList(w, r, k)
-			}
-		}
+		aerr = answer(c)
 	}
 	if aerr != nil {
 		aerr.write(w)
 	}
+}
+
+func (s *Server) handleList(w http.ResponseWriter, r *http.Request) {
+	s.handle(OpList, w, r, func(c caller) *apiError {
+		k, aerr := layerFor(c, r.PathValue("name"))
+		switch {
+		case aerr != nil:
+			return aerr
+		case k.account != c.account:
+			return &apiError{403, "AccessDeniedException", fmt.Sprintf("User: arn:aws:iam::%s:user/test is not authorized to perform: lambda:ListLayerVersions on resource: %s", c.account, k.arn().LayerARN())}
+		}
+		return s.writeList(w, r, k)
+	})
 }
 
 func (s *Server) writeList(w http.ResponseWriter, r *http.Request, k layerKey) *apiError {
@@ -319,48 +336,34 @@ func (s *Server) writeList(w http.ResponseWriter, r *http.Request, k layerKey) *
 }
 
 func (s *Server) handleGet(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c, aerr := s.begin(OpGet, r)
-	if aerr == nil {
-		var k layerKey
-		if k, aerr = layerFor(c, r.PathValue("name")); aerr == nil {
-			var v int
-			if _, err := fmt.Sscan(r.PathValue("version"), &v); err != nil {
-				aerr = &apiError{400, "InvalidParameterValueException", "invalid VersionNumber"}
-			} else {
-				aerr = s.writeVersion(w, c, k, v, OpGet)
-			}
+	s.handle(OpGet, w, r, func(c caller) *apiError {
+		k, aerr := layerFor(c, r.PathValue("name"))
+		if aerr != nil {
+			return aerr
 		}
-	}
-	if aerr != nil {
-		aerr.write(w)
-	}
+		var v int
+		if _, err := fmt.Sscan(r.PathValue("version"), &v); err != nil {
+			return &apiError{400, "InvalidParameterValueException", "invalid VersionNumber"}
+		}
+		return s.writeVersion(w, c, k, v, OpGet)
+	})
 }
 
 func (s *Server) handleGetByArn(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	q := r.URL.Query()
-	if q.Get("find") != "LayerVersion" {
+	if r.URL.Query().Get("find") != "LayerVersion" {
 		http.NotFound(w, r)
 		return
 	}
-	c, aerr := s.begin(OpGetByArn, r)
-	if aerr == nil {
-		a, err := layerarn.Parse(q.Get("Arn"))
+	s.handle(OpGetByArn, w, r, func(c caller) *apiError {
+		a, err := layerarn.Parse(r.URL.Query().Get("Arn"))
 		switch {
 		case err != nil || a.Version == 0:
-			aerr = &apiError{400, "ValidationException", "invalid Arn"}
+			return &apiError{400, "ValidationException", "invalid Arn"}
 		case a.Region != c.region || a.Partition != layers.PartitionOf(c.region):
-			aerr = &apiError{400, "InvalidParameterValueException", fmt.Sprintf("layer %s is not in region %s", a, c.region)}
-		default:
-			aerr = s.writeVersion(w, c, keyOf(a), a.Version, OpGetByArn)
+			return &apiError{400, "InvalidParameterValueException", fmt.Sprintf("layer %s is not in region %s", a, c.region)}
 		}
-	}
-	if aerr != nil {
-		aerr.write(w)
-	}
+		return s.writeVersion(w, c, keyOf(a), a.Version, OpGetByArn)
+	})
 }
 
 // writeVersion answers one version. To another account, a version that
