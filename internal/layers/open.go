@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/smithy-go/logging"
 )
 
 // RegistryOptions tune OpenRegistry. The zero value is what the CLI uses.
@@ -90,6 +91,10 @@ func openAWS(ctx context.Context, opts RegistryOptions) (*AWS, error) {
 				})
 			})
 		}),
+		// The SDK's own logger prints warnings such as the IMDSv1
+		// fallback straight to stderr; bumpbot reports what matters
+		// itself (one line when there are no credentials).
+		config.WithLogger(logging.Nop{}),
 	}
 	if opts.Profile != "" {
 		load = append(load, config.WithSharedConfigProfile(opts.Profile))
