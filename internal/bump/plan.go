@@ -90,19 +90,16 @@ func PlanPath(ctx context.Context, path string, reg layers.Registry, opts Option
 }
 
 // PlanFiles plans bumps of an in-memory set of files (a repository tree
-// read through the GitHub API, for instance). Each file is scanned on its
-// own, so a Terraform version kept in a variable of another file of the
-// module is not followed.
+// read through the GitHub API, for instance). The files are scanned as
+// PlanPath scans a directory holding them (rewrite.ScanFiles): the HCL
+// files of a directory are one module, so a Terraform version kept in a
+// variable of another file of the module is followed and bumped there.
 func PlanFiles(ctx context.Context, files []ref.File, reg layers.Registry, opts Options) Plan {
 	byPath := map[string][]byte{}
-	var refs []ref.Reference
-	var warns []ref.Warning
 	for _, f := range files {
 		byPath[f.Path] = f.Src
-		r, w := rewrite.ScanFile(f.Path, f.Src)
-		refs, warns = append(refs, r...), append(warns, w...)
 	}
-	ref.Sort(refs)
+	refs, warns := rewrite.ScanFiles(files)
 	read := func(file string) ([]byte, error) {
 		if b, ok := byPath[file]; ok {
 			return b, nil

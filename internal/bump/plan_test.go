@@ -261,3 +261,33 @@ func TestPlanByLayer(t *testing.T) {
 		t.Errorf("per-layer files (-want +got):\n%s", diff)
 	}
 }
+
+// TestPlanFilesModuleVariable pins a version kept in variables.tf and used
+// in main.tf: the files of one directory are one module, so the bump edits
+// the variable's default.
+func TestPlanFilesModuleVariable(t *testing.T) {
+	t.Parallel()
+	reg := testRegistry(t)
+	files := []ref.File{
+		{Path: "infra/main.tf", Src: []byte(`resource "aws_lambda_function" "f" {
+  layers = ["arn:aws:lambda:us-east-1:` + acct + `:layer:a:${var.a_version}"]
+}
+`)},
+		{Path: "infra/variables.tf", Src: []byte("variable \"a_version\" {\n  default = 2\n}\n")},
+	}
+	plan := PlanFiles(context.Background(), files, reg, Options{})
+	if diff := cmp.Diff([]string{"infra/main.tf:2 a 2->7"}, summarize(plan).Changes); diff != "" {
+		t.Errorf("changes (-want +got):\n%s", diff)
+	}
+	if len(plan.Errors) != 0 {
+		t.Errorf("errors: %v", plan.Errors)
+	}
+	got := map[string]string{}
+	for _, f := range plan.Files {
+		got[f.Path] = string(f.After)
+	}
+	want := map[string]string{"infra/variables.tf": "variable \"a_version\" {\n  default = 7\n}\n"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("edited files (-want +got):\n%s", diff)
+	}
+}

@@ -225,19 +225,26 @@ func placeholderLen(s string) int {
 	return 0
 }
 
-// balanced returns the length of the brace group starting at s[0]=='{'.
-func balanced(s string) int {
+// balanced returns the length of a placeholder's brace group starting at
+// s[0]=='{'. A placeholder is short and stays inside one string, so a line
+// break or a quote before the close means it is not one.
+func balanced(s string) int { return BraceEnd(s, 256, "\n\"`") }
+
+// BraceEnd returns the length of the brace group that opens at s[0]=='{',
+// nested groups included, or 0 when it does not close: within limit bytes
+// when limit > 0, and before any byte of stop.
+func BraceEnd(s string, limit int, stop string) int {
 	depth := 0
-	for i := 0; i < len(s) && i < 256; i++ {
-		switch s[i] {
-		case '{':
+	for i := 0; i < len(s) && (limit <= 0 || i < limit); i++ {
+		switch c := s[i]; {
+		case c == '{':
 			depth++
-		case '}':
+		case c == '}':
 			depth--
 			if depth == 0 {
 				return i + 1
 			}
-		case '\n', '"', '`':
+		case strings.IndexByte(stop, c) >= 0:
 			return 0
 		}
 	}
@@ -260,13 +267,8 @@ func isRegion(s string) bool {
 		return false
 	}
 	for _, p := range parts[:len(parts)-1] {
-		if p == "" {
+		if !isRun(p, 'a', 'z') {
 			return false
-		}
-		for i := 0; i < len(p); i++ {
-			if p[i] < 'a' || p[i] > 'z' {
-				return false
-			}
 		}
 	}
 	return true
@@ -274,12 +276,15 @@ func isRegion(s string) bool {
 
 func isAccount(s string) bool { return len(s) == 12 && isDigits(s) }
 
-func isDigits(s string) bool {
+func isDigits(s string) bool { return isRun(s, '0', '9') }
+
+// isRun reports whether s is not empty and every byte of it is in lo..hi.
+func isRun(s string, lo, hi byte) bool {
 	if s == "" {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
+		if s[i] < lo || s[i] > hi {
 			return false
 		}
 	}

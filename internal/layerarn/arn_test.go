@@ -2,6 +2,7 @@ package layerarn
 
 import (
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -131,4 +132,31 @@ func FuzzFindAll(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestBraceEnd(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, s string
+		limit   int
+		stop    string
+		want    int
+	}{
+		{name: "flat", s: "{a}b", want: 3},
+		{name: "nested", s: "{a{b}c}d", want: 7},
+		{name: "unclosed", s: "{a{b}", want: 0},
+		{name: "close past the limit", s: "{" + strings.Repeat("x", 10) + "}", limit: 5, want: 0},
+		{name: "close at the limit", s: "{xxx}", limit: 5, want: 5},
+		{name: "stop byte before the close", s: "{a\n}", stop: "\n", want: 0},
+		{name: "stop byte after the close", s: "{a}\n", stop: "\n", want: 3},
+		{name: "quotes kept without stop bytes", s: "{opt:stage, 'dev'}", want: 18},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			if got := BraceEnd(tc.s, tc.limit, tc.stop); got != tc.want {
+				t.Errorf("BraceEnd(%q, %d, %q) = %d, want %d", tc.s, tc.limit, tc.stop, got, tc.want)
+			}
+		})
+	}
 }

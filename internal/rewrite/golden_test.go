@@ -63,6 +63,7 @@ func runGolden(t *testing.T, path string) {
 		writeFile(t, filepath.Join(dir, f.Name), f.Data)
 	}
 	got := goldenOutputs(t, dir)
+	checkScanFiles(t, dir, inputs)
 	if *update {
 		ar.Files = append(inputs, sortedSections(got)...)
 		if err := os.WriteFile(path, txtar.Format(ar), 0o644); err != nil {

@@ -55,12 +55,7 @@ func (r Result) OSPath(file string) string {
 
 // ScanPath scans a directory tree, or a single file.
 func ScanPath(p string, opts Options) (Result, error) {
-	if opts.MaxFileSize <= 0 {
-		opts.MaxFileSize = DefaultMaxFileSize
-	}
-	if opts.Workers <= 0 {
-		opts.Workers = runtime.GOMAXPROCS(0)
-	}
+	opts = opts.withDefaults()
 	info, err := os.Stat(p)
 	if err != nil {
 		return Result{}, fmt.Errorf("scan %s: %w", p, err)
@@ -78,17 +73,24 @@ func ScanPath(p string, opts Options) (Result, error) {
 		res = w.res
 		res.Root = p
 	} else {
+		// A file named on the command line is scanned whatever its kind,
+		// Markdown included.
 		var buf []byte
-		res.Refs, res.Warnings, res.Files, res.Parsed = scanGroup(kindOf(p, true), []string{p}, []string{p}, opts, &buf)
+		res = scanGroup([]entry{{rel: p, path: p, kind: kindOf(p, true)}}, opts, &buf)
 	}
-	ref.Sort(res.Refs)
-	sort.SliceStable(res.Warnings, func(i, j int) bool {
-		if res.Warnings[i].File != res.Warnings[j].File {
-			return res.Warnings[i].File < res.Warnings[j].File
-		}
-		return res.Warnings[i].Line < res.Warnings[j].Line
-	})
+	res.sort()
 	return res, nil
+}
+
+// withDefaults fills in the zero options.
+func (o Options) withDefaults() Options {
+	if o.MaxFileSize <= 0 {
+		o.MaxFileSize = DefaultMaxFileSize
+	}
+	if o.Workers <= 0 {
+		o.Workers = runtime.GOMAXPROCS(0)
+	}
+	return o
 }
 
 // walker scans a tree with one goroutine per directory; sem bounds how
@@ -105,9 +107,8 @@ type walker struct {
 	res Result
 }
 
-// dir scans the files of one directory and starts a goroutine for each
-// subdirectory. HCL files of a directory are one module, scanned together
-// so variables resolve across files.
+// dir scans the files of one directory (see scanDir) and starts a
+// goroutine for each subdirectory.
 func (w *walker) dir(p string) {
 	defer w.wg.Done()
 	w.sem <- struct{}{}
@@ -117,9 +118,7 @@ func (w *walker) dir(p string) {
 		w.warn(p, err)
 		return
 	}
-	var buf []byte
-	var modPaths, modRels []string
-	var local Result
+	files := make([]entry, 0, len(entries))
 	for _, e := range entries {
 		full := filepath.Join(p, e.Name())
 		typ := e.Type()
@@ -140,21 +139,13 @@ func (w *walker) dir(p string) {
 			continue
 		}
 		rel := w.rel(full)
-		k := kindOf(rel, w.opts.Markdown)
-		switch k {
-		case kindSkip:
-		case kindTerraform:
-			modPaths, modRels = append(modPaths, full), append(modRels, rel)
-		default:
-			local.add(scanGroup(k, []string{full}, []string{rel}, w.opts, &buf))
-		}
+		files = append(files, entry{rel: rel, path: full, kind: kindOf(rel, w.opts.Markdown)})
 	}
-	if len(modPaths) > 0 {
-		local.add(scanGroup(kindTerraform, modPaths, modRels, w.opts, &buf))
-	}
+	var buf []byte
+	local := scanDir(files, w.opts, &buf)
 	<-w.sem
 	w.mu.Lock()
-	w.res.add(local.Refs, local.Warnings, local.Files, local.Parsed)
+	w.res.merge(local)
 	w.mu.Unlock()
 }
 
@@ -172,11 +163,22 @@ func (w *walker) warn(p string, err error) {
 	w.res.Warnings = append(w.res.Warnings, ref.Warning{File: w.rel(p), Message: err.Error()})
 }
 
-func (r *Result) add(refs []ref.Reference, warns []ref.Warning, files, parsed int) {
-	r.Refs = append(r.Refs, refs...)
-	r.Warnings = append(r.Warnings, warns...)
-	r.Files += files
-	r.Parsed += parsed
+func (r *Result) merge(o Result) {
+	r.Refs = append(r.Refs, o.Refs...)
+	r.Warnings = append(r.Warnings, o.Warnings...)
+	r.Files += o.Files
+	r.Parsed += o.Parsed
+}
+
+// sort puts references and warnings in the order every output uses.
+func (r *Result) sort() {
+	ref.Sort(r.Refs)
+	sort.SliceStable(r.Warnings, func(i, j int) bool {
+		if r.Warnings[i].File != r.Warnings[j].File {
+			return r.Warnings[i].File < r.Warnings[j].File
+		}
+		return r.Warnings[i].Line < r.Warnings[j].Line
+	})
 }
 
 // insideRoot reports whether symlink p resolves to a regular file inside
@@ -192,42 +194,6 @@ func insideRoot(realRoot, p string) bool {
 	}
 	rel, err := filepath.Rel(realRoot, target)
 	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
-}
-
-// scanGroup reads one file, or the HCL files of one directory, and scans
-// them if they pass the prefilter. Files that do not pass are read into
-// *buf, reused across calls, so the bulk of a tree allocates nothing;
-// parsers never retain the bytes they are given.
-func scanGroup(k kind, paths, rels []string, opts Options, buf *[]byte) ([]ref.Reference, []ref.Warning, int, int) {
-	var files []ref.File
-	var warns []ref.Warning
-	worth := false
-	for i, p := range paths {
-		src, err := readCandidate(p, opts.MaxFileSize, buf)
-		if err != nil {
-			warns = append(warns, ref.Warning{File: rels[i], Message: err.Error()})
-			continue
-		}
-		if src == nil {
-			continue
-		}
-		if len(paths) > 1 {
-			src = append([]byte(nil), src...) // a module keeps several files at once
-		}
-		files = append(files, ref.File{Path: rels[i], Src: src})
-		worth = worth || worthParsing(k, src)
-	}
-	if !worth {
-		return nil, warns, len(files), 0
-	}
-	var refs []ref.Reference
-	var w []ref.Warning
-	if k == kindTerraform {
-		refs, w = scanModule(files)
-	} else {
-		refs, w = scanOne(files[0], k)
-	}
-	return refs, append(warns, w...), len(files), len(files)
 }
 
 // readCandidate reads a file into *buf unless it is too large or binary
@@ -268,13 +234,14 @@ func readCandidate(p string, max int64, buf *[]byte) ([]byte, error) {
 			return nil, nil
 		}
 	}
-	src := b[:n]
-	head := src
-	if len(head) > 8000 {
-		head = head[:8000]
+	if src := b[:n]; !isBinary(src) {
+		return src, nil
 	}
-	if bytes.IndexByte(head, 0) >= 0 {
-		return nil, nil // binary, as git decides it
-	}
-	return src, nil
+	return nil, nil
+}
+
+// isBinary tells a binary file the way git does: a NUL byte in the first
+// 8000 bytes.
+func isBinary(src []byte) bool {
+	return bytes.IndexByte(src[:min(len(src), 8000)], 0) >= 0
 }

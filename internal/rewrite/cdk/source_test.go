@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
+	"github.com/bumpbot/bumpbot/internal/rewrite/ref/reftest"
 )
 
 // summary renders what a case states about a reference on one line:
@@ -21,7 +22,6 @@ func summary(t *testing.T, src []byte, r ref.Reference) string {
 	}
 	if r.VersionAt != nil {
 		at = fmt.Sprintf("%d:%d", r.VersionAt.Line, r.VersionAt.Column)
-		checkVersionAt(t, src, r)
 	}
 	if r.Offset+4 > len(src) || string(src[r.Offset:r.Offset+4]) != "arn:" {
 		t.Errorf("%s: the ARN does not start at its position", r.Pos)
@@ -29,26 +29,14 @@ func summary(t *testing.T, src []byte, r ref.Reference) string {
 	return fmt.Sprintf("%d:%d %s v=%s@%s %s %q", r.Line, r.Column, r.ARN, ver, at, r.Format, r.Context)
 }
 
-// checkVersionAt asserts the invariant an edit relies on: the bytes at
-// VersionAt are the version in decimal, and line:column match the offset.
-func checkVersionAt(t *testing.T, src []byte, r ref.Reference) {
-	t.Helper()
-	want := strconv.Itoa(*r.Version)
-	off := r.VersionAt.Offset
-	if r.VersionLen != len(want) || off+len(want) > len(src) || string(src[off:off+len(want)]) != want {
-		t.Fatalf("%s: bytes at VersionAt are not %q", r.Pos, want)
-	}
-	if p := ref.NewLines(r.File, src).Pos(off); p.Line != r.VersionAt.Line || p.Column != r.VersionAt.Column {
-		t.Fatalf("%s: VersionAt %s does not match its offset (%s)", r.Pos, r.VersionAt, p)
-	}
-}
-
 func scanAll(t *testing.T, scan func(ref.File) ([]ref.Reference, []ref.Warning), name, src string) []string {
 	t.Helper()
-	refs, warns := scan(ref.File{Path: name, Src: []byte(src)})
+	f := ref.File{Path: name, Src: []byte(src)}
+	refs, warns := scan(f)
 	if len(warns) > 0 {
 		t.Fatalf("warnings: %v", warns)
 	}
+	reftest.CheckVersionAt(t, []ref.File{f}, refs)
 	var out []string
 	for _, r := range refs {
 		if r.File != name {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
+	"github.com/bumpbot/bumpbot/internal/rewrite/ref/reftest"
 )
 
 // TestBumpedTemplatesPassCfnLint bumps every version literal of templates
@@ -55,7 +56,7 @@ func bumpAll(name string, src []byte) []byte {
 		}
 		if r := refs[i]; r.VersionAt != nil && !done[r.VersionAt.Offset] {
 			done[r.VersionAt.Offset] = true
-			src, _ = bump(src, refs, r)
+			src = reftest.Splice([]ref.File{{Path: name, Src: src}}, *r.VersionAt, r.VersionLen, *r.Version+1)[0].Src
 		}
 	}
 }

@@ -10,15 +10,13 @@
 package cloudformation
 
 import (
-	"fmt"
-	"regexp"
 	"strconv"
-	"strings"
 
 	"gopkg.in/yaml.v3"
 
 	"github.com/bumpbot/bumpbot/internal/layerarn"
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
+	"github.com/bumpbot/bumpbot/internal/rewrite/yamlpos"
 )
 
 // Scan scans one template. A template that does not parse yields a Warning
@@ -31,8 +29,8 @@ func Scan(f ref.File, format ref.Format) ([]ref.Reference, []ref.Warning) {
 	}
 	root, err := parse(f.Src)
 	if err != nil {
-		line, msg := yamlError(err)
-		return nil, []ref.Warning{{File: f.Path, Line: line, Message: msg, Unparsed: true}}
+		line, msg := yamlpos.SplitError(err)
+		return nil, []ref.Warning{{File: f.Path, Line: line, Message: "cannot parse template: " + msg, Unparsed: true}}
 	}
 	if format == "" {
 		format = ref.CloudFormation
@@ -45,12 +43,12 @@ func Scan(f ref.File, format ref.Format) ([]ref.Reference, []ref.Warning) {
 		evaluator: &evaluator{
 			src:      src,
 			params:   parameterDefaults(root),
-			mappings: lookup(root, "Mappings"),
+			mappings: yamlpos.Lookup(root, "Mappings"),
 			budget:   4*len(f.Src) + 1<<16,
 		},
 		format: format,
 	}
-	globals := lookup(lookup(root, "Globals"), "Function")
+	globals := yamlpos.Lookup(yamlpos.Lookup(root, "Globals"), "Function")
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		key, val := root.Content[i].Value, root.Content[i+1]
 		switch key {
@@ -87,30 +85,15 @@ func parse(src []byte) (*yaml.Node, error) {
 	return doc.Content[0], nil
 }
 
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): `)
-
-// yamlError splits a yaml.v3 error into its line and message.
-func yamlError(err error) (int, string) {
-	msg := err.Error()
-	line := 0
-	if m := yamlLine.FindStringSubmatch(msg); m != nil {
-		line, _ = strconv.Atoi(m[1])
-		msg = msg[len(m[0]):]
-	} else {
-		msg = strings.TrimPrefix(msg, "yaml: ")
-	}
-	return line, fmt.Sprintf("cannot parse template: %s", msg)
-}
-
 // parameterDefaults maps each parameter name to its Default node.
 func parameterDefaults(root *yaml.Node) map[string]*yaml.Node {
-	params := lookup(root, "Parameters")
+	params := yamlpos.Lookup(root, "Parameters")
 	out := map[string]*yaml.Node{}
 	if params == nil || params.Kind != yaml.MappingNode {
 		return out
 	}
 	for i := 0; i+1 < len(params.Content); i += 2 {
-		if def := lookup(params.Content[i+1], "Default"); def != nil {
+		if def := yamlpos.Lookup(params.Content[i+1], "Default"); def != nil {
 			out[params.Content[i].Value] = def
 		}
 	}

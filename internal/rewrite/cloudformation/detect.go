@@ -8,6 +8,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
+	"github.com/bumpbot/bumpbot/internal/rewrite/yamlpos"
 )
 
 // samTransform is the transform that makes a template a SAM template.
@@ -48,7 +49,7 @@ func Detect(src []byte) (ref.Format, bool) {
 	switch {
 	case err != nil && !resourcesKey.Match(src):
 		return "", false
-	case err == nil && !hasAWSResource(lookup(root, "Resources")):
+	case err == nil && !hasAWSResource(yamlpos.Lookup(root, "Resources")):
 		return "", false
 	case err == nil:
 		sam = isSAM(root)
@@ -66,7 +67,7 @@ func hasAWSResource(res *yaml.Node) bool {
 		return false
 	}
 	for i := 1; i < len(res.Content); i += 2 {
-		if t := lookup(res.Content[i], "Type"); t != nil && strings.HasPrefix(t.Value, "AWS::") {
+		if t := yamlpos.Lookup(res.Content[i], "Type"); t != nil && strings.HasPrefix(t.Value, "AWS::") {
 			return true
 		}
 	}
@@ -76,7 +77,7 @@ func hasAWSResource(res *yaml.Node) bool {
 // isSAM reports whether the template's Transform, a string or a list,
 // names the SAM transform.
 func isSAM(root *yaml.Node) bool {
-	t := lookup(root, "Transform")
+	t := yamlpos.Lookup(root, "Transform")
 	if t == nil {
 		return false
 	}

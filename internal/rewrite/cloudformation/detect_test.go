@@ -44,9 +44,9 @@ func TestDetect(t *testing.T) {
 
 func TestDetectTestdata(t *testing.T) {
 	t.Parallel()
-	for name, src := range readTestdata(t) {
-		if _, ok := Detect(src); !ok {
-			t.Errorf("%s: not detected as a template", name)
+	for _, f := range templates(t) {
+		if _, ok := Detect(f.Src); !ok {
+			t.Errorf("%s: not detected as a template", f.Path)
 		}
 	}
 }

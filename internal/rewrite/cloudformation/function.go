@@ -4,6 +4,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
+	"github.com/bumpbot/bumpbot/internal/rewrite/yamlpos"
 )
 
 // functionTypes are the resource types whose Layers property lists the
@@ -23,8 +24,8 @@ func (w *walker) resources(n, globals *yaml.Node) {
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		name, res := n.Content[i].Value, n.Content[i+1]
 		path := "Resources." + name
-		typ := lookup(res, "Type")
-		props := lookup(res, "Properties")
+		typ := yamlpos.Lookup(res, "Type")
+		props := yamlpos.Lookup(res, "Properties")
 		if typ == nil || !functionTypes[typ.Value] || props == nil || props.Kind != yaml.MappingNode {
 			w.walk(res, path, nil, 2)
 			continue
@@ -79,10 +80,10 @@ func (w *walker) properties(props *yaml.Node, path string, fn *ref.Function) {
 func (w *walker) function(props, globals *yaml.Node) *ref.Function {
 	fn := &ref.Function{}
 	for _, p := range []*yaml.Node{props, globals} {
-		if rt := lookup(p, "Runtime"); rt != nil && fn.Runtime == "" {
+		if rt := yamlpos.Lookup(p, "Runtime"); rt != nil && fn.Runtime == "" {
 			fn.Runtime, _ = w.staticKey(rt, 0)
 		}
-		if arch := lookup(p, "Architectures"); arch != nil && fn.Architectures == nil {
+		if arch := yamlpos.Lookup(p, "Architectures"); arch != nil && fn.Architectures == nil {
 			fn.Architectures = w.architectures(arch)
 		}
 	}

@@ -3,9 +3,8 @@ package cloudformation
 import (
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
+	"github.com/bumpbot/bumpbot/internal/rewrite/ref/reftest"
 )
 
 // FuzzScan checks on any input: no panic, the bytes at every version_at
@@ -13,8 +12,8 @@ import (
 // template that still parses, in which only the references sharing that
 // literal changed.
 func FuzzScan(f *testing.F) {
-	for _, src := range readTestdata(f) {
-		f.Add(src)
+	for _, tmpl := range templates(f) {
+		f.Add(tmpl.Src)
 	}
 	for _, s := range []string{
 		"Resources: {F: {Type: AWS::Lambda::Function, Properties: {Layers: [!Sub 'arn:aws:lambda:${AWS::Region}:464622532012:layer:Datadog-Extension:${V}']}}}\nParameters: {V: {Default: 65}}\n",
@@ -25,25 +24,11 @@ func FuzzScan(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, src []byte) {
-		file := ref.File{Path: "t.yaml", Src: src}
-		refs, warns := Scan(file, ref.CloudFormation)
-		if len(warns) != 0 {
+		files := []ref.File{{Path: "t.yaml", Src: src}}
+		if _, warns := scanAs(ref.CloudFormation)(files); len(warns) != 0 {
 			return
 		}
-		checkVersionBytes(t, src, refs)
-		for i, r := range refs {
-			if r.VersionAt == nil || i >= 3 {
-				continue
-			}
-			out, want := bump(src, refs, r)
-			got, warns := Scan(ref.File{Path: "t.yaml", Src: out}, ref.CloudFormation)
-			if len(warns) != 0 {
-				t.Fatalf("bumping %s broke the file: %v\n%q", summary(r), warns, out)
-			}
-			if diff := cmp.Diff(want, got); diff != "" {
-				t.Fatalf("bumping %s (-want +got):\n%s\nfile: %q", summary(r), diff, out)
-			}
-		}
+		reftest.BumpEachAndRescan(t, scanAs(ref.CloudFormation), files, reftest.Options{Max: 3})
 	})
 }
 

@@ -2,12 +2,12 @@ package cloudformation
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
+	"github.com/bumpbot/bumpbot/internal/rewrite/ref/reftest"
 )
 
 // summary renders a reference on one line, with every field a test checks:
@@ -40,25 +40,13 @@ func summaries(refs []ref.Reference) []string {
 	return out
 }
 
-// readTestdata returns the templates under testdata, by name.
-func readTestdata(t testing.TB) map[string][]byte {
-	t.Helper()
-	paths, err := filepath.Glob(filepath.Join("testdata", "*.*"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string][]byte{}
-	for _, p := range paths {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out[filepath.Base(p)] = b
-	}
-	if len(out) == 0 {
-		t.Fatal("no templates under testdata")
-	}
-	return out
+// scanAs scans each file as a template of the given format ("" detects it).
+func scanAs(format ref.Format) reftest.ScanFunc {
+	return reftest.EachFile(func(f ref.File) ([]ref.Reference, []ref.Warning) { return Scan(f, format) })
 }
 
-func itoa(n int) string { return fmt.Sprint(n) }
+// templates reads the templates under testdata.
+func templates(t testing.TB) []ref.File {
+	t.Helper()
+	return reftest.ReadFiles(t, filepath.Join("testdata", "*.*"))
+}

@@ -6,6 +6,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
+	"github.com/bumpbot/bumpbot/internal/rewrite/yamlpos"
 )
 
 // maxEvalDepth bounds nested intrinsics (a Sub variable that is a Join of
@@ -63,12 +64,12 @@ func (e *evaluator) eval(n *yaml.Node, depth int) ref.Virtual {
 		n, depth = n.Alias, depth+1
 	}
 	if n == nil || depth >= maxEvalDepth || e.budget <= 0 {
-		return ref.Virtual{ref.Synth("${?}", ref.Pos{File: e.src.path})}
+		return ref.Virtual{ref.Synth("${?}", ref.Pos{File: e.src.Path})}
 	}
 	// Every call costs, not only copied bytes: a Join of aliases to
 	// itself copies nothing but branches at every level.
 	e.budget--
-	at := e.src.pos(n)
+	at := e.src.Pos(n)
 	name, arg, ok := intrinsic(n)
 	if !ok {
 		if n.Kind != yaml.ScalarNode {
@@ -169,23 +170,23 @@ func (e *evaluator) sub(arg *yaml.Node, depth int) ref.Virtual {
 			break
 		}
 		k += j
-		out = append(out, slice(tv, i, j)...)
+		out = append(out, tv.Slice(i, j)...)
 		name := s[j+2 : k]
-		switch val := lookup(vars, name); {
+		switch val := yamlpos.Lookup(vars, name); {
 		case strings.HasPrefix(name, "!"):
 			// ${!Literal} is written out as ${Literal}.
 			out = append(out, ref.Synth("${", tv[0].At))
-			out = append(out, slice(tv, j+3, k+1)...)
+			out = append(out, tv.Slice(j+3, k+1)...)
 		case val != nil:
 			out = append(out, e.eval(val, depth+1)...)
 		case e.params[name] != nil && !strings.HasPrefix(name, "AWS::"):
 			out = append(out, e.eval(e.params[name], depth+1)...)
 		default:
-			out = append(out, slice(tv, j, k+1)...)
+			out = append(out, tv.Slice(j, k+1)...)
 		}
 		i = k + 1
 	}
-	return append(out, slice(tv, i, len(s))...)
+	return append(out, tv.Slice(i, len(s))...)
 }
 
 // join evaluates Fn::Join [delimiter, [values...]].
@@ -203,7 +204,7 @@ func (e *evaluator) join(arg *yaml.Node, depth int) ref.Virtual {
 		out = append(out, e.eval(el, depth+1)...)
 	}
 	if out == nil {
-		out = ref.Virtual{ref.Synth("", e.src.pos(arg))}
+		out = ref.Virtual{ref.Synth("", e.src.Pos(arg))}
 	}
 	return out
 }
@@ -220,7 +221,7 @@ func (e *evaluator) findInMap(arg *yaml.Node, depth int) *yaml.Node {
 		if !ok {
 			return nil
 		}
-		if node = lookup(node, key); node == nil {
+		if node = yamlpos.Lookup(node, key); node == nil {
 			return nil
 		}
 	}
@@ -239,17 +240,4 @@ func (e *evaluator) staticKey(n *yaml.Node, depth int) (string, bool) {
 		}
 	}
 	return "", false
-}
-
-// lookup returns the value of key in mapping m, or nil.
-func lookup(m *yaml.Node, key string) *yaml.Node {
-	if m == nil || m.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == key {
-			return m.Content[i+1]
-		}
-	}
-	return nil
 }

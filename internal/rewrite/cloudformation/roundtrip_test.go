@@ -2,77 +2,23 @@ package cloudformation
 
 import (
 	"bytes"
-	"strconv"
 	"strings"
 	"testing"
 
-	"github.com/google/go-cmp/cmp"
-
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
+	"github.com/bumpbot/bumpbot/internal/rewrite/ref/reftest"
 )
 
-// bump splices version+1 over the digits at r.VersionAt, the edit bumpbot
-// makes, and returns the new file with the references a rescan must find:
-// the ones sharing that literal move to version+1, positions after the
-// edit shift, nothing else changes.
-func bump(src []byte, refs []ref.Reference, r ref.Reference) ([]byte, []ref.Reference) {
-	at, n := r.VersionAt.Offset, r.VersionLen
-	repl := strconv.Itoa(*r.Version + 1)
-	out := make([]byte, 0, len(src)+len(repl)-n)
-	out = append(append(append(out, src[:at]...), repl...), src[at+n:]...)
-	lines := ref.NewLines(r.File, out)
-	shift := func(p ref.Pos) ref.Pos {
-		if p.Offset > at {
-			return lines.Pos(p.Offset + len(repl) - n)
-		}
-		if p.Offset >= 0 {
-			return lines.Pos(p.Offset)
-		}
-		return p
-	}
-	want := make([]ref.Reference, len(refs))
-	for i, x := range refs {
-		x.Pos = shift(x.Pos)
-		if x.VersionAt != nil {
-			p := shift(*x.VersionAt)
-			if x.VersionAt.Offset == at {
-				v := *x.Version + 1
-				x.Version = &v
-				x.ARN = x.ARN[:len(x.ARN)-n] + repl
-				x.VersionLen = len(repl)
-			}
-			x.VersionAt = &p
-		}
-		want[i] = x
-	}
-	return out, want
-}
-
-// checkBumps bumps each version literal of src in turn and rescans.
-func checkBumps(t testing.TB, name string, src []byte) {
+// checkBumps bumps each version literal of src in turn and rescans (see
+// reftest.BumpEachAndRescan); it returns how many literals it bumped.
+func checkBumps(t testing.TB, name string, src []byte) int {
 	t.Helper()
-	f := ref.File{Path: name, Src: src}
 	format, _ := Detect(src)
-	refs, warns := Scan(f, format)
-	if len(warns) != 0 {
+	files := []ref.File{{Path: name, Src: src}}
+	if _, warns := scanAs(format)(files); len(warns) != 0 {
 		t.Fatalf("%s: warnings: %v", name, warns)
 	}
-	checkVersionBytes(t, src, refs)
-	done := map[int]bool{}
-	for _, r := range refs {
-		if r.VersionAt == nil || done[r.VersionAt.Offset] {
-			continue
-		}
-		done[r.VersionAt.Offset] = true
-		out, want := bump(src, refs, r)
-		got, warns := Scan(ref.File{Path: name, Src: out}, format)
-		if len(warns) != 0 {
-			t.Fatalf("%s: bumping %s: warnings: %v", name, summary(r), warns)
-		}
-		if diff := cmp.Diff(want, got); diff != "" {
-			t.Errorf("%s: bumping %s (-want +got):\n%s", name, summary(r), diff)
-		}
-	}
+	return reftest.BumpEachAndRescan(t, scanAs(format), files, reftest.Options{})
 }
 
 func TestBumpRoundtrip(t *testing.T) {
@@ -88,22 +34,13 @@ func TestBumpRoundtrip(t *testing.T) {
 			return append([]byte("\xEF\xBB\xBF"), bytes.ReplaceAll(b, []byte("\n"), []byte("\r\n"))...)
 		}},
 	}
-	for name, src := range readTestdata(t) {
+	for _, f := range templates(t) {
 		for _, v := range variants {
-			t.Run(name+"/"+v.name, func(t *testing.T) {
+			t.Run(f.Path+"/"+v.name, func(t *testing.T) {
 				t.Parallel()
-				src := v.edit(src)
-				refs, _ := Scan(ref.File{Path: name, Src: src}, "")
-				n := 0
-				for _, r := range refs {
-					if r.VersionAt != nil {
-						n++
-					}
-				}
-				if n == 0 {
+				if checkBumps(t, f.Path, v.edit(f.Src)) == 0 {
 					t.Fatal("no editable version in the template")
 				}
-				checkBumps(t, name, src)
 			})
 		}
 	}

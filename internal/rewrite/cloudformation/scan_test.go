@@ -7,6 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
+	"github.com/bumpbot/bumpbot/internal/rewrite/ref/reftest"
 )
 
 // The layers most templates pin, to keep the cases readable.
@@ -219,29 +220,8 @@ func runScanCases(t *testing.T, tests []scanCase) {
 			if diff := cmp.Diff(tc.want, summaries(refs)); diff != "" {
 				t.Errorf("references (-want +got):\n%s", diff)
 			}
-			checkVersionBytes(t, []byte(tc.src), refs)
+			reftest.CheckVersionAt(t, []ref.File{{Path: "template.yaml", Src: []byte(tc.src)}}, refs)
 		})
-	}
-}
-
-// checkVersionBytes asserts that the bytes at each VersionAt are the
-// version's decimal digits, the property every edit relies on.
-func checkVersionBytes(t testing.TB, src []byte, refs []ref.Reference) {
-	t.Helper()
-	for _, r := range refs {
-		if r.VersionAt == nil {
-			continue
-		}
-		at := r.VersionAt.Offset
-		if r.Version == nil || at < 0 || at+r.VersionLen > len(src) {
-			t.Fatalf("%s: bad version_at %+v", summary(r), r.VersionAt)
-		}
-		if got, want := string(src[at:at+r.VersionLen]), itoa(*r.Version); got != want {
-			t.Errorf("%s: bytes at version_at are %q, want %q", summary(r), got, want)
-		}
-		if lines := ref.NewLines(r.File, src); lines.Pos(at) != *r.VersionAt {
-			t.Errorf("%s: version_at %+v does not match offset %d", summary(r), *r.VersionAt, at)
-		}
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
+	"github.com/bumpbot/bumpbot/internal/rewrite/yamlpos"
 )
 
 // maxWalkDepth bounds the walk over the node tree; templates are shallow,
@@ -102,12 +103,12 @@ func (w *walker) mapCandidates(arg *yaml.Node, path string, fn *ref.Function) {
 	}
 	mapName, ok1 := w.staticKey(arg.Content[0], 0)
 	second, ok2 := w.staticKey(arg.Content[2], 0)
-	m := lookup(w.mappings, mapName)
+	m := yamlpos.Lookup(w.mappings, mapName)
 	if !ok1 || !ok2 || m == nil || m.Kind != yaml.MappingNode {
 		return
 	}
 	for i := 1; i < len(m.Content); i += 2 {
-		if val := lookup(m.Content[i], second); val != nil && val.Kind == yaml.ScalarNode {
+		if val := yamlpos.Lookup(m.Content[i], second); val != nil && val.Kind == yaml.ScalarNode {
 			w.evaluated = append(w.evaluated, w.src.pieces(val).Find(w.site(path, fn))...)
 		}
 	}

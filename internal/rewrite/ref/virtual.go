@@ -46,9 +46,31 @@ func (v Virtual) String() string {
 	return b.String()
 }
 
-// locate returns the piece holding byte i of the concatenation and i's
+// Slice returns the pieces covering bytes [i, j) of the concatenation;
+// what a verbatim piece contributes stays verbatim, located at its first
+// byte.
+func (v Virtual) Slice(i, j int) Virtual {
+	var out Virtual
+	off := 0
+	for _, p := range v {
+		end := off + len(p.Text)
+		lo, hi := max(i, off), min(j, end)
+		if lo < hi {
+			q := p
+			q.Text = p.Text[lo-off : hi-off]
+			if p.Verbatim && p.Lines != nil {
+				q = Lit(p.Lines, p.At.Offset+lo-off, q.Text)
+			}
+			out = append(out, q)
+		}
+		off = end
+	}
+	return out
+}
+
+// Locate returns the piece holding byte i of the concatenation and i's
 // offset inside that piece.
-func (v Virtual) locate(i int) (Piece, int, bool) {
+func (v Virtual) Locate(i int) (Piece, int, bool) {
 	for _, p := range v {
 		if i < len(p.Text) {
 			return p, i, true
@@ -61,7 +83,7 @@ func (v Virtual) locate(i int) (Piece, int, bool) {
 // posOf returns the file position of byte i of the concatenation: exact in
 // a verbatim piece, the piece's own position otherwise.
 func (v Virtual) posOf(i int) Pos {
-	p, k, ok := v.locate(i)
+	p, k, ok := v.Locate(i)
 	if !ok {
 		return Pos{}
 	}
@@ -124,7 +146,7 @@ func (v Virtual) Find(site Site) []Reference {
 // verbatimSpan reports the file position of bytes [i, i+n) of the
 // concatenation when they all come from one verbatim piece.
 func (v Virtual) verbatimSpan(i, n int) (Pos, bool) {
-	p, k, ok := v.locate(i)
+	p, k, ok := v.Locate(i)
 	if !ok || !p.Verbatim || p.Lines == nil || k+n > len(p.Text) {
 		return Pos{}, false
 	}

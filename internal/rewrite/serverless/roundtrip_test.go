@@ -3,39 +3,28 @@ package serverless
 import (
 	"bytes"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
+	"github.com/bumpbot/bumpbot/internal/rewrite/ref/reftest"
 )
 
-func readFixtures(t testing.TB) map[string][]byte {
+// services reads the service files under testdata.
+func services(t testing.TB) []ref.File {
 	t.Helper()
-	paths, err := filepath.Glob(filepath.Join("testdata", "*.yml"))
-	if err != nil || len(paths) == 0 {
-		t.Fatalf("no fixtures: %v", err)
-	}
-	out := map[string][]byte{}
-	for _, p := range paths {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out[filepath.Base(p)] = b
-	}
-	return out
+	return reftest.ReadFiles(t, filepath.Join("testdata", "*.yml"))
 }
 
 func TestEditRoundtrip(t *testing.T) {
 	t.Parallel()
-	for name, src := range readFixtures(t) {
+	for _, fixture := range services(t) {
 		for _, eol := range []string{"lf", "crlf"} {
-			t.Run(name+"/"+eol, func(t *testing.T) {
+			t.Run(fixture.Path+"/"+eol, func(t *testing.T) {
 				t.Parallel()
-				src := src
+				src := fixture.Src
 				if eol == "crlf" {
 					src = bytes.ReplaceAll(src, []byte("\n"), []byte("\r\n"))
 				}
@@ -46,7 +35,8 @@ func TestEditRoundtrip(t *testing.T) {
 				if len(refs) == 0 {
 					t.Fatal("fixture holds no references")
 				}
-				if n := bumpEach(t, Scan, ref.File{Path: "serverless.yml", Src: src}); n == 0 {
+				files := []ref.File{{Path: "serverless.yml", Src: src}}
+				if n := reftest.BumpEachAndRescan(t, reftest.EachFile(Scan), files, reftest.Options{}); n == 0 {
 					t.Fatal("no reference could be edited")
 				}
 			})
@@ -76,13 +66,13 @@ func TestUnparsed(t *testing.T) {
 }
 
 func FuzzScan(f *testing.F) {
-	for _, src := range readFixtures(f) {
-		f.Add(src)
+	for _, fixture := range services(f) {
+		f.Add(fixture.Src)
 	}
 	f.Add([]byte("a: ${self:a}\nb: arn:aws:lambda:us-east-1:123456789012:layer:x:${self:b}\n"))
 	f.Add([]byte("l: &x 'arn:aws:lambda:us-east-1:123456789012:layer:x:1'\nm: [*x, *x]\nn: \"arn:aws:lambda:us-east-1:123456789012:layer:x:\\x31\"\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
-		bumpEach(t, Scan, ref.File{Path: "serverless.yml", Src: src})
+		reftest.BumpEachAndRescan(t, reftest.EachFile(Scan), []ref.File{{Path: "serverless.yml", Src: src}}, reftest.Options{})
 	})
 }
 

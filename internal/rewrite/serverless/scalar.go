@@ -3,24 +3,23 @@ package serverless
 import (
 	"sort"
 	"strings"
-	"unicode/utf8"
 
 	"gopkg.in/yaml.v3"
 
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
+	"github.com/bumpbot/bumpbot/internal/rewrite/yamlpos"
 )
 
 // source is one parsed serverless.yml: its bytes, line index and the
 // start offsets of every node, which bound the raw text of a scalar.
 type source struct {
-	src    []byte
-	lines  *ref.Lines
+	*yamlpos.File
 	starts []int // sorted start offsets of all nodes
 	pieces map[*yaml.Node]ref.Virtual
 }
 
 func newSource(f ref.File) *source {
-	return &source{src: f.Src, lines: ref.NewLines(f.Path, f.Src), pieces: map[*yaml.Node]ref.Virtual{}}
+	return &source{File: yamlpos.New(f), pieces: map[*yaml.Node]ref.Virtual{}}
 }
 
 // indexNodes records the start offset of n and its descendants.
@@ -38,19 +37,13 @@ func (s *source) indexNodes(n *yaml.Node) {
 
 func (s *source) sortStarts() { sort.Ints(s.starts) }
 
-// nodeOffset converts a node's line and column to a byte offset. yaml.v3
-// counts columns in characters, not bytes, so the line is walked rune by
-// rune.
+// nodeOffset is where a node starts, or the end of the file when its
+// position cannot be placed in the bytes.
 func (s *source) nodeOffset(n *yaml.Node) int {
-	off := s.lines.Offset(n.Line, 1)
-	if off < 0 || off > len(s.src) {
-		return len(s.src)
+	if off := s.NodeOffset(n); off >= 0 {
+		return off
 	}
-	for c := 1; c < n.Column && off < len(s.src) && s.src[off] != '\n'; c++ {
-		_, w := utf8.DecodeRune(s.src[off:])
-		off += w
-	}
-	return off
+	return len(s.Src)
 }
 
 // regionEnd is where the raw text of the node starting at off ends at the
@@ -60,30 +53,23 @@ func (s *source) regionEnd(off int) int {
 	if i < len(s.starts) {
 		return s.starts[i]
 	}
-	return len(s.src)
+	return len(s.Src)
 }
 
-// valueStart skips the tag and anchor written before a node's value, and
-// the opening quote of a quoted scalar; it returns the offset of the first
-// byte of the value text and whether that text is where the style says.
+// valueStart skips the tag and anchor written before a node's value (and
+// a comment after them) and the opening quote of a quoted scalar; it
+// returns the offset of the first byte of the value text and whether that
+// text is where the style says.
 func (s *source) valueStart(n *yaml.Node) (int, bool) {
-	off := s.nodeOffset(n)
-	for off < len(s.src) && (s.src[off] == '!' || s.src[off] == '&') {
-		for off < len(s.src) && !isSpace(s.src[off]) {
-			off++
-		}
-		for off < len(s.src) && isSpace(s.src[off]) {
-			off++
-		}
-	}
-	if off >= len(s.src) {
+	off := s.SkipProperties(s.nodeOffset(n))
+	if off >= len(s.Src) {
 		return off, n.Value == ""
 	}
 	switch {
 	case n.Style&yaml.DoubleQuotedStyle != 0:
-		return off + 1, s.src[off] == '"'
+		return off + 1, s.Src[off] == '"'
 	case n.Style&yaml.SingleQuotedStyle != 0:
-		return off + 1, s.src[off] == '\''
+		return off + 1, s.Src[off] == '\''
 	}
 	return off, true
 }
@@ -104,20 +90,20 @@ func (s *source) scalarPieces(n *yaml.Node) ref.Virtual {
 
 func (s *source) mapScalar(n *yaml.Node) ref.Virtual {
 	start, ok := s.valueStart(n)
-	synth := ref.Virtual{ref.Synth(n.Value, s.lines.Pos(min(start, len(s.src))))}
+	synth := ref.Virtual{ref.Synth(n.Value, s.Lines.Pos(min(start, len(s.Src))))}
 	if !ok {
 		return synth
 	}
 	val := n.Value
-	if end := start + len(val); end <= len(s.src) && string(s.src[start:end]) == val && !strings.ContainsAny(val, "\r\n") && !escaped(n, val) {
-		return ref.Virtual{ref.Lit(s.lines, start, val)}
+	if end := start + len(val); end <= len(s.Src) && string(s.Src[start:end]) == val && !strings.ContainsAny(val, "\r\n") && !escaped(n, val) {
+		return ref.Virtual{ref.Lit(s.Lines, start, val)}
 	}
-	if n.Style&yaml.DoubleQuotedStyle != 0 && strings.IndexByte(string(s.src[start:s.regionEnd(start)]), '\\') >= 0 {
+	if n.Style&yaml.DoubleQuotedStyle != 0 && strings.IndexByte(string(s.Src[start:s.regionEnd(start)]), '\\') >= 0 {
 		return synth
 	}
 	if n.Style&(yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
 		// The value begins on the line after the block header.
-		for start < len(s.src) && s.src[start] != '\n' {
+		for start < len(s.Src) && s.Src[start] != '\n' {
 			start++
 		}
 	}
@@ -148,48 +134,27 @@ func (s *source) locateWords(val string, from, to int) (ref.Virtual, bool) {
 	cur := from
 	for i := 0; i < len(val); {
 		j := i
-		for j < len(val) && isSpace(val[j]) {
+		for j < len(val) && yamlpos.IsBlank(val[j]) {
 			j++
 		}
 		if j > i {
-			v = append(v, ref.Synth(val[i:j], s.lines.Pos(cur)))
+			v = append(v, ref.Synth(val[i:j], s.Lines.Pos(cur)))
 			i = j
 			continue
 		}
-		for j < len(val) && !isSpace(val[j]) {
+		for j < len(val) && !yamlpos.IsBlank(val[j]) {
 			j++
 		}
 		word := val[i:j]
-		for cur < to && isSpace(s.src[cur]) {
+		for cur < to && yamlpos.IsBlank(s.Src[cur]) {
 			cur++
 		}
-		if cur+len(word) > to || string(s.src[cur:cur+len(word)]) != word {
+		if cur+len(word) > to || string(s.Src[cur:cur+len(word)]) != word {
 			return nil, false
 		}
-		v = append(v, ref.Lit(s.lines, cur, word))
+		v = append(v, ref.Lit(s.Lines, cur, word))
 		cur += len(word)
 		i = j
 	}
 	return v, true
-}
-
-func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
-
-// slice returns the pieces covering bytes [i, j) of v's concatenation,
-// keeping verbatim pieces verbatim.
-func slice(v ref.Virtual, i, j int) ref.Virtual {
-	var out ref.Virtual
-	base := 0
-	for _, p := range v {
-		lo, hi := max(i-base, 0), min(j-base, len(p.Text))
-		if lo < hi {
-			if p.Verbatim && p.Lines != nil {
-				out = append(out, ref.Lit(p.Lines, p.At.Offset+lo, p.Text[lo:hi]))
-			} else {
-				out = append(out, ref.Synth(p.Text[lo:hi], p.At))
-			}
-		}
-		base += len(p.Text)
-	}
-	return out
 }

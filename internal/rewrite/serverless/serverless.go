@@ -8,7 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -16,6 +15,7 @@ import (
 
 	"github.com/bumpbot/bumpbot/internal/layerarn"
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
+	"github.com/bumpbot/bumpbot/internal/rewrite/yamlpos"
 )
 
 // Scan scans one serverless.yml. A file that does not parse yields a
@@ -47,7 +47,8 @@ func Scan(f ref.File) (refs []ref.Reference, warns []ref.Warning) {
 			break
 		}
 		if err != nil {
-			return nil, []ref.Warning{{File: f.Path, Line: errorLine(err), Message: fmt.Sprintf("parse YAML: %v", err), Unparsed: true}}
+			line, _ := yamlpos.SplitError(err)
+			return nil, []ref.Warning{{File: f.Path, Line: line, Message: fmt.Sprintf("parse YAML: %v", err), Unparsed: true}}
 		}
 		if len(doc.Content) > 0 {
 			docs = append(docs, doc.Content[0])
@@ -64,19 +65,6 @@ func Scan(f ref.File) (refs []ref.Reference, warns []ref.Warning) {
 	refs = dedupe(found)
 	ref.Sort(refs)
 	return refs, nil
-}
-
-var lineRE = regexp.MustCompile(`line (\d+)`)
-
-// errorLine extracts the line yaml.v3 names in its error text (it has no
-// structured error for syntax errors).
-func errorLine(err error) int {
-	m := lineRE.FindStringSubmatch(err.Error())
-	if m == nil {
-		return 0
-	}
-	n, _ := strconv.Atoi(m[1])
-	return n
 }
 
 // found is a reference with where its ARN's first byte really is, which
@@ -157,7 +145,7 @@ func (w *walker) scalar(n *yaml.Node, path []segment) {
 		if !f.owned {
 			// The ARN text lives in the scalar a variable names; the
 			// expression that builds it is here.
-			f.ref.Pos = w.lines.Pos(start)
+			f.ref.Pos = w.Lines.Pos(start)
 		}
 		w.found = append(w.found, f)
 	}
@@ -188,27 +176,27 @@ func (w *walker) function(path []segment) *ref.Function {
 	if len(path) == 0 {
 		return nil
 	}
-	provider := mapValue(w.root, "provider")
+	provider := yamlpos.Lookup(w.root, "provider")
 	var runtime, arch string
 	var archs []string
 	switch {
 	case path[0].key == "functions" && len(path) >= 3:
-		fn := deref(mapValue(deref(mapValue(w.root, "functions")), path[1].key))
-		runtime = w.text(mapValue(fn, "runtime"))
-		arch = w.text(mapValue(fn, "architecture"))
+		fn := deref(yamlpos.Lookup(deref(yamlpos.Lookup(w.root, "functions")), path[1].key))
+		runtime = w.text(yamlpos.Lookup(fn, "runtime"))
+		arch = w.text(yamlpos.Lookup(fn, "architecture"))
 		if runtime == "" {
-			runtime = w.text(mapValue(deref(provider), "runtime"))
+			runtime = w.text(yamlpos.Lookup(deref(provider), "runtime"))
 		}
 		if arch == "" {
-			arch = w.text(mapValue(deref(provider), "architecture"))
+			arch = w.text(yamlpos.Lookup(deref(provider), "architecture"))
 		}
 	case path[0].key == "provider" && len(path) >= 2 && path[1].key == "layers":
-		runtime = w.text(mapValue(deref(provider), "runtime"))
-		arch = w.text(mapValue(deref(provider), "architecture"))
+		runtime = w.text(yamlpos.Lookup(deref(provider), "runtime"))
+		arch = w.text(yamlpos.Lookup(deref(provider), "architecture"))
 	case path[0].key == "resources" && len(path) >= 5 && path[1].key == "Resources" && path[3].key == "Properties":
 		props := deref(w.lookup("resources.Resources." + path[2].key + ".Properties"))
-		runtime = w.text(mapValue(props, "Runtime"))
-		if seq := deref(mapValue(props, "Architectures")); seq != nil && seq.Kind == yaml.SequenceNode {
+		runtime = w.text(yamlpos.Lookup(props, "Runtime"))
+		if seq := deref(yamlpos.Lookup(props, "Architectures")); seq != nil && seq.Kind == yaml.SequenceNode {
 			for _, a := range seq.Content {
 				if s := w.text(a); s != "" {
 					archs = append(archs, s)

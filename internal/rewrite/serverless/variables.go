@@ -6,7 +6,9 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/bumpbot/bumpbot/internal/layerarn"
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
+	"github.com/bumpbot/bumpbot/internal/rewrite/yamlpos"
 )
 
 // maxDepth bounds how many ${self:...} references are followed in a chain;
@@ -52,23 +54,26 @@ func (r *resolver) evalIn(n *yaml.Node, stack []*yaml.Node) ref.Virtual {
 			break
 		}
 		start := i + k
-		end := closeBrace(s, start+1)
-		if end < 0 {
+		// A variable may span lines and hold quotes (a fallback such as
+		// ${opt:stage, 'dev'}): only the end of the value stops it.
+		n := layerarn.BraceEnd(s[start+1:], 0, "")
+		if n == 0 {
 			break
 		}
-		out = append(out, slice(base, last, start)...)
+		end := start + 1 + n
+		out = append(out, base.Slice(last, start)...)
 		if inIdentity(s[:start]) {
 			// partition, region and account are decided at deploy time
 			// (--region, the caller's account): keep them as written.
-			out = append(out, slice(base, start, end)...)
+			out = append(out, base.Slice(start, end)...)
 		} else if v, ok := r.variable(s[start+2:end-1], stack); ok {
 			out = append(out, v...)
 		} else {
-			out = append(out, slice(base, start, end)...)
+			out = append(out, base.Slice(start, end)...)
 		}
 		last, i = end, end
 	}
-	return append(out, slice(base, last, len(s))...)
+	return append(out, base.Slice(last, len(s))...)
 }
 
 // inIdentity reports whether text ending with prefix puts the next byte
@@ -91,24 +96,6 @@ func inIdentity(prefix string) bool {
 		}
 	}
 	return colons <= 3
-}
-
-// closeBrace returns the offset just past the brace closing the one at
-// s[open], or -1.
-func closeBrace(s string, open int) int {
-	depth := 0
-	for i := open; i < len(s); i++ {
-		switch s[i] {
-		case '{':
-			depth++
-		case '}':
-			depth--
-			if depth == 0 {
-				return i + 1
-			}
-		}
-	}
-	return -1
 }
 
 // variable resolves the inside of one ${...}. Only the first source is
@@ -153,7 +140,7 @@ func (r *resolver) lookup(path string) *yaml.Node {
 		}
 		switch n.Kind {
 		case yaml.MappingNode:
-			n = mapValue(n, seg)
+			n = yamlpos.Lookup(n, seg)
 		case yaml.SequenceNode:
 			i, err := strconv.Atoi(seg)
 			if err != nil || i < 0 || i >= len(n.Content) {
@@ -176,19 +163,6 @@ func deref(n *yaml.Node) *yaml.Node {
 		return nil
 	}
 	return n
-}
-
-// mapValue returns the value of key in mapping m, or nil.
-func mapValue(m *yaml.Node, key string) *yaml.Node {
-	if m == nil || m.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(m.Content); i += 2 {
-		if m.Content[i].Value == key {
-			return m.Content[i+1]
-		}
-	}
-	return nil
 }
 
 // text returns the static string value of scalar n, or "" when it is not

@@ -3,7 +3,6 @@ package terraform
 import (
 	"strconv"
 
-	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 )
 
@@ -65,10 +64,10 @@ func (ev *evaluator) format(e *hclsyntax.FunctionCallExpr) (val, bool) {
 		if i+1 >= len(fs) {
 			return val{}, false
 		}
-		out = concat(out, val{kind: kString, text: i > lit, str: slice(spec.str, lit, i)})
+		out = concat(out, val{kind: kString, text: i > lit, str: spec.str.Slice(lit, i)})
 		switch fs[i+1] {
 		case '%':
-			out = concat(out, val{kind: kString, text: true, str: slice(spec.str, i+1, i+2)})
+			out = concat(out, val{kind: kString, text: true, str: spec.str.Slice(i+1, i+2)})
 		case 's', 'd', 'v':
 			if next >= len(e.Args) {
 				return val{}, false
@@ -85,7 +84,7 @@ func (ev *evaluator) format(e *hclsyntax.FunctionCallExpr) (val, bool) {
 		i++
 		lit = i + 1
 	}
-	out = concat(out, val{kind: kString, text: len(fs) > lit, str: slice(spec.str, lit, len(fs))})
+	out = concat(out, val{kind: kString, text: len(fs) > lit, str: spec.str.Slice(lit, len(fs))})
 	return out, true
 }
 
@@ -196,25 +195,4 @@ func (ev *evaluator) first(args []hclsyntax.Expression, skipEmpty bool) (val, bo
 		return v, true
 	}
 	return val{}, false
-}
-
-// slice returns bytes [i, j) of the concatenation of v, keeping each
-// byte's origin: verbatim pieces stay verbatim at the right offset.
-func slice(v ref.Virtual, i, j int) ref.Virtual {
-	var out ref.Virtual
-	off := 0
-	for _, p := range v {
-		end := off + len(p.Text)
-		lo, hi := max(i, off), min(j, end)
-		if lo < hi {
-			q := p
-			q.Text = p.Text[lo-off : hi-off]
-			if p.Verbatim && p.Lines != nil {
-				q = ref.Lit(p.Lines, p.At.Offset+lo-off, q.Text)
-			}
-			out = append(out, q)
-		}
-		off = end
-	}
-	return out
 }

@@ -287,7 +287,7 @@ func (w *walker) find(v ref.Virtual, site hcl.Range, path string, fn *ref.Functi
 	sitePos := w.ev.pos(site)
 	for i, r := range refs {
 		m := matches[i]
-		start, _ := pieceAt(v, m.Start)
+		start, _, _ := v.Locate(m.Start)
 		inSite := start.Verbatim && inRange(start.At, site)
 		if r.VersionAt != nil && r.VersionLen != len(strconv.Itoa(*r.Version)) {
 			// "07": an edit writes the decimal version, which would not
@@ -306,17 +306,6 @@ func (w *walker) find(v ref.Virtual, site hcl.Range, path string, fn *ref.Functi
 		}
 		w.found = append(w.found, f)
 	}
-}
-
-// pieceAt returns the piece holding byte i of v and i's offset in it.
-func pieceAt(v ref.Virtual, i int) (ref.Piece, int) {
-	for _, p := range v {
-		if i < len(p.Text) {
-			return p, i
-		}
-		i -= len(p.Text)
-	}
-	return ref.Piece{}, 0
 }
 
 // spanPieces returns the pieces overlapping bytes [i, j) of v.

@@ -1,0 +1,86 @@
+package rewrite
+
+import "github.com/bumpbot/bumpbot/internal/rewrite/ref"
+
+// entry is one file to scan: the path references report, its kind, and
+// where its bytes are: on disk at path, or in src when path is "".
+type entry struct {
+	rel  string
+	kind kind
+	path string
+	src  []byte
+}
+
+// read returns the bytes of a file worth scanning, or nil for one that is
+// too large or binary. A file on disk is read into *buf, which the caller
+// reuses; the result then aliases *buf.
+func (e entry) read(maxSize int64, buf *[]byte) ([]byte, error) {
+	if e.path != "" {
+		return readCandidate(e.path, maxSize, buf)
+	}
+	if int64(len(e.src)) > maxSize || isBinary(e.src) {
+		return nil, nil
+	}
+	return e.src, nil
+}
+
+// scanDir scans the files of one directory, each on its own except the
+// HCL files, which are one module scanned together so that variables and
+// locals resolve across the files of the module.
+func scanDir(files []entry, opts Options, buf *[]byte) Result {
+	var res Result
+	var module []entry
+	for _, e := range files {
+		switch e.kind {
+		case kindSkip:
+		case kindTerraform:
+			module = append(module, e)
+		default:
+			res.merge(scanGroup([]entry{e}, opts, buf))
+		}
+	}
+	if len(module) > 0 {
+		res.merge(scanGroup(module, opts, buf))
+	}
+	return res
+}
+
+// scanGroup reads one file, or the HCL files of one module (all of one
+// kind), and scans them if they pass the byte prefilter. Files that do not
+// pass are read into *buf, reused across calls, so the bulk of a tree
+// allocates nothing; parsers never retain the bytes they are given.
+func scanGroup(group []entry, opts Options, buf *[]byte) Result {
+	var res Result
+	var files []ref.File
+	k := group[0].kind
+	worth := false
+	for _, e := range group {
+		src, err := e.read(opts.MaxFileSize, buf)
+		if err != nil {
+			res.Warnings = append(res.Warnings, ref.Warning{File: e.rel, Message: err.Error()})
+			continue
+		}
+		if src == nil {
+			continue
+		}
+		if len(group) > 1 && e.path != "" {
+			src = append([]byte(nil), src...) // a module keeps several files at once
+		}
+		files = append(files, ref.File{Path: e.rel, Src: src})
+		worth = worth || worthParsing(k, src)
+	}
+	res.Files = len(files)
+	if !worth {
+		return res
+	}
+	var refs []ref.Reference
+	var warns []ref.Warning
+	if k == kindTerraform {
+		refs, warns = scanModule(files)
+	} else {
+		refs, warns = scanOne(files[0], k)
+	}
+	res.Refs, res.Parsed = refs, len(files)
+	res.Warnings = append(res.Warnings, warns...)
+	return res
+}
