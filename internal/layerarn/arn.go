@@ -115,6 +115,10 @@ func FindAll(s string) []Match {
 	}
 }
 
+// MatchPrefix matches a layer ARN, placeholders allowed, at the very start
+// of s.
+func MatchPrefix(s string) (Match, bool) { return matchAt(s, 0, true) }
+
 // MayHoldARN is the byte prefilter for text formats: a literal layer
 // version ARN always contains ":layer:".
 func MayHoldARN(b []byte) bool { return bytes.Contains(b, []byte(":layer:")) }

@@ -47,7 +47,7 @@ Resources:
       Layers:
         - !Sub 'arn:${AWS::Partition}:lambda:${AWS::Region}:017000801446:layer:AWSLambdaPowertoolsPythonV2:${PowertoolsVersion}'
 `,
-			want: []string{"10:17 cloudformation arn:${AWS::Partition}:lambda:${AWS::Region}:017000801446:layer:AWSLambdaPowertoolsPythonV2:46 v=46 at=4:14 ctx=Resources.Fn.Properties.Layers[0]"},
+			want: []string{"10:17 cloudformation arn:${AWS::Partition}:lambda:${AWS::Region}:017000801446:layer:AWSLambdaPowertoolsPythonV2:${PowertoolsVersion} v=46 at=4:14 ctx=Resources.Fn.Properties.Layers[0]"},
 		},
 		{
 			name: "sub version from its own variable map",
@@ -61,7 +61,7 @@ Resources:
             - Account: "464622532012"
               Version: 65
 `,
-			want: []string{"7:15 cloudformation arn:aws:lambda:${AWS::Region}:464622532012:layer:Datadog-Extension:65 v=65 at=9:24 ctx=Resources.Fn.Properties.Layers[0]"},
+			want: []string{"7:15 cloudformation arn:aws:lambda:${AWS::Region}:${Account}:layer:Datadog-Extension:${Version} v=65 at=9:24 ctx=Resources.Fn.Properties.Layers[0]"},
 		},
 		{
 			name: "sub version parameter without default stays a placeholder",

@@ -5,10 +5,12 @@ import "sort"
 // Lines maps byte offsets of one file to 1-based line and column.
 type Lines struct {
 	file   string
+	src    []byte
 	starts []int // offset of the first byte of each line
 }
 
-// NewLines indexes src, reported as file.
+// NewLines indexes src, reported as file. The Lines keeps src, so it must
+// not outlive the scan of that file.
 func NewLines(file string, src []byte) *Lines {
 	starts := []int{0}
 	for i, c := range src {
@@ -16,7 +18,7 @@ func NewLines(file string, src []byte) *Lines {
 			starts = append(starts, i+1)
 		}
 	}
-	return &Lines{file: file, starts: starts}
+	return &Lines{file: file, src: src, starts: starts}
 }
 
 // Pos returns the position of byte offset off.

@@ -126,6 +126,9 @@ func (v Virtual) Find(site Site) []Reference {
 		if site.At != nil {
 			r.Pos = *site.At
 		}
+		if written, ok := v.asWritten(m); ok {
+			r.ARN = written
+		}
 		if m.VersionIsLiteral() {
 			ver := m.Version
 			r.Version = &ver
@@ -151,4 +154,38 @@ func (v Virtual) verbatimSpan(i, n int) (Pos, bool) {
 		return Pos{}, false
 	}
 	return p.Lines.Pos(p.At.Offset + k), true
+}
+
+// asWritten returns the ARN as the file spells it when the match starts in
+// a verbatim piece and the file holds the whole ARN there, placeholders
+// included: "arn:aws:lambda:${AWS::Region}:…:layer:x:${Version}" is
+// reported as written even though the version was resolved to a parameter
+// default. An ARN assembled by a join or a format() has no such spelling
+// and is reported as evaluated.
+func (v Virtual) asWritten(m layerarn.Match) (string, bool) {
+	p, k, ok := v.Locate(m.Start)
+	if !ok || !p.Verbatim || p.Lines == nil || p.Lines.src == nil {
+		return "", false
+	}
+	src := p.Lines.src[p.At.Offset+k:]
+	if len(src) > 1024 {
+		src = src[:1024]
+	}
+	w, ok := layerarn.MatchPrefix(string(src))
+	if !ok || w.Name != m.Name || w.VersionText == "" {
+		return "", false
+	}
+	// The spelling may differ from the evaluated text only where the file
+	// has a ${...} placeholder that the format resolved; any other
+	// difference (an escape, a doubled brace) means the bytes here are
+	// not the ARN.
+	for _, f := range [][2]string{
+		{w.Partition, m.Partition}, {w.Region, m.Region},
+		{w.Account, m.Account}, {w.VersionText, m.VersionText},
+	} {
+		if f[0] != f[1] && !strings.HasPrefix(f[0], "${") {
+			return "", false
+		}
+	}
+	return string(src[:w.End]), true
 }

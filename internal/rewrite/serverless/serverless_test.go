@@ -105,7 +105,7 @@ provider:
   region: us-east-1
 `,
 			want: []got{
-				{At: "8:7", ARN: "arn:aws:lambda:${self:provider.region}:094274105915:layer:AWSLambdaPowertoolsTypeScriptV2:12", Region: "${self:provider.region}", Account: "094274105915", Layer: "AWSLambdaPowertoolsTypeScriptV2", Version: 12, VersionAt: "3:22", Context: "provider.layers[0]", Runtime: "nodejs20.x"},
+				{At: "8:7", ARN: "arn:aws:lambda:${self:provider.region}:094274105915:layer:AWSLambdaPowertoolsTypeScriptV2:${self:custom.powertoolsVersion}", Region: "${self:provider.region}", Account: "094274105915", Layer: "AWSLambdaPowertoolsTypeScriptV2", Version: 12, VersionAt: "3:22", Context: "provider.layers[0]", Runtime: "nodejs20.x"},
 			},
 		},
 		{

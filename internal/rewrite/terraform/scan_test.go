@@ -102,7 +102,7 @@ variable "adot_version" {
 }
 `,
 		wants: []want{
-			{at: "main.tf|arn:", arn: "arn:aws:lambda:${var.region}:901920570463:layer:aws-otel-python-amd64-ver-1-25-0:1", version: 1, verAt: "variables.tf|1\n", context: "aws_lambda_function.api.layers[0]", fn: "python3.11"},
+			{at: "main.tf|arn:", arn: "arn:aws:lambda:${var.region}:901920570463:layer:aws-otel-python-amd64-ver-1-25-0:${var.adot_version}", version: 1, verAt: "variables.tf|1\n", context: "aws_lambda_function.api.layers[0]", fn: "python3.11"},
 		},
 	},
 	{
@@ -116,7 +116,7 @@ variable "powertools_version" {
 }
 `,
 		wants: []want{
-			{at: "main.tf|arn:", arn: "arn:aws:lambda:eu-central-1:017000801446:layer:AWSLambdaPowertoolsPythonV2:46", version: 46, verAt: "main.tf|46\"", context: "locals.powertools"},
+			{at: "main.tf|arn:", arn: "arn:aws:lambda:eu-central-1:017000801446:layer:AWSLambdaPowertoolsPythonV2:${var.powertools_version}", version: 46, verAt: "main.tf|46\"", context: "locals.powertools"},
 		},
 	},
 	{
@@ -133,8 +133,8 @@ resource "aws_lambda_function" "b" {
 }
 `,
 		wants: []want{
-			{at: "main.tf|arn:aws:lambda:us-east-1", arn: datadog, version: 65, verAt: "main.tf|65\n", context: "aws_lambda_function.a.layers[0]"},
-			{at: "main.tf|arn:aws:lambda:us-west-2", arn: "arn:aws:lambda:us-west-2:464622532012:layer:Datadog-Extension:65", version: 65, verAt: "main.tf|65\n", context: "aws_lambda_function.b.layers[0]"},
+			{at: "main.tf|arn:aws:lambda:us-east-1", arn: "arn:aws:lambda:us-east-1:464622532012:layer:Datadog-Extension:${local.dd_version}", version: 65, verAt: "main.tf|65\n", context: "aws_lambda_function.a.layers[0]"},
+			{at: "main.tf|arn:aws:lambda:us-west-2", arn: "arn:aws:lambda:us-west-2:464622532012:layer:Datadog-Extension:${local.dd_version}", version: 65, verAt: "main.tf|65\n", context: "aws_lambda_function.b.layers[0]"},
 		},
 	},
 	{
@@ -254,7 +254,7 @@ dd_version = 66
 extra_layer = "arn:aws:lambda:us-east-1:580247275435:layer:LambdaInsightsExtension:38"
 `,
 		wants: []want{
-			{at: "main.tf|arn:", arn: datadog, version: 65, verAt: "terraform.tfvars|65", context: "aws_lambda_function.api.layers[0]"},
+			{at: "main.tf|arn:", arn: "arn:aws:lambda:us-east-1:464622532012:layer:Datadog-Extension:${var.dd_version}", version: 65, verAt: "terraform.tfvars|65", context: "aws_lambda_function.api.layers[0]"},
 			{at: "prod.tfvars|arn:", arn: insights, version: 38, verAt: "prod.tfvars|38", context: "extra_layer"},
 		},
 	},
@@ -276,7 +276,7 @@ inputs = {
 }
 `,
 		wants: []want{
-			{at: "terragrunt.hcl|arn:", arn: "arn:aws:lambda:eu-west-1:017000801446:layer:AWSLambdaPowertoolsPythonV2:46", version: 46, verAt: "terragrunt.hcl|46\n", context: "inputs.layers[0]", fn: "python3.12"},
+			{at: "terragrunt.hcl|arn:", arn: "arn:aws:lambda:eu-west-1:017000801446:layer:AWSLambdaPowertoolsPythonV2:${local.powertools_version}", version: 46, verAt: "terragrunt.hcl|46\n", context: "inputs.layers[0]", fn: "python3.12"},
 		},
 	},
 	{
@@ -340,7 +340,7 @@ locals {
 `,
 		wants: []want{
 			{at: "main.tf|arn:aws:lambda:us-east-1:${local.accounts[0]}", arn: "arn:aws:lambda:us-east-1:017000801446:layer:AWSLambdaPowertoolsPythonV2:46", version: 46, verAt: "main.tf|46,", context: "locals.py"},
-			{at: "main.tf|arn:aws:lambda:us-east-1:${element", arn: "arn:aws:lambda:us-east-1:094274105915:layer:AWSLambdaPowertoolsTypeScriptV2:12", version: 12, verAt: "main.tf|12 }", context: "locals.node"},
+			{at: "main.tf|arn:aws:lambda:us-east-1:${element", arn: "arn:aws:lambda:us-east-1:${element(local.accounts, 1)}:layer:AWSLambdaPowertoolsTypeScriptV2:${local.versions.node}", version: 12, verAt: "main.tf|12 }", context: "locals.node"},
 		},
 	},
 	{
@@ -372,7 +372,7 @@ locals {
 `,
 		wants: []want{
 			{at: "main.tf|arn:aws:lambda:us-east-1:770", arn: klayers, version: 9, verAt: "main.tf|9\n", context: "aws_ssm_parameter.layers.value"},
-			{at: "main.tf|arn:aws:lambda:us-east-1:123456789012:layer:nested", arn: "arn:aws:lambda:us-east-1:123456789012:layer:nested:3", version: 3, verAt: "main.tf|3\n}", context: "aws_ssm_parameter.layers.value"},
+			{at: "main.tf|arn:aws:lambda:us-east-1:123456789012:layer:nested", arn: "arn:aws:lambda:us-east-1:123456789012:layer:nested:${local.v}", version: 3, verAt: "main.tf|3\n}", context: "aws_ssm_parameter.layers.value"},
 		},
 	},
 	{
@@ -401,7 +401,7 @@ locals {
 `,
 		wants: []want{
 			{at: "main.tf.json|arn:aws:lambda:us-east-1:464622532012:layer:Datadog-Extension:65", arn: datadog, version: 65, verAt: "main.tf.json|65\"", context: "aws_lambda_function.api.layers[0]", fn: "python3.12 arm64"},
-			{at: "main.tf.json|arn:aws:lambda:${var.region}", arn: "arn:aws:lambda:${var.region}:580247275435:layer:LambdaInsightsExtension:38", version: 38, verAt: "main.tf.json|38 }", context: "aws_lambda_function.api.layers[1]", fn: "python3.12 arm64"},
+			{at: "main.tf.json|arn:aws:lambda:${var.region}", arn: "arn:aws:lambda:${var.region}:580247275435:layer:LambdaInsightsExtension:${var.insights_version}", version: 38, verAt: "main.tf.json|38 }", context: "aws_lambda_function.api.layers[1]", fn: "python3.12 arm64"},
 			{at: `main.tf.json|"\"arn`, arn: "arn:aws:lambda:us-east-1:123456789012:layer:esc:2", version: 2, context: "aws_lambda_function.api.layers[3]", fn: "python3.12 arm64"},
 		},
 	},

@@ -155,7 +155,9 @@ func Bumped(edited []ref.File, refs []ref.Reference, at ref.Pos, n, to int) []re
 				v := to
 				r.Version = &v
 				r.VersionLen = len(repl)
-				if len(r.ARN) >= n {
+				// An ARN spelled with a ${...} version keeps its
+				// spelling; one that ends in the digits shows the new ones.
+				if len(r.ARN) >= n && isDigit(r.ARN[len(r.ARN)-1]) {
 					r.ARN = r.ARN[:len(r.ARN)-n] + repl
 				}
 			}
@@ -256,3 +258,5 @@ func checkOtherBytes(t testing.TB, what string, before, after []ref.File, at ref
 		}
 	}
 }
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
