@@ -3,7 +3,6 @@ package bump
 import (
 	"context"
 	"testing"
-	"time"
 
 	"github.com/bumpbot/bumpbot/internal/layers"
 	"github.com/bumpbot/bumpbot/internal/layers/layerstest"
@@ -17,17 +16,11 @@ func TestPlanErrorsArePerReference(t *testing.T) {
 	t.Parallel()
 	srv := layerstest.New(t)
 	srv.AddCaller("AKIDME", "999999999999")
-	srv.PublishRange("arn:aws:lambda:us-east-1:222222222222:layer:public", 1, 12, layerstest.Meta{})
-	srv.SetPublic("arn:aws:lambda:us-east-1:222222222222:layer:public", true)
+	srv.PublishPublic("arn:aws:lambda:us-east-1:222222222222:layer:public", 1, 12, layerstest.Meta{})
 	srv.PublishRange("arn:aws:lambda:us-east-1:222222222222:layer:private", 1, 3, layerstest.Meta{})
 	srv.PublishRange("arn:aws:lambda:eu-west-1:999999999999:layer:mine", 1, 3, layerstest.Meta{})
 	srv.Throttle("eu-west-1", -1)
-	reg, err := layers.OpenRegistry(context.Background(), "aws", layers.RegistryOptions{
-		ConfigOptions: srv.ConfigOptions("AKIDME"), MaxAttempts: 1, MaxBackoff: time.Millisecond,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	reg := srv.OpenRegistry(t, "AKIDME", layers.RegistryOptions{MaxAttempts: 1})
 	src := "arn:aws:lambda:us-east-1:222222222222:layer:private:1\n" +
 		"arn:aws:lambda:eu-west-1:999999999999:layer:mine:1\n" +
 		"arn:aws:lambda:us-east-1:222222222222:layer:public:2\n"
