@@ -1,0 +1,74 @@
+package main
+
+import (
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/bumpbot/bumpbot/internal/bump"
+	"github.com/bumpbot/bumpbot/internal/reconcile"
+	"github.com/bumpbot/bumpbot/internal/server"
+)
+
+func init() { register(newServeCmd) }
+
+func newServeCmd() *cobra.Command {
+	var lf layerFlags
+	var configPath, regions string
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the GitHub App: receive webhooks, reconcile repositories, open pull requests",
+		Long: `serve runs bumpbot as a GitHub App. Configuration comes from an optional
+YAML file (--config) overridden by the environment:
+
+  BUMPBOT_APP_ID                 the GitHub App id (required)
+  BUMPBOT_PRIVATE_KEY            the app's PEM private key, or
+  BUMPBOT_PRIVATE_KEY_FILE       a file holding it (one is required)
+  BUMPBOT_WEBHOOK_SECRET         the webhook secret (required)
+  BUMPBOT_ADDR                   listen address (default :8080)
+  BUMPBOT_DB                     SQLite file of the job queue (default bumpbot.db)
+  BUMPBOT_GITHUB_URL             REST API root for GitHub Enterprise Server
+
+Endpoints: POST /webhooks/github, GET /healthz, /readyz, /metrics.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := server.LoadConfig(configPath, os.Getenv)
+			if err != nil {
+				return usagef("%v", err)
+			}
+			if cmd.Flags().Changed("registry") || cfg.Registry == "" {
+				cfg.Registry = lf.registry
+			}
+			lf.registry = cfg.Registry
+			if rs := splitRegions(regions); len(rs) > 0 {
+				cfg.Regions = rs
+			}
+			log := slog.New(slog.NewJSONHandler(cmd.ErrOrStderr(), nil))
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			cmd.SetContext(ctx)
+			reg, err := lf.open(cmd)
+			if err != nil {
+				return err
+			}
+			b, err := lf.builder(reg)
+			if err != nil {
+				return err
+			}
+			planner := reconcile.BumpPlanner{Registry: reg, Options: bump.Options{Regions: cfg.Regions, Changelog: bump.PackageChangelog{Builder: b}}}
+			srv, err := server.New(ctx, cfg, server.Options{Planner: planner, Logger: log})
+			if err != nil {
+				return err
+			}
+			return srv.ListenAndServe(ctx)
+		},
+	}
+	lf.add(cmd)
+	f := cmd.Flags()
+	f.StringVar(&configPath, "config", "", "YAML configuration file (environment variables override it)")
+	f.StringVar(&regions, "regions", os.Getenv("AWS_REGION"), "comma-separated regions for ARNs whose region is a placeholder")
+	return cmd
+}

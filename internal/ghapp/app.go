@@ -1,0 +1,152 @@
+// Package ghapp is bumpbot's GitHub client: it authenticates as the GitHub
+// App, keeps one client per installation (tokens refreshed by
+// ghinstallation, GETs revalidated with ETags so unchanged answers cost no
+// rate limit) and implements reconcile.Forge for one repository over the
+// Git Data API.
+package ghapp
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+
+	"github.com/bradleyfalzon/ghinstallation/v2"
+	"github.com/google/go-github/v60/github"
+	"github.com/gregjones/httpcache"
+)
+
+// DefaultBaseURL is GitHub.com's REST API.
+const DefaultBaseURL = "https://api.github.com"
+
+// Config describes the GitHub App.
+type Config struct {
+	AppID int64
+	// PrivateKey is the app's PEM private key. It is only handed to
+	// ghinstallation and never logged.
+	PrivateKey []byte
+	// BaseURL is the REST API root: DefaultBaseURL when empty, the
+	// "https://HOST/api/v3" of a GitHub Enterprise Server, or a test server.
+	BaseURL string
+	// Transport is the underlying HTTP transport; http.DefaultTransport
+	// when nil.
+	Transport http.RoundTripper
+	// Metrics records calls; nil records nothing.
+	Metrics *Metrics
+}
+
+// App is the GitHub App. It is safe for concurrent use.
+type App struct {
+	cfg     Config
+	baseURL *url.URL
+	apps    *ghinstallation.AppsTransport
+
+	mu      sync.Mutex
+	clients map[int64]*Client
+}
+
+// NewApp checks cfg and returns the app. It makes no request.
+func NewApp(cfg Config) (*App, error) {
+	if cfg.AppID <= 0 {
+		return nil, errors.New("ghapp: app id is required")
+	}
+	if len(cfg.PrivateKey) == 0 {
+		return nil, errors.New("ghapp: private key is required")
+	}
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = DefaultBaseURL
+	}
+	if cfg.Transport == nil {
+		cfg.Transport = http.DefaultTransport
+	}
+	u, err := url.Parse(strings.TrimRight(cfg.BaseURL, "/") + "/")
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+		return nil, fmt.Errorf("ghapp: base URL %q is not an http(s) URL", cfg.BaseURL)
+	}
+	apps, err := ghinstallation.NewAppsTransport(cfg.Transport, cfg.AppID, cfg.PrivateKey)
+	if err != nil {
+		// The error text names the problem (bad PEM), never the key.
+		return nil, fmt.Errorf("ghapp: private key: %w", err)
+	}
+	apps.BaseURL = strings.TrimRight(u.String(), "/")
+	return &App{cfg: cfg, baseURL: u, apps: apps, clients: map[int64]*Client{}}, nil
+}
+
+// Client returns the client of one installation, creating it on first use.
+// Clients are cached: each keeps its token (refreshed by ghinstallation
+// shortly before it expires) and its ETag cache.
+func (a *App) Client(installationID int64) (*Client, error) {
+	if installationID <= 0 {
+		return nil, fmt.Errorf("ghapp: invalid installation id %d", installationID)
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if c, ok := a.clients[installationID]; ok {
+		return c, nil
+	}
+	// Transport stack, outermost first: ghinstallation adds the token;
+	// httpcache revalidates GETs with If-None-Match; revalidate makes
+	// every cached answer stale so a reconcile never reads a 60-second-old
+	// tree; countingTransport sees what really goes on the wire.
+	wire := &countingTransport{next: a.cfg.Transport, metrics: a.cfg.Metrics, installation: installationID}
+	cache := &httpcache.Transport{Transport: revalidate{wire}, Cache: httpcache.NewMemoryCache()}
+	// One ghinstallation transport per installation: sharing an
+	// AppsTransport would have concurrent token refreshes write to it.
+	// Token requests go straight to the wire; they are never cached.
+	itr, err := ghinstallation.New(a.cfg.Transport, a.cfg.AppID, installationID, a.cfg.PrivateKey)
+	if err != nil {
+		return nil, fmt.Errorf("ghapp: installation %d: %w", installationID, err)
+	}
+	itr.BaseURL = a.apps.BaseURL
+	gh := github.NewClient(&http.Client{Transport: &tokenOnTop{itr: itr, next: cache}})
+	gh.BaseURL = a.baseURL
+	c := &Client{gh: gh, installation: installationID, metrics: a.cfg.Metrics}
+	a.clients[installationID] = c
+	return c, nil
+}
+
+// Client is one installation's view of GitHub.
+type Client struct {
+	gh           *github.Client
+	installation int64
+	metrics      *Metrics
+
+	mu    sync.Mutex
+	repos map[string]*repoCache
+}
+
+// repoCache is what a client remembers about one repository between
+// reconciles: the last listed tree and whether its labels exist.
+type repoCache struct {
+	tree          string
+	entries       []treeItem
+	labelsEnsured bool
+}
+
+type treeItem struct {
+	path, sha, mode string
+	size            int64
+}
+
+func (c *Client) cache(fullName string) *repoCache {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.repos == nil {
+		c.repos = map[string]*repoCache{}
+	}
+	rc := c.repos[strings.ToLower(fullName)]
+	if rc == nil {
+		rc = &repoCache{}
+		c.repos[strings.ToLower(fullName)] = rc
+	}
+	return rc
+}
+
+// GitHub returns the underlying go-github client, for calls this package
+// does not wrap.
+func (c *Client) GitHub() *github.Client { return c.gh }
+
+// Installation returns the installation id.
+func (c *Client) Installation() int64 { return c.installation }

@@ -1,0 +1,42 @@
+package ghapp
+
+import "github.com/prometheus/client_golang/prometheus"
+
+// Metrics are the GitHub client's Prometheus collectors.
+type Metrics struct {
+	calls     *prometheus.CounterVec
+	errors    prometheus.Counter
+	remaining *prometheus.GaugeVec
+	prs       *prometheus.CounterVec
+}
+
+// NewMetrics creates the collectors and registers them on reg.
+func NewMetrics(reg prometheus.Registerer) *Metrics {
+	m := &Metrics{
+		calls: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "bumpbot_github_requests_total",
+			Help: "GitHub API requests sent on the wire, by method and status (304 answers cost no rate limit).",
+		}, []string{"method", "code"}),
+		errors: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "bumpbot_github_errors_total",
+			Help: "GitHub API requests that failed: transport errors, 403, 429 and 5xx.",
+		}),
+		remaining: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "bumpbot_github_rate_limit_remaining",
+			Help: "Requests left in the current rate-limit window, per installation.",
+		}, []string{"installation_id"}),
+		prs: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "bumpbot_pull_requests_total",
+			Help: "Pull requests the bot opened or updated.",
+		}, []string{"action"}),
+	}
+	reg.MustRegister(m.calls, m.errors, m.remaining, m.prs)
+	return m
+}
+
+// pr counts a pull request action; a nil Metrics records nothing.
+func (m *Metrics) pr(action string) {
+	if m != nil {
+		m.prs.WithLabelValues(action).Inc()
+	}
+}

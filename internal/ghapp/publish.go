@@ -1,0 +1,204 @@
+package ghapp
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"unicode/utf8"
+
+	"github.com/google/go-github/v60/github"
+
+	"github.com/bumpbot/bumpbot/internal/reconcile"
+)
+
+// Label colors and descriptions the bot creates when a label is missing.
+var botLabels = map[string][2]string{
+	"dependencies":  {"0366d6", "Pull requests that update a dependency"},
+	"lambda-layers": {"ff9900", "Pull requests that bump AWS Lambda layer versions"},
+}
+
+// Publish writes the change as one commit on c.Branch (Git Data API: one
+// tree with base_tree and inline contents, one commit, create or
+// force-update the ref) and opens or updates its pull request. Any branch
+// outside reconcile.BranchPrefix is refused before the first request.
+func (r *Repo) Publish(ctx context.Context, c reconcile.Change, existing *reconcile.OpenChange) (reconcile.Published, error) {
+	if err := reconcile.CheckBranch(c.Branch, c.Base.Branch); err != nil {
+		return reconcile.Published{}, err
+	}
+	gh := r.c.gh
+	entries := make([]*github.TreeEntry, 0, len(c.Files))
+	for _, f := range c.Files {
+		e := &github.TreeEntry{Path: github.String(f.Path), Mode: github.String(fileMode(f.Mode)), Type: github.String("blob")}
+		if utf8.Valid(f.Content) {
+			e.Content = github.String(string(f.Content))
+		} else {
+			// Inline content is a JSON string: bytes that are not UTF-8
+			// would be mangled, so they go up as a base64 blob.
+			blob, _, err := gh.Git.CreateBlob(ctx, r.owner, r.name, &github.Blob{
+				Content: github.String(base64.StdEncoding.EncodeToString(f.Content)), Encoding: github.String("base64"),
+			})
+			if err != nil {
+				return reconcile.Published{}, fmt.Errorf("create blob for %s in %s: %w", f.Path, r.FullName(), err)
+			}
+			e.SHA = blob.SHA
+		}
+		entries = append(entries, e)
+	}
+	tree, _, err := gh.Git.CreateTree(ctx, r.owner, r.name, c.Base.Tree, entries)
+	if err != nil {
+		return reconcile.Published{}, fmt.Errorf("create tree in %s: %w", r.FullName(), err)
+	}
+	commit, _, err := gh.Git.CreateCommit(ctx, r.owner, r.name, &github.Commit{
+		Message: github.String(c.Message), Tree: &github.Tree{SHA: tree.SHA},
+		Parents: []*github.Commit{{SHA: github.String(c.Base.Commit)}},
+	}, nil)
+	if err != nil {
+		return reconcile.Published{}, fmt.Errorf("create commit in %s: %w", r.FullName(), err)
+	}
+	if err := r.setBranch(ctx, c.Branch, c.Base.Branch, commit.GetSHA(), existing != nil); err != nil {
+		return reconcile.Published{}, err
+	}
+	if existing != nil {
+		return r.updatePull(ctx, c, existing.Number)
+	}
+	return r.openPull(ctx, c)
+}
+
+func fileMode(m string) string {
+	if m == "" {
+		return "100644"
+	}
+	return m
+}
+
+// setBranch points branch at sha. It is the only code that moves a ref,
+// and it checks the prefix again so no caller can get around it. When the
+// branch probably exists (an open PR uses it) it updates first; otherwise
+// it creates first. Either way the other is the fallback, so a branch left
+// by a job that died before opening its PR is reused.
+func (r *Repo) setBranch(ctx context.Context, branch, base, sha string, exists bool) error {
+	if err := reconcile.CheckBranch(branch, base); err != nil {
+		return err
+	}
+	ref := "refs/heads/" + branch
+	update := func() error {
+		_, _, err := r.c.gh.Git.UpdateRef(ctx, r.owner, r.name, &github.Reference{Ref: github.String(ref), Object: &github.GitObject{SHA: github.String(sha)}}, true)
+		return err
+	}
+	create := func() error {
+		_, _, err := r.c.gh.Git.CreateRef(ctx, r.owner, r.name, &github.Reference{Ref: github.String(ref), Object: &github.GitObject{SHA: github.String(sha)}})
+		return err
+	}
+	first, second := create, update
+	if exists {
+		first, second = update, create
+	}
+	err := first()
+	if isUnprocessable(err) {
+		err = second()
+	}
+	if err != nil {
+		return fmt.Errorf("set %s of %s to %s: %w", ref, r.FullName(), sha, err)
+	}
+	return nil
+}
+
+func (r *Repo) openPull(ctx context.Context, c reconcile.Change) (reconcile.Published, error) {
+	pr, _, err := r.c.gh.PullRequests.Create(ctx, r.owner, r.name, &github.NewPullRequest{
+		Title: github.String(c.Title), Head: github.String(c.Branch), Base: github.String(c.Base.Branch),
+		Body: github.String(c.Body), MaintainerCanModify: github.Bool(true),
+	})
+	if isUnprocessable(err) {
+		// A PR for this branch appeared since OpenChanges (another
+		// replica, or a listing served before it existed): update it.
+		if n, ok := r.findPull(ctx, c.Branch); ok {
+			return r.updatePull(ctx, c, n)
+		}
+	}
+	if err != nil {
+		return reconcile.Published{}, fmt.Errorf("open pull request %s in %s: %w", c.Branch, r.FullName(), err)
+	}
+	if err := r.label(ctx, pr.GetNumber(), c.Labels); err != nil {
+		return reconcile.Published{}, err
+	}
+	r.c.metrics.pr("opened")
+	return reconcile.Published{Number: pr.GetNumber(), URL: pr.GetHTMLURL(), Opened: true}, nil
+}
+
+func (r *Repo) findPull(ctx context.Context, branch string) (int, bool) {
+	pulls, _, err := r.c.gh.PullRequests.List(ctx, r.owner, r.name, &github.PullRequestListOptions{State: "open", Head: r.owner + ":" + branch})
+	if err != nil || len(pulls) == 0 {
+		return 0, false
+	}
+	return pulls[0].GetNumber(), true
+}
+
+func (r *Repo) updatePull(ctx context.Context, c reconcile.Change, number int) (reconcile.Published, error) {
+	pr, _, err := r.c.gh.PullRequests.Edit(ctx, r.owner, r.name, number, &github.PullRequest{
+		Title: github.String(c.Title), Body: github.String(c.Body),
+	})
+	if err != nil {
+		return reconcile.Published{}, fmt.Errorf("update pull request #%d in %s: %w", number, r.FullName(), err)
+	}
+	r.c.metrics.pr("updated")
+	return reconcile.Published{Number: number, URL: pr.GetHTMLURL()}, nil
+}
+
+// label makes sure the bot's labels exist with their colors (once per
+// repository per process) and puts them on the pull request.
+func (r *Repo) label(ctx context.Context, number int, labels []string) error {
+	if len(labels) == 0 {
+		return nil
+	}
+	r.c.mu.Lock()
+	ensured := r.cache.labelsEnsured
+	r.c.mu.Unlock()
+	if !ensured {
+		for _, name := range labels {
+			if err := r.ensureLabel(ctx, name); err != nil {
+				return err
+			}
+		}
+		r.c.mu.Lock()
+		r.cache.labelsEnsured = true
+		r.c.mu.Unlock()
+	}
+	if _, _, err := r.c.gh.Issues.AddLabelsToIssue(ctx, r.owner, r.name, number, labels); err != nil {
+		return fmt.Errorf("label pull request #%d in %s: %w", number, r.FullName(), err)
+	}
+	return nil
+}
+
+// ensureLabel creates a label with the bot's color, treating "already
+// exists" (422) as success: one request instead of a get then a create.
+func (r *Repo) ensureLabel(ctx context.Context, name string) error {
+	meta := botLabels[name]
+	color := meta[0]
+	if color == "" {
+		color = "ededed"
+	}
+	_, _, err := r.c.gh.Issues.CreateLabel(ctx, r.owner, r.name, &github.Label{Name: github.String(name), Color: github.String(color), Description: github.String(meta[1])})
+	if err != nil && !isUnprocessable(err) {
+		return fmt.Errorf("create label %q in %s: %w", name, r.FullName(), err)
+	}
+	return nil
+}
+
+// Comment adds body to pull request number unless a comment with exactly
+// that body is already there (find before create, so a retried job does
+// not comment twice).
+func (r *Repo) Comment(ctx context.Context, number int, body string) error {
+	comments, _, err := r.c.gh.Issues.ListComments(ctx, r.owner, r.name, number, &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: 100}})
+	if err != nil {
+		return fmt.Errorf("list comments of #%d in %s: %w", number, r.FullName(), err)
+	}
+	for _, c := range comments {
+		if c.GetBody() == body {
+			return nil
+		}
+	}
+	if _, _, err := r.c.gh.Issues.CreateComment(ctx, r.owner, r.name, number, &github.IssueComment{Body: github.String(body)}); err != nil {
+		return fmt.Errorf("comment on #%d in %s: %w", number, r.FullName(), err)
+	}
+	return nil
+}

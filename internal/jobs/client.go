@@ -1,0 +1,66 @@
+package jobs
+
+import (
+	"database/sql"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+)
+
+// Config configures the River client.
+type Config struct {
+	Runner  Runner
+	Logger  *slog.Logger
+	Metrics *Metrics
+	// Workers is how many reconciles run at once (default 4).
+	Workers int
+	// PollInterval is how often idle workers look for jobs (default 1s;
+	// SQLite has no LISTEN/NOTIFY).
+	PollInterval time.Duration
+	// RerunDelay is the wait before running again when an event arrived
+	// during a run (default 2s).
+	RerunDelay time.Duration
+	// RescueAfter is how long a job may stay "running" before it is
+	// considered abandoned by a dead process and retried (default 15m,
+	// above the 10-minute job timeout).
+	RescueAfter time.Duration
+}
+
+// NewClient returns a River client that works reconcile jobs from db. It
+// is not started.
+func NewClient(db *sql.DB, cfg Config) (*river.Client[*sql.Tx], error) {
+	if cfg.Runner == nil {
+		return nil, errors.New("jobs: a Runner is required")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Workers <= 0 {
+		cfg.Workers = 4
+	}
+	if cfg.PollInterval <= 0 {
+		cfg.PollInterval = time.Second
+	}
+	if cfg.RerunDelay <= 0 {
+		cfg.RerunDelay = 2 * time.Second
+	}
+	if cfg.RescueAfter <= 0 {
+		cfg.RescueAfter = 15 * time.Minute
+	}
+	workers := river.NewWorkers()
+	river.AddWorker(workers, &ReconcileWorker{
+		runner: cfg.Runner, db: db, log: cfg.Logger, metrics: cfg.Metrics, rerun: cfg.RerunDelay,
+	})
+	return river.NewClient(riversqlite.New(db), &river.Config{
+		Queues:                      map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}},
+		Workers:                     workers,
+		Logger:                      cfg.Logger.With("component", "river"),
+		FetchPollInterval:           cfg.PollInterval,
+		FetchCooldown:               min(cfg.PollInterval, 100*time.Millisecond),
+		RescueStuckJobsAfter:        cfg.RescueAfter,
+		CompletedJobRetentionPeriod: 24 * time.Hour,
+	})
+}

@@ -1,0 +1,114 @@
+package jobs
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/rivertype"
+)
+
+// Runner reconciles one repository. It must be idempotent: a job killed
+// midway runs again from the start.
+type Runner interface {
+	Reconcile(ctx context.Context, installationID int64, repo string) error
+}
+
+// ReconcileWorker runs ReconcileArgs jobs.
+type ReconcileWorker struct {
+	river.WorkerDefaults[ReconcileArgs]
+	runner  Runner
+	db      *sql.DB
+	log     *slog.Logger
+	metrics *Metrics
+	// rerun is how long to wait before running again when an event
+	// arrived during the run.
+	rerun time.Duration
+}
+
+// Timeout bounds one reconcile; a stuck GitHub call fails the attempt and
+// River retries it later.
+func (w *ReconcileWorker) Timeout(*river.Job[ReconcileArgs]) time.Duration { return 10 * time.Minute }
+
+// Work runs one reconcile. A panic fails the attempt (and is retried) but
+// never takes the process down. A run interrupted by shutdown is snoozed
+// rather than failed, so it runs first thing after the restart without
+// spending an attempt.
+func (w *ReconcileWorker) Work(ctx context.Context, job *river.Job[ReconcileArgs]) (err error) {
+	log := w.log.With("installation_id", job.Args.InstallationID, "repo", job.Args.Repo, "job_id", job.ID, "attempt", job.Attempt)
+	start := time.Now()
+	defer func() {
+		if p := recover(); p != nil {
+			log.Error("reconcile panicked", "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			err = fmt.Errorf("reconcile %s panicked: %v", job.Args.Repo, p)
+		}
+		w.metrics.observe(outcome(err), time.Since(start))
+	}()
+	seq, err := requestSeq(ctx, w.db, job.Args)
+	if err != nil {
+		return fmt.Errorf("reconcile %s: read request count: %w", job.Args.Repo, err)
+	}
+	err = w.runner.Reconcile(ctx, job.Args.InstallationID, job.Args.Repo)
+	if errors.Is(ctx.Err(), context.Canceled) {
+		log.Warn("reconcile interrupted by shutdown; it will run again at start", "error", err)
+		return river.JobSnooze(0)
+	}
+	if err != nil {
+		log.Error("reconcile failed", "error", err)
+		return err
+	}
+	again, err := w.complete(ctx, job, seq)
+	if err != nil {
+		return fmt.Errorf("reconcile %s: complete: %w", job.Args.Repo, err)
+	}
+	if again {
+		// An event came in while this job ran; its insert coalesced into
+		// this job, so run once more to see what it announced.
+		log.Info("reconcile requested again during the run; running again")
+		return river.JobSnooze(w.rerun)
+	}
+	log.Info("reconcile done", "duration_ms", time.Since(start).Milliseconds())
+	return nil
+}
+
+func outcome(err error) string {
+	switch {
+	case err == nil:
+		return "succeeded"
+	case errors.Is(err, &rivertype.JobSnoozeError{}):
+		return "snoozed"
+	}
+	return "failed"
+}
+
+// complete marks the job completed unless a reconcile was requested since
+// seq was read; it reports whether one was. The check and the completion
+// share one transaction, and Queue.Record bumps the count and inserts its
+// job in another: whichever commits first, no request is lost (a request
+// either sees a completed job and inserts a new one, or is seen here).
+func (w *ReconcileWorker) complete(ctx context.Context, job *river.Job[ReconcileArgs], seq int64) (bool, error) {
+	tx, err := w.db.BeginTx(ctx, nil)
+	if err != nil {
+		return false, err
+	}
+	defer tx.Rollback() //nolint:errcheck // no-op after Commit
+	var now int64
+	err = tx.QueryRowContext(ctx, `SELECT seq FROM bumpbot_repo_request WHERE installation_id = ? AND repo = ?`,
+		job.Args.InstallationID, job.Args.Repo).Scan(&now)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return false, err
+	}
+	if now != seq {
+		return true, nil
+	}
+	if _, err := river.JobCompleteTx[*riversqlite.Driver](ctx, tx, job); err != nil {
+		return false, err
+	}
+	return false, tx.Commit()
+}

@@ -1,0 +1,56 @@
+package reconcile_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/bumpbot/bumpbot/internal/ghapp"
+	"github.com/bumpbot/bumpbot/internal/ghapp/ghapptest"
+	"github.com/bumpbot/bumpbot/internal/reconcile"
+)
+
+// BenchmarkReconcileGitHubRequests counts GitHub requests through the real
+// clients against the fake: all requests of a first reconcile that opens
+// one PR for a one-file bump (token creation excluded), the writes among
+// them, and the rate-limited (non-304) requests of a second reconcile of
+// the unchanged repository.
+func BenchmarkReconcileGitHubRequests(b *testing.B) {
+	gh := ghapptest.New(b, 1)
+	p, _ := planner(b, 3, 4, 5)
+	app, err := ghapp.NewApp(ghapp.Config{AppID: 1, PrivateKey: gh.PrivateKeyPEM, BaseURL: gh.URL})
+	if err != nil {
+		b.Fatal(err)
+	}
+	r := &reconcile.Reconciler{Planner: p, Cache: reconcile.NewBlobCache()}
+	ctx := context.Background()
+	var first, writes, unchanged int
+	for i := 0; b.Loop(); i++ {
+		name := fmt.Sprintf("acme/r%d", i)
+		gh.CreateRepo(b, name, "main", map[string]string{"main.tf": mainTF, "README.md": "x\n"})
+		gh.AddInstallation(int64(i+10), name)
+		c, _ := app.Client(int64(i + 10))
+		forge, _ := c.Repo(name)
+		// Mint the token first: its request is not part of a reconcile.
+		if _, _, err := c.GitHub().Repositories.Get(ctx, "acme", "no-such-repo"); err == nil {
+			b.Fatal("unexpected repo")
+		}
+		gh.ResetCounts()
+		res, err := r.Run(ctx, name, forge)
+		if err != nil || res.Opened != 1 {
+			b.Fatalf("first run %+v %v", res, err)
+		}
+		cnt := gh.Counts()
+		first += cnt.Total
+		writes += cnt.Writes
+		gh.ResetCounts()
+		if _, err := r.Run(ctx, name, forge); err != nil {
+			b.Fatal(err)
+		}
+		unchanged += gh.Counts().RateLimited
+	}
+	n := float64(b.N)
+	b.ReportMetric(float64(first)/n, "requests/opened-PR")
+	b.ReportMetric(float64(writes)/n, "writes/opened-PR")
+	b.ReportMetric(float64(unchanged)/n, "charged-requests/unchanged-reconcile")
+}

@@ -1,0 +1,106 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Config is the server's configuration: an optional YAML file, overridden
+// by BUMPBOT_* environment variables.
+type Config struct {
+	AppID          int64    `yaml:"app_id"`
+	PrivateKey     string   `yaml:"private_key"`
+	PrivateKeyFile string   `yaml:"private_key_file"`
+	WebhookSecret  string   `yaml:"webhook_secret"`
+	Addr           string   `yaml:"addr"`
+	DB             string   `yaml:"db"`
+	GitHubURL      string   `yaml:"github_url"`
+	Registry       string   `yaml:"registry"`
+	Regions        []string `yaml:"regions"`
+	Workers        int      `yaml:"workers"`
+}
+
+// LoadConfig reads the YAML file at path (skipped when empty) and then the
+// environment through getenv, and checks the result.
+func LoadConfig(path string, getenv func(string) string) (Config, error) {
+	cfg := Config{Addr: ":8080", DB: "bumpbot.db", Registry: "aws", Workers: 4}
+	if path != "" {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return Config{}, fmt.Errorf("config: %w", err)
+		}
+		dec := yaml.NewDecoder(strings.NewReader(string(b)))
+		dec.KnownFields(true)
+		if err := dec.Decode(&cfg); err != nil {
+			return Config{}, fmt.Errorf("config %s: %w", path, err)
+		}
+	}
+	str := map[string]*string{
+		"BUMPBOT_PRIVATE_KEY": &cfg.PrivateKey, "BUMPBOT_PRIVATE_KEY_FILE": &cfg.PrivateKeyFile,
+		"BUMPBOT_WEBHOOK_SECRET": &cfg.WebhookSecret, "BUMPBOT_ADDR": &cfg.Addr, "BUMPBOT_DB": &cfg.DB,
+		"BUMPBOT_GITHUB_URL": &cfg.GitHubURL, "BUMPBOT_REGISTRY": &cfg.Registry,
+	}
+	for k, p := range str {
+		if v := getenv(k); v != "" {
+			*p = v
+		}
+	}
+	for k, p := range map[string]*int64{"BUMPBOT_APP_ID": &cfg.AppID} {
+		if v := getenv(k); v != "" {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil {
+				return Config{}, fmt.Errorf("config: %s=%q is not a number", k, v)
+			}
+			*p = n
+		}
+	}
+	if v := getenv("BUMPBOT_REGIONS"); v != "" {
+		cfg.Regions = strings.Split(v, ",")
+	}
+	return cfg, cfg.validate()
+}
+
+func (c *Config) validate() error {
+	var errs []error
+	if c.WebhookSecret == "" {
+		errs = append(errs, errors.New("BUMPBOT_WEBHOOK_SECRET is required: without it anyone could post webhooks"))
+	}
+	if c.AppID <= 0 {
+		errs = append(errs, errors.New("BUMPBOT_APP_ID is required"))
+	}
+	if c.PrivateKey == "" && c.PrivateKeyFile == "" {
+		errs = append(errs, errors.New("BUMPBOT_PRIVATE_KEY or BUMPBOT_PRIVATE_KEY_FILE is required"))
+	}
+	if c.DB == "" {
+		errs = append(errs, errors.New("BUMPBOT_DB must name a file"))
+	}
+	return errors.Join(errs...)
+}
+
+// Key returns the PEM private key, read from PrivateKeyFile when set.
+func (c *Config) Key() ([]byte, error) {
+	if c.PrivateKey != "" {
+		return []byte(c.PrivateKey), nil
+	}
+	b, err := os.ReadFile(c.PrivateKeyFile)
+	if err != nil {
+		return nil, fmt.Errorf("private key: %w", err)
+	}
+	return b, nil
+}
+
+// LogValue hides the secrets when a Config is logged.
+func (c Config) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.Int64("app_id", c.AppID), slog.String("addr", c.Addr), slog.String("db", c.DB),
+		slog.String("github_url", c.GitHubURL), slog.String("registry", c.Registry),
+		slog.Any("regions", c.Regions), slog.Int("workers", c.Workers),
+		slog.Bool("private_key_set", c.PrivateKey != "" || c.PrivateKeyFile != ""),
+	)
+}

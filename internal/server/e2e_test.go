@@ -1,0 +1,327 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/bumpbot/bumpbot/internal/ghapp/ghapptest"
+	"github.com/bumpbot/bumpbot/internal/layers"
+	"github.com/bumpbot/bumpbot/internal/reconcile"
+	"github.com/bumpbot/bumpbot/internal/reconcile/reconciletest"
+	"github.com/bumpbot/bumpbot/internal/server"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files")
+
+const (
+	appID   = 99
+	inst    = 7
+	repoN   = "acme/infra"
+	account = "123456789012"
+	secret  = "e2e-webhook-secret-value"
+)
+
+const mainTF = `resource "aws_lambda_function" "f" {
+  function_name = "f"
+  runtime       = "python3.12"
+  layers        = ["arn:aws:lambda:us-east-1:123456789012:layer:mylayer:3"]
+}
+`
+
+// syncBuffer is a log sink shared by the server's goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+type env struct {
+	gh     *ghapptest.Server
+	dbPath string
+	reg    layers.Registry
+	logs   *syncBuffer
+}
+
+func newEnv(t *testing.T) *env {
+	t.Helper()
+	gh := ghapptest.New(t, appID)
+	gh.CreateRepo(t, repoN, "main", map[string]string{"main.tf": mainTF, "README.md": "# infra\n"})
+	gh.AddInstallation(inst, repoN)
+	root := t.TempDir()
+	reconciletest.Publish(t, root, "us-east-1", account, "mylayer", 3, 4, 5)
+	reg, err := layers.OpenDir(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &env{gh: gh, dbPath: filepath.Join(t.TempDir(), "bumpbot.db"), reg: reg, logs: &syncBuffer{}}
+}
+
+// running is one started server.
+type running struct {
+	url  string
+	stop func() error
+	srv  *server.Server
+}
+
+func (e *env) start(t *testing.T, shutdown time.Duration) *running {
+	t.Helper()
+	cfg, err := server.LoadConfig("", func(k string) string {
+		return map[string]string{
+			"BUMPBOT_APP_ID": fmt.Sprint(appID), "BUMPBOT_PRIVATE_KEY": string(e.gh.PrivateKeyPEM),
+			"BUMPBOT_WEBHOOK_SECRET": secret, "BUMPBOT_DB": e.dbPath, "BUMPBOT_GITHUB_URL": e.gh.URL,
+		}[k]
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.NewJSONHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	srv, err := server.New(context.Background(), cfg, server.Options{
+		Planner: reconcile.BumpPlanner{Registry: e.reg}, Logger: log, PollInterval: 20 * time.Millisecond, ShutdownTimeout: shutdown,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx, ln) }()
+	var once sync.Once
+	var stopErr error
+	stop := func() error {
+		once.Do(func() { cancel(); stopErr = <-done })
+		return stopErr
+	}
+	t.Cleanup(func() { stop() })
+	return &running{url: "http://" + ln.Addr().String(), stop: stop, srv: srv}
+}
+
+func deliver(t *testing.T, url, event, delivery string, payload any) (int, string) {
+	t.Helper()
+	body, _ := json.Marshal(payload)
+	resp, err := http.DefaultClient.Do(ghapptest.NewDelivery(url+"/webhooks/github", []byte(secret), event, delivery, body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, strings.TrimSpace(string(b))
+}
+
+var installationCreated = map[string]any{
+	"action":       "created",
+	"installation": map[string]any{"id": inst},
+	"repositories": []any{map[string]any{"id": 1, "name": "infra", "full_name": repoN}},
+}
+
+func pushMainTF(gh *ghapptest.Server) map[string]any {
+	return map[string]any{
+		"ref": "refs/heads/main", "after": gh.Head(repoN, "main"), "size": 1,
+		"installation": map[string]any{"id": inst},
+		"repository":   map[string]any{"id": 1, "name": "infra", "full_name": repoN, "default_branch": "main"},
+		"commits":      []any{map[string]any{"id": gh.Head(repoN, "main"), "modified": []string{"main.tf"}}},
+	}
+}
+
+// waitFor polls cond until it holds or 15 s pass.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	p := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(p, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs:\n--- got\n%s\n--- want\n%s", name, got, want)
+	}
+}
+
+func TestEndToEnd(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	srv := e.start(t, 5*time.Second)
+
+	if status, body := deliver(t, srv.url, "installation", "del-1", installationCreated); status != 202 || !strings.Contains(body, "queued") {
+		t.Fatalf("installation webhook: %d %s", status, body)
+	}
+	waitFor(t, "the pull request", func() bool { return len(e.gh.Pulls(repoN)) == 1 })
+	pr := e.gh.Pulls(repoN)[0]
+	if pr.Title != "Bump mylayer layer from 3 to 5" || pr.Head != "bumpbot/mylayer" || pr.Base != "main" {
+		t.Errorf("PR = %+v", pr)
+	}
+	waitFor(t, "labels", func() bool { return len(e.gh.Pulls(repoN)[0].Labels) == 2 })
+	golden(t, "e2e_pr_body.md", []byte(pr.Body))
+	got, _ := e.gh.File(repoN, "bumpbot/mylayer", "main.tf")
+	golden(t, "e2e_main.tf", got)
+	if main, _ := e.gh.File(repoN, "main", "main.tf"); string(main) != mainTF {
+		t.Errorf("default branch was modified")
+	}
+
+	// A redelivery is acknowledged and not processed again.
+	if status, body := deliver(t, srv.url, "installation", "del-1", installationCreated); status != 200 || !strings.Contains(body, "duplicate") {
+		t.Errorf("redelivery: %d %s", status, body)
+	}
+
+	// A push with nothing new for the bot: a reconcile that writes nothing.
+	waitFor(t, "first reconcile to finish", func() bool { return strings.Contains(e.logs.String(), `"msg":"reconciled"`) })
+	e.gh.ResetCounts()
+	if status, _ := deliver(t, srv.url, "push", "del-2", pushMainTF(e.gh)); status != 202 {
+		t.Fatalf("push webhook: %d", status)
+	}
+	waitFor(t, "second reconcile", func() bool { return strings.Count(e.logs.String(), `"msg":"reconciled"`) >= 2 })
+	if c := e.gh.Counts(); c.Writes != 0 || c.RateLimited > 1 {
+		t.Errorf("reconcile with nothing new: %d writes, %d charged requests: %v", c.Writes, c.RateLimited, c.ByRoute)
+	}
+	if n := len(e.gh.Pulls(repoN)); n != 1 {
+		t.Errorf("%d pull requests, want 1", n)
+	}
+
+	for _, path := range []string{"/healthz", "/readyz", "/metrics"} {
+		resp, err := http.Get(srv.url + path)
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("GET %s: %v %v", path, resp, err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if path == "/metrics" {
+			for _, m := range []string{`bumpbot_webhooks_total{event="installation",outcome="queued"} 1`, `bumpbot_pull_requests_total{action="opened"} 1`,
+				`bumpbot_github_rate_limit_remaining{installation_id="7"}`, `bumpbot_jobs{state="completed"}`, `bumpbot_github_requests_total`} {
+				if !strings.Contains(string(b), m) {
+					t.Errorf("metrics lack %q", m)
+				}
+			}
+		}
+	}
+	if err := srv.stop(); err != nil {
+		t.Errorf("shutdown: %v", err)
+	}
+	assertNoSecrets(t, e)
+}
+
+func assertNoSecrets(t *testing.T, e *env) {
+	t.Helper()
+	logs := e.logs.String()
+	if !strings.Contains(logs, `"delivery_id":"del-1"`) || !strings.Contains(logs, `"installation_id":7`) || !strings.Contains(logs, `"repo":"acme/infra"`) {
+		t.Errorf("logs lack the delivery_id / installation_id / repo keys:\n%s", logs)
+	}
+	secrets := append([]string{secret, "PRIVATE KEY", string(e.gh.PrivateKeyPEM[40:80])}, e.gh.Tokens()...)
+	if len(e.gh.Tokens()) == 0 {
+		t.Fatal("no token was minted")
+	}
+	for _, s := range secrets {
+		if strings.Contains(logs, s) {
+			t.Errorf("logs contain a secret (%.12s…)", s)
+		}
+	}
+}
+
+// A job stopped after its commit but before its pull request runs again
+// after the restart and opens exactly one pull request.
+func TestRestartMidJob(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	blocked := make(chan struct{})
+	var once sync.Once
+	e.gh.Intercept(func(route string, r *http.Request) bool {
+		if route != "POST /repos/{owner}/{repo}/pulls" {
+			return false
+		}
+		first := false
+		once.Do(func() { first = true })
+		if !first {
+			return false
+		}
+		// Reading the body lets net/http notice the client going away.
+		io.Copy(io.Discard, r.Body)
+		close(blocked)
+		// The process "dies" while this call hangs: the stop cancels
+		// the job, which aborts the request.
+		select {
+		case <-r.Context().Done():
+		case <-time.After(10 * time.Second):
+			t.Error("the stop did not cancel the in-flight GitHub call")
+		}
+		return true
+	})
+	srv := e.start(t, 200*time.Millisecond)
+	if status, _ := deliver(t, srv.url, "installation", "del-1", installationCreated); status != 202 {
+		t.Fatalf("webhook: %d", status)
+	}
+	<-blocked
+	defer func() {
+		if t.Failed() {
+			t.Log(e.logs.String())
+		}
+	}()
+	if heads := e.gh.Branches(repoN); len(heads) != 2 {
+		t.Fatalf("branches before the stop = %v, want main and the bot branch", heads)
+	}
+	if err := srv.stop(); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(e.gh.Pulls(repoN)); n != 0 {
+		t.Fatalf("%d pull requests before the restart", n)
+	}
+
+	e.start(t, 5*time.Second)
+	waitFor(t, "the pull request after restart", func() bool { return len(e.gh.Pulls(repoN)) == 1 })
+	time.Sleep(300 * time.Millisecond) // give a wrong second PR time to appear
+	if pulls := e.gh.Pulls(repoN); len(pulls) != 1 {
+		t.Errorf("%d pull requests after restart, want 1", len(pulls))
+	}
+	if got, _ := e.gh.File(repoN, "bumpbot/mylayer", "main.tf"); !bytes.Contains(got, []byte("mylayer:5")) {
+		t.Errorf("bot branch holds %s", got)
+	}
+}
+
+func TestServeRefusesWithoutSecret(t *testing.T) {
+	t.Parallel()
+	_, err := server.LoadConfig("", func(k string) string {
+		return map[string]string{"BUMPBOT_APP_ID": "1", "BUMPBOT_PRIVATE_KEY": "x"}[k]
+	})
+	if err == nil || !strings.Contains(err.Error(), "BUMPBOT_WEBHOOK_SECRET") {
+		t.Errorf("LoadConfig without a secret: %v", err)
+	}
+}

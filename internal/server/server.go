@@ -1,0 +1,235 @@
+// Package server wires bumpbot serve: the webhook endpoint, the durable job
+// queue, the GitHub client and the reconcile loop, plus health, metrics and
+// graceful shutdown.
+package server
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"runtime/debug"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/riverqueue/river"
+
+	"github.com/bumpbot/bumpbot/internal/ghapp"
+	"github.com/bumpbot/bumpbot/internal/jobs"
+	"github.com/bumpbot/bumpbot/internal/reconcile"
+	"github.com/bumpbot/bumpbot/internal/webhook"
+)
+
+// Options are what the caller provides besides the Config.
+type Options struct {
+	Planner reconcile.Planner
+	Logger  *slog.Logger
+	// Transport for GitHub calls; http.DefaultTransport when nil.
+	Transport http.RoundTripper
+	// PollInterval of the job queue (default 1s).
+	PollInterval time.Duration
+	// ShutdownTimeout bounds how long in-flight requests and jobs may
+	// finish after a stop (default 25s); jobs still running then are
+	// cancelled and stay queued for the next start.
+	ShutdownTimeout time.Duration
+}
+
+// Server is a running bumpbot serve.
+type Server struct {
+	cfg     Config
+	opts    Options
+	log     *slog.Logger
+	db      *sql.DB
+	river   *river.Client[*sql.Tx]
+	queue   *jobs.Queue
+	handler http.Handler
+}
+
+// New opens the database (migrating it), builds the GitHub app, the queue
+// and the HTTP handler. Nothing runs until Serve.
+func New(ctx context.Context, cfg Config, opts Options) (*Server, error) {
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+	if opts.Planner == nil {
+		return nil, errors.New("server: a planner is required")
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.ShutdownTimeout <= 0 {
+		opts.ShutdownTimeout = 25 * time.Second
+	}
+	key, err := cfg.Key()
+	if err != nil {
+		return nil, err
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	app, err := ghapp.NewApp(ghapp.Config{AppID: cfg.AppID, PrivateKey: key, BaseURL: cfg.GitHubURL, Transport: opts.Transport, Metrics: ghapp.NewMetrics(reg)})
+	if err != nil {
+		return nil, err
+	}
+	db, err := jobs.Open(ctx, cfg.DB)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, opts: opts, log: opts.Logger, db: db}
+	runner := &ghRunner{app: app, log: opts.Logger, rec: &reconcile.Reconciler{Planner: opts.Planner, Cache: reconcile.NewBlobCache(), Log: opts.Logger}}
+	s.river, err = jobs.NewClient(db, jobs.Config{
+		Runner: runner, Logger: opts.Logger, Metrics: jobs.NewMetrics(reg, db), Workers: cfg.Workers, PollInterval: opts.PollInterval,
+	})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	s.queue = jobs.NewQueue(db, s.river)
+	hook, err := webhook.New([]byte(cfg.WebhookSecret), s.queue, opts.Logger, webhook.NewMetrics(reg))
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("POST /webhooks/github", hook)
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok\n")) })
+	mux.HandleFunc("GET /readyz", s.ready)
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	s.handler = recoverPanics(opts.Logger, mux)
+	return s, nil
+}
+
+// Handler returns the HTTP handler (for tests and embedding).
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Queue returns the job queue.
+func (s *Server) Queue() *jobs.Queue { return s.queue }
+
+func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	if err := s.db.PingContext(ctx); err != nil {
+		http.Error(w, "database unreachable", http.StatusServiceUnavailable)
+		return
+	}
+	w.Write([]byte("ready\n"))
+}
+
+// Serve runs the job workers and serves HTTP on ln until ctx is done, then
+// shuts down: stop accepting, let in-flight requests and jobs finish
+// within ShutdownTimeout, cancel what is left (it stays queued in the
+// database) and close the database.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	defer s.db.Close()
+	// River stops hard when its start context ends; shutdown is ours to
+	// drive, gracefully, below.
+	if err := s.river.Start(context.WithoutCancel(ctx)); err != nil {
+		return fmt.Errorf("start job workers: %w", err)
+	}
+	srv := &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		// Reading a 25 MiB body on a slow link still fits.
+		ReadTimeout:  60 * time.Second,
+		WriteTimeout: 30 * time.Second,
+		IdleTimeout:  120 * time.Second,
+		ErrorLog:     slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	go s.pruneDeliveries(ctx)
+	s.log.Info("serving", "addr", ln.Addr().String(), "config", s.cfg)
+
+	var serveErr error
+	select {
+	case <-ctx.Done():
+	case serveErr = <-errc:
+	}
+	s.log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.opts.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		s.log.Warn("http shutdown", "error", err)
+	}
+	if err := s.river.Stop(sctx); err != nil {
+		s.log.Warn("jobs did not finish in time; cancelling them (they stay queued)", "error", err)
+		cctx, ccancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer ccancel()
+		if err := s.river.StopAndCancel(cctx); err != nil {
+			s.log.Error("job workers stop", "error", err)
+		}
+	}
+	if errors.Is(serveErr, http.ErrServerClosed) {
+		serveErr = nil
+	}
+	return serveErr
+}
+
+// ListenAndServe listens on the configured address and calls Serve.
+func (s *Server) ListenAndServe(ctx context.Context) error {
+	ln, err := net.Listen("tcp", s.cfg.Addr)
+	if err != nil {
+		s.db.Close()
+		return fmt.Errorf("listen %s: %w", s.cfg.Addr, err)
+	}
+	return s.Serve(ctx, ln)
+}
+
+func (s *Server) pruneDeliveries(ctx context.Context) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if _, err := s.queue.Prune(ctx, 7*24*time.Hour); err != nil {
+				s.log.Warn("prune deliveries", "error", err)
+			}
+		}
+	}
+}
+
+// recoverPanics answers 500 for a request whose handler panicked, logs
+// it, and keeps the server up.
+func recoverPanics(log *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if p := recover(); p != nil {
+				if p == http.ErrAbortHandler {
+					panic(p)
+				}
+				log.Error("request panicked", "path", r.URL.Path, "delivery_id", r.Header.Get("X-GitHub-Delivery"), "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+				http.Error(w, "internal error", http.StatusInternalServerError)
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// ghRunner reconciles a repository through its installation's client.
+type ghRunner struct {
+	app *ghapp.App
+	rec *reconcile.Reconciler
+	log *slog.Logger
+}
+
+func (g *ghRunner) Reconcile(ctx context.Context, inst int64, repo string) error {
+	c, err := g.app.Client(inst)
+	if err != nil {
+		return err
+	}
+	r, err := c.Repo(repo)
+	if err != nil {
+		return err
+	}
+	rec := *g.rec
+	rec.Log = g.log.With("installation_id", inst, "repo", repo)
+	res, err := rec.Run(ctx, fmt.Sprintf("%d/%s", inst, repo), r)
+	rec.Log.Info("reconciled", "candidates", res.Candidates, "fetched", res.Fetched, "opened", res.Opened, "updated", res.Updated, "unchanged", res.Unchanged)
+	return err
+}

@@ -1,0 +1,76 @@
+package webhook
+
+import (
+	"github.com/google/go-github/v60/github"
+
+	"github.com/bumpbot/bumpbot/internal/jobs"
+	"github.com/bumpbot/bumpbot/internal/reconcile"
+)
+
+// handled are the events that can ask for work; others are acknowledged
+// and ignored without parsing.
+var handled = map[string]bool{
+	"installation":              true,
+	"installation_repositories": true,
+	"push":                      true,
+}
+
+// targets returns the repositories an event asks to reconcile.
+func targets(event any) []jobs.ReconcileArgs {
+	switch e := event.(type) {
+	case *github.InstallationEvent:
+		switch e.GetAction() {
+		case "created", "new_permissions_accepted", "unsuspend":
+			return forRepos(e.GetInstallation().GetID(), e.Repositories)
+		}
+	case *github.InstallationRepositoriesEvent:
+		if e.GetAction() == "added" {
+			return forRepos(e.GetInstallation().GetID(), e.RepositoriesAdded)
+		}
+	case *github.PushEvent:
+		if pushNeedsReconcile(e) {
+			return []jobs.ReconcileArgs{{InstallationID: e.GetInstallation().GetID(), Repo: e.GetRepo().GetFullName()}}
+		}
+	}
+	return nil
+}
+
+func forRepos(inst int64, repos []*github.Repository) []jobs.ReconcileArgs {
+	if inst == 0 {
+		return nil
+	}
+	var out []jobs.ReconcileArgs
+	for _, r := range repos {
+		if n := r.GetFullName(); n != "" {
+			out = append(out, jobs.ReconcileArgs{InstallationID: inst, Repo: n})
+		}
+	}
+	return out
+}
+
+// pushNeedsReconcile: a push to the default branch that adds or modifies a
+// candidate file. When the payload cannot tell (GitHub lists at most 20
+// commits, and none for some pushes) it errs towards reconciling, which is
+// cheap on an unchanged tree.
+func pushNeedsReconcile(e *github.PushEvent) bool {
+	repo := e.GetRepo()
+	if e.GetInstallation().GetID() == 0 || repo.GetFullName() == "" || e.GetDeleted() {
+		return false
+	}
+	if e.GetRef() != "refs/heads/"+repo.GetDefaultBranch() {
+		return false
+	}
+	if len(e.Commits) == 0 || len(e.Commits) < e.GetSize() {
+		return true
+	}
+	for _, c := range e.Commits {
+		for _, list := range [][]string{c.Added, c.Modified} {
+			for _, p := range list {
+				if reconcile.IsCandidate(p) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}

@@ -1,0 +1,136 @@
+// Package webhook serves GitHub's webhooks: it checks the size and the
+// signature, parses the event with go-github, decides which repositories
+// need a reconcile and records that durably. It does no work inline, so it
+// answers fast and a crash after the answer loses nothing.
+package webhook
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/google/go-github/v60/github"
+
+	"github.com/bumpbot/bumpbot/internal/jobs"
+)
+
+// MaxBody is the largest payload GitHub sends (25 MiB); anything larger is
+// refused with 413 before the signature is checked.
+const MaxBody = 25 << 20
+
+// Recorder stores a delivery and the reconciles it asks for, atomically.
+// jobs.Queue implements it.
+type Recorder interface {
+	Record(ctx context.Context, delivery, event string, reqs []jobs.ReconcileArgs) (jobs.Recorded, error)
+}
+
+// Handler is the POST /webhooks/github endpoint.
+type Handler struct {
+	secret  []byte
+	rec     Recorder
+	log     *slog.Logger
+	metrics *Metrics
+}
+
+// New returns the handler. It refuses an empty secret: go-github skips
+// signature checks when both the secret and the signature are empty, which
+// would let anyone enqueue work.
+func New(secret []byte, rec Recorder, log *slog.Logger, m *Metrics) (*Handler, error) {
+	if len(secret) == 0 {
+		return nil, errors.New("webhook: a webhook secret is required")
+	}
+	if rec == nil {
+		return nil, errors.New("webhook: a recorder is required")
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Handler{secret: secret, rec: rec, log: log, metrics: m}, nil
+}
+
+// Outcomes reported in the response body and the metrics.
+const (
+	outcomeOK        = "ok" // ping
+	outcomeQueued    = "queued"
+	outcomeDuplicate = "duplicate"
+	outcomeIgnored   = "ignored"
+	outcomeTooLarge  = "too_large"
+	outcomeBadSig    = "bad_signature"
+	outcomeMalformed = "malformed"
+	outcomeError     = "error"
+)
+
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	event := github.WebHookType(r)
+	delivery := github.DeliveryID(r)
+	log := h.log.With("delivery_id", delivery, "event", event)
+	answer := func(status int, outcome string) {
+		h.metrics.observe(event, outcome, time.Since(start))
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		json.NewEncoder(w).Encode(map[string]string{"status": outcome}) //nolint:errcheck // client gone
+	}
+	if r.Method != http.MethodPost {
+		w.Header().Set("Allow", http.MethodPost)
+		answer(http.StatusMethodNotAllowed, outcomeMalformed)
+		return
+	}
+
+	r.Body = http.MaxBytesReader(w, r.Body, MaxBody)
+	payload, err := github.ValidatePayload(r, h.secret)
+	if err != nil {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			log.Warn("webhook payload too large")
+			answer(http.StatusRequestEntityTooLarge, outcomeTooLarge)
+			return
+		}
+		// The error says what failed (missing or wrong signature, bad
+		// content type); it never holds the secret.
+		log.Warn("webhook refused", "error", err)
+		answer(http.StatusUnauthorized, outcomeBadSig)
+		return
+	}
+	if delivery == "" || event == "" {
+		log.Warn("webhook without delivery id or event type")
+		answer(http.StatusBadRequest, outcomeMalformed)
+		return
+	}
+	if event == "ping" {
+		answer(http.StatusOK, outcomeOK)
+		return
+	}
+	if !handled[event] {
+		answer(http.StatusAccepted, outcomeIgnored)
+		return
+	}
+	parsed, err := github.ParseWebHook(event, payload)
+	if err != nil {
+		log.Warn("webhook payload is not valid JSON", "error", err)
+		answer(http.StatusBadRequest, outcomeMalformed)
+		return
+	}
+	reqs := targets(parsed)
+	if len(reqs) == 0 {
+		answer(http.StatusAccepted, outcomeIgnored)
+		return
+	}
+	rec, err := h.rec.Record(r.Context(), delivery, event, reqs)
+	if err != nil {
+		log.Error("record webhook", "error", err)
+		answer(http.StatusInternalServerError, outcomeError)
+		return
+	}
+	if rec.Duplicate {
+		log.Info("webhook redelivery ignored")
+		answer(http.StatusOK, outcomeDuplicate)
+		return
+	}
+	for _, q := range reqs {
+		log.Info("reconcile requested", "installation_id", q.InstallationID, "repo", q.Repo)
+	}
+	answer(http.StatusAccepted, outcomeQueued)
+}

@@ -1,0 +1,200 @@
+package webhook_test
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/bumpbot/bumpbot/internal/ghapp/ghapptest"
+	"github.com/bumpbot/bumpbot/internal/jobs"
+	"github.com/bumpbot/bumpbot/internal/webhook"
+)
+
+var secret = []byte("s3cret-for-tests")
+
+type noRunner struct{}
+
+func (noRunner) Reconcile(context.Context, int64, string) error { return nil }
+
+// newServer serves the handler over a real SQLite queue (never started, so
+// jobs stay in the table for inspection).
+func newServer(t *testing.T) (*httptest.Server, *sql.DB) {
+	t.Helper()
+	db, err := jobs.Open(context.Background(), filepath.Join(t.TempDir(), "q.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	client, err := jobs.NewClient(db, jobs.Config{Runner: noRunner{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := webhook.New(secret, jobs.NewQueue(db, client), nil, webhook.NewMetrics(prometheus.NewRegistry()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv, db
+}
+
+func fixture(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func send(t *testing.T, req *http.Request) (int, string) {
+	t.Helper()
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var body struct{ Status string }
+	b, _ := io.ReadAll(resp.Body)
+	json.Unmarshal(b, &body)
+	return resp.StatusCode, body.Status
+}
+
+func jobRepos(t *testing.T, db *sql.DB) []string {
+	t.Helper()
+	rows, err := db.Query(`SELECT json(args) FROM river_job ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var raw []byte
+		var a jobs.ReconcileArgs
+		if err := rows.Scan(&raw); err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(raw, &a); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, a.Repo)
+	}
+	return out
+}
+
+func TestWebhookAnswers(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name       string
+		event      string
+		body       []byte
+		sign       func(body []byte) string
+		wantStatus int
+		wantBody   string
+		wantJobs   []string
+	}{
+		{name: "installation created", event: "installation", body: fixture(t, "installation_created.json"),
+			wantStatus: 202, wantBody: "queued", wantJobs: []string{"acme/infra", "acme/app"}},
+		{name: "repositories added", event: "installation_repositories", body: fixture(t, "installation_repositories_added.json"),
+			wantStatus: 202, wantBody: "queued", wantJobs: []string{"acme/new"}},
+		{name: "push touching terraform", event: "push", body: fixture(t, "push_tf.json"),
+			wantStatus: 202, wantBody: "queued", wantJobs: []string{"acme/infra"}},
+		{name: "push touching only a readme", event: "push", body: fixture(t, "push_readme.json"), wantStatus: 202, wantBody: "ignored"},
+		{name: "push to another branch", event: "push", body: fixture(t, "push_other_branch.json"), wantStatus: 202, wantBody: "ignored"},
+		{name: "ping", event: "ping", body: []byte(`{"zen":"Keep it simple."}`), wantStatus: 200, wantBody: "ok"},
+		{name: "unhandled event", event: "star", body: []byte(`{"action":"created"}`), wantStatus: 202, wantBody: "ignored"},
+		{name: "malformed json", event: "push", body: []byte(`{"ref": `), wantStatus: 400, wantBody: "malformed"},
+		{name: "missing signature", event: "push", body: fixture(t, "push_tf.json"),
+			sign: func([]byte) string { return "" }, wantStatus: 401, wantBody: "bad_signature"},
+		{name: "wrong signature", event: "push", body: fixture(t, "push_tf.json"),
+			sign: func(b []byte) string { return ghapptest.Sign([]byte("other"), b) }, wantStatus: 401, wantBody: "bad_signature"},
+		{name: "signature of other bytes", event: "push", body: fixture(t, "push_tf.json"),
+			sign: func(b []byte) string { return ghapptest.Sign(secret, append(b, ' ')) }, wantStatus: 401, wantBody: "bad_signature"},
+		{name: "too large", event: "push", body: bytes.Repeat([]byte(" "), webhook.MaxBody+1), wantStatus: 413, wantBody: "too_large"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv, db := newServer(t)
+			req := ghapptest.NewDelivery(srv.URL, secret, tc.event, "delivery-1", tc.body)
+			if tc.sign != nil {
+				req.Header.Set("X-Hub-Signature-256", tc.sign(tc.body))
+			}
+			status, body := send(t, req)
+			if status != tc.wantStatus || body != tc.wantBody {
+				t.Errorf("answer %d %q, want %d %q", status, body, tc.wantStatus, tc.wantBody)
+			}
+			if got := jobRepos(t, db); strings.Join(got, ",") != strings.Join(tc.wantJobs, ",") {
+				t.Errorf("jobs %v, want %v", got, tc.wantJobs)
+			}
+		})
+	}
+}
+
+func TestRedeliveryIsAcknowledgedOnce(t *testing.T) {
+	t.Parallel()
+	srv, db := newServer(t)
+	body := fixture(t, "push_tf.json")
+	if status, got := send(t, ghapptest.NewDelivery(srv.URL, secret, "push", "d-1", body)); status != 202 || got != "queued" {
+		t.Fatalf("first delivery: %d %s", status, got)
+	}
+	if status, got := send(t, ghapptest.NewDelivery(srv.URL, secret, "push", "d-1", body)); status != 200 || got != "duplicate" {
+		t.Errorf("redelivery: %d %s, want 200 duplicate", status, got)
+	}
+	if jobs := jobRepos(t, db); len(jobs) != 1 {
+		t.Errorf("jobs %v, want one", jobs)
+	}
+	var seq int
+	db.QueryRow(`SELECT seq FROM bumpbot_repo_request WHERE repo = 'acme/infra'`).Scan(&seq)
+	if seq != 1 {
+		t.Errorf("request count %d after a redelivery, want 1", seq)
+	}
+}
+
+func TestNewRefusesEmptySecret(t *testing.T) {
+	t.Parallel()
+	if _, err := webhook.New(nil, nil, nil, nil); err == nil {
+		t.Error("New accepted an empty secret")
+	}
+}
+
+func FuzzWebhookNeverPanics(f *testing.F) {
+	f.Add("push", []byte(`{"ref":"refs/heads/main","repository":{"default_branch":"main","full_name":"a/b"},"installation":{"id":1}}`))
+	f.Add("installation", []byte(`{"action":"created","installation":{"id":1},"repositories":[{"full_name":"a/b"}]}`))
+	f.Add("installation_repositories", []byte(`{"action":"added"}`))
+	f.Add("push", []byte(`[]`))
+	srv, _ := newServerF(f)
+	f.Fuzz(func(t *testing.T, event string, body []byte) {
+		resp, err := http.DefaultClient.Do(ghapptest.NewDelivery(srv.URL, secret, event, "fuzz", body))
+		if err != nil {
+			return // an event name that is not a valid header value
+		}
+		resp.Body.Close()
+		if resp.StatusCode >= 500 {
+			t.Errorf("event %q body %q: status %d", event, body, resp.StatusCode)
+		}
+	})
+}
+
+func newServerF(f *testing.F) (*httptest.Server, *sql.DB) {
+	db, err := jobs.Open(context.Background(), filepath.Join(f.TempDir(), "q.db"))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Cleanup(func() { db.Close() })
+	client, _ := jobs.NewClient(db, jobs.Config{Runner: noRunner{}})
+	h, _ := webhook.New(secret, jobs.NewQueue(db, client), nil, nil)
+	srv := httptest.NewServer(h)
+	f.Cleanup(srv.Close)
+	return srv, db
+}
