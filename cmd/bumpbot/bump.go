@@ -12,6 +12,8 @@ import (
 
 	"github.com/bumpbot/bumpbot/internal/bump"
 	"github.com/bumpbot/bumpbot/internal/layers"
+	"github.com/bumpbot/bumpbot/internal/reconcile"
+	"github.com/bumpbot/bumpbot/internal/rewrite"
 )
 
 func init() { register(newBumpCmd) }
@@ -85,39 +87,42 @@ func splitRegions(s string) []string {
 	return out
 }
 
-// runBump plans every PATH, then prints (or writes) the result.
+// runBump reconciles every PATH as a working tree (the reconcile the
+// GitHub App runs, over a directory forge and with all bumps in one
+// change), then prints what it found.
 func runBump(cmd *cobra.Command, args []string, reg layers.Registry, opts bump.Options, write, asJSON bool) error {
 	out, errw := cmd.OutOrStdout(), cmd.ErrOrStderr()
-	all := bump.Plan{Changes: []bump.Change{}, Changelogs: []bump.Entry{}, Errors: []bump.Error{}}
+	rec := &reconcile.Reconciler{
+		Planner:     reconcile.BumpPlanner{Registry: reg, Options: opts},
+		Grouping:    reconcile.AllInOne,
+		Candidate:   reconcile.AllFiles,
+		MaxFileSize: rewrite.DefaultMaxFileSize,
+	}
+	all := bump.NewReport()
 	var diff strings.Builder
 	for _, p := range args {
-		plan, res, err := bump.PlanPath(cmd.Context(), p, reg, opts)
+		d := &reconcile.Dir{Root: p, Write: write, FullPaths: true}
+		if !asJSON {
+			d.Out = &diff
+		}
+		res, err := rec.Run(cmd.Context(), "", d)
 		if err != nil {
 			all.Errors = append(all.Errors, bump.Error{File: p, Message: err.Error()})
-			continue
 		}
 		// Paths in the output are as the user would type them from here.
-		rel := func(file string) string { return filepath.ToSlash(res.OSPath(file)) }
-		for i := range plan.Changes {
-			plan.Changes[i].File = rel(plan.Changes[i].File)
+		rel := func(file string) string { return filepath.ToSlash(d.OSPath(file)) }
+		r := res.Report
+		for i := range r.Changes {
+			r.Changes[i].File = rel(r.Changes[i].File)
 		}
-		relocate(plan.Errors, rel)
-		relocate(plan.Notes, rel)
-		if write {
-			if err := plan.Write(res.OSPath); err != nil {
-				all.Errors = append(all.Errors, bump.Error{File: p, Message: err.Error()})
-			}
-		} else {
-			for _, f := range plan.Files {
-				diff.WriteString(bump.Diff(rel(f.Path), f.Before, f.After))
-			}
-		}
-		all.Changes = append(all.Changes, plan.Changes...)
-		all.Changelogs = append(all.Changelogs, plan.Changelogs...)
-		all.Errors = append(all.Errors, plan.Errors...)
-		all.Notes = append(all.Notes, plan.Notes...)
+		relocate(r.Errors, rel)
+		relocate(r.Notes, rel)
+		all.Changes = append(all.Changes, r.Changes...)
+		all.Changelogs = append(all.Changelogs, r.Changelogs...)
+		all.Errors = append(all.Errors, r.Errors...)
+		all.Notes = append(all.Notes, r.Notes...)
 	}
-	if err := printPlan(out, errw, all, diff.String(), write, asJSON); err != nil {
+	if err := printReport(out, errw, all, diff.String(), write, asJSON); err != nil {
 		return err
 	}
 	if len(all.Errors) > 0 {
@@ -137,7 +142,7 @@ func relocate(errs []bump.Error, rel func(string) string) {
 	}
 }
 
-func printPlan(out, errw io.Writer, p bump.Plan, diff string, write, asJSON bool) error {
+func printReport(out, errw io.Writer, p bump.Report, diff string, write, asJSON bool) error {
 	if asJSON {
 		enc := json.NewEncoder(out)
 		enc.SetIndent("", "  ")

@@ -186,6 +186,56 @@ func TestBumpExitCodes(t *testing.T) {
 	}
 }
 
+// Several PATHs, files among them: each diff names the file as typed, a
+// named Markdown file is bumped (as scan reads it), a binary one is not.
+func TestBumpPathArguments(t *testing.T) {
+	reg := demoCopy(t)
+	pin := "arn:aws:lambda:eu-west-1:123456789012:layer:node-utils:10"
+	for name, body := range map[string]string{"NOTES.md": "Pinned: " + pin + "\n", "blob.bin": "\x00" + pin + "\n"} {
+		if err := os.WriteFile(name, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, stdout, stderr := runCLI(t, "bump", reg, "./demo/serverless/", "NOTES.md", "blob.bin", "./demo/terraform/main.tf")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+	}
+	var heads []string
+	for _, l := range strings.Split(stdout, "\n") {
+		if strings.HasPrefix(l, "+++ ") {
+			heads = append(heads, l)
+		}
+	}
+	want := []string{"+++ b/demo/serverless/serverless.yml", "+++ b/NOTES.md", "+++ b/./demo/terraform/main.tf"}
+	if diff := cmp.Diff(want, heads); diff != "" {
+		t.Errorf("diff headers (-want +got):\n%s\n%s", diff, stdout)
+	}
+	if i, j := strings.Index(stdout, "+++ b/NOTES.md"), strings.Index(stdout, "## Changelog"); i < 0 || j < i {
+		t.Errorf("changelog not after every diff:\n%s", stdout)
+	}
+}
+
+// Two layers pinned on one line are both bumped by --write: the working
+// tree gets one change carrying every edit.
+func TestBumpWriteTwoLayersInOneFile(t *testing.T) {
+	reg := demoCopy(t)
+	src := "layers: [arn:aws:lambda:us-east-1:123456789012:layer:node-utils:1, arn:aws:lambda:us-east-1:123456789012:layer:requests-py312:3]\n"
+	if err := os.WriteFile("two.txt", []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runCLI(t, "bump", reg, "--write", "two.txt")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+	}
+	got, _ := os.ReadFile("two.txt")
+	if strings.Contains(string(got), "node-utils:1,") || strings.Contains(string(got), "requests-py312:3]") {
+		t.Errorf("two.txt after --write:\n%s\nstdout:\n%s", got, stdout)
+	}
+	if n := strings.Count(stdout, "two.txt:1:"); n != 2 {
+		t.Errorf("%d changes reported, want 2:\n%s", n, stdout)
+	}
+}
+
 func keys(m map[string][]map[string]any) []string {
 	var out []string
 	for k := range m {

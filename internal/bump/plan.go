@@ -1,13 +1,15 @@
 // Package bump plans version bumps: it takes the references the scanner
 // found, resolves each against a registry and turns the outcome into
-// byte-exact edits of the files, with a changelog per bump. Both the CLI
-// (`bumpbot bump`) and the GitHub App's reconcile call it.
+// byte-exact edits of the files, with a changelog per bump. The reconcile
+// both front doors run (`bumpbot bump` on a working tree, the GitHub App on
+// a repository) calls it on the files its forge read.
 package bump
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -63,8 +65,9 @@ type layerEdit struct {
 	layerID string
 }
 
-// Plan is the outcome of planning.
-type Plan struct {
+// Report is what a plan tells its reader (the JSON contract of `bumpbot
+// bump --json`, with Notes on stderr).
+type Report struct {
 	Changes    []Change `json:"changes"`
 	Changelogs []Entry  `json:"changelogs"`
 	Errors     []Error  `json:"errors"`
@@ -72,34 +75,57 @@ type Plan struct {
 	// bumped away, a shared literal moved to the lowest common target,
 	// newer versions that do not suit the function's runtime).
 	Notes []Error `json:"-"`
+}
+
+// NewReport returns an empty report whose lists encode as [] rather than
+// null.
+func NewReport() Report {
+	return Report{Changes: []Change{}, Changelogs: []Entry{}, Errors: []Error{}}
+}
+
+// Plan is the outcome of planning.
+type Plan struct {
+	Report
 	// Files holds the edited files, sorted by path.
 	Files []FileEdit `json:"-"`
 
 	changelogLayers []string // LayerID of each Changelogs entry
 }
 
-// PlanPath scans a file or directory and plans its bumps. File paths in
-// the plan are relative to a directory argument.
-func PlanPath(ctx context.Context, path string, reg layers.Registry, opts Options) (Plan, rewrite.Result, error) {
-	res, err := rewrite.ScanPath(path, rewrite.Options{})
-	if err != nil {
-		return Plan{}, res, err
-	}
-	read := func(file string) ([]byte, error) { return readFile(res.OSPath(file)) }
-	return PlanRefs(ctx, res.Refs, res.Warnings, read, reg, opts), res, nil
+// Input is a set of files to plan, read from a repository or a working
+// tree.
+type Input struct {
+	// Files are slash-separated paths relative to the tree's root, with
+	// their bytes.
+	Files []ref.File
+	// Named says the files were named one by one (a file argument of the
+	// CLI) rather than found in a tree: each is then scanned on its own
+	// whatever its kind, Markdown included.
+	Named bool
+	// Warnings are problems met while listing or reading the files (an
+	// unreadable directory or file); they are reported with the scanner's.
+	Warnings []ref.Warning
 }
 
 // PlanFiles plans bumps of an in-memory set of files (a repository tree
 // read through the GitHub API, for instance). The files are scanned as
-// PlanPath scans a directory holding them (rewrite.ScanFiles): the HCL
-// files of a directory are one module, so a Terraform version kept in a
-// variable of another file of the module is followed and bumped there.
+// PlanFiles plans bumps of an in-memory tree of files (a repository tree
+// read through the GitHub API, for instance); see PlanInput.
 func PlanFiles(ctx context.Context, files []ref.File, reg layers.Registry, opts Options) Plan {
+	return PlanInput(ctx, Input{Files: files}, reg, opts)
+}
+
+// PlanInput plans bumps of in-memory files. A tree is scanned as
+// rewrite.ScanPath scans a directory holding it (rewrite.ScanFiles): the
+// HCL files of a directory are one module, so a Terraform version kept in
+// a variable of another file of the module is followed and bumped there.
+// Named files are scanned as ScanPath scans a file argument.
+func PlanInput(ctx context.Context, in Input, reg layers.Registry, opts Options) Plan {
 	byPath := map[string][]byte{}
-	for _, f := range files {
+	for _, f := range in.Files {
 		byPath[f.Path] = f.Src
 	}
-	refs, warns := rewrite.ScanFiles(files)
+	refs, warns := scanInput(in)
 	read := func(file string) ([]byte, error) {
 		if b, ok := byPath[file]; ok {
 			return b, nil
@@ -107,6 +133,35 @@ func PlanFiles(ctx context.Context, files []ref.File, reg layers.Registry, opts 
 		return nil, fmt.Errorf("%s: not among the files given", file)
 	}
 	return PlanRefs(ctx, refs, warns, read, reg, opts)
+}
+
+// scanInput finds the references of in and puts its own warnings among
+// the scanner's, in the scanner's order (file, then line).
+func scanInput(in Input) ([]ref.Reference, []ref.Warning) {
+	var refs []ref.Reference
+	warns := slices.Clone(in.Warnings)
+	if !in.Named {
+		r, w := rewrite.ScanFiles(in.Files)
+		refs, warns = r, append(warns, w...)
+	} else {
+		for _, f := range in.Files {
+			// ScanPath parses a named file only when it passes the byte
+			// prefilter of its kind; either filter failing means no ARN.
+			if !layerarn.MayBuildARN(f.Src) && !layerarn.MayHoldARN(f.Src) {
+				continue
+			}
+			r, w := rewrite.ScanFile(f.Path, f.Src)
+			refs, warns = append(refs, r...), append(warns, w...)
+		}
+		ref.Sort(refs)
+	}
+	sort.SliceStable(warns, func(i, j int) bool {
+		if warns[i].File != warns[j].File {
+			return warns[i].File < warns[j].File
+		}
+		return warns[i].Line < warns[j].Line
+	})
+	return refs, warns
 }
 
 // resolved is one reference with its outcome.
@@ -120,7 +175,7 @@ type resolved struct {
 // PlanRefs plans bumps of references already scanned; read returns the
 // bytes of a reference's file.
 func PlanRefs(ctx context.Context, refs []ref.Reference, warns []ref.Warning, read func(file string) ([]byte, error), reg layers.Registry, opts Options) Plan {
-	p := Plan{Changes: []Change{}, Changelogs: []Entry{}, Errors: []Error{}}
+	p := Plan{Report: NewReport()}
 	for _, w := range warns {
 		if w.Unparsed {
 			p.Errors = append(p.Errors, Error{File: w.File, Message: w.Error()})
@@ -371,13 +426,4 @@ func sortPlan(p *Plan) {
 	})
 	sort.SliceStable(p.Errors, func(i, j int) bool { return p.Errors[i].File < p.Errors[j].File })
 	sort.Slice(p.Files, func(i, j int) bool { return p.Files[i].Path < p.Files[j].Path })
-}
-
-// Diff renders the plan's edits as one unified diff.
-func (p Plan) Diff() string {
-	var b strings.Builder
-	for _, f := range p.Files {
-		b.WriteString(Diff(f.Path, f.Before, f.After))
-	}
-	return b.String()
 }

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/bradleyfalzon/ghinstallation/v2"
 	"github.com/google/go-github/v60/github"
@@ -35,7 +36,16 @@ type Config struct {
 	Transport http.RoundTripper
 	// Metrics records calls; nil records nothing.
 	Metrics *Metrics
+	// SecondaryLimitWait is the longest the client waits out one GitHub
+	// secondary rate limit (Retry-After) before retrying the request
+	// itself; a longer limit is returned as an error and the job retried
+	// later. 0 means DefaultSecondaryLimitWait.
+	SecondaryLimitWait time.Duration
 }
+
+// DefaultSecondaryLimitWait bounds the wait for one secondary rate limit:
+// GitHub asks for at least a minute when it names no time.
+const DefaultSecondaryLimitWait = time.Minute
 
 // App is the GitHub App. It is safe for concurrent use.
 type App struct {
@@ -60,6 +70,9 @@ func NewApp(cfg Config) (*App, error) {
 	}
 	if cfg.Transport == nil {
 		cfg.Transport = http.DefaultTransport
+	}
+	if cfg.SecondaryLimitWait <= 0 {
+		cfg.SecondaryLimitWait = DefaultSecondaryLimitWait
 	}
 	u, err := url.Parse(strings.TrimRight(cfg.BaseURL, "/") + "/")
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
@@ -89,9 +102,14 @@ func (a *App) Client(installationID int64) (*Client, error) {
 	// Transport stack, outermost first: ghinstallation adds the token;
 	// httpcache revalidates GETs with If-None-Match; revalidate makes
 	// every cached answer stale so a reconcile never reads a 60-second-old
-	// tree; countingTransport sees what really goes on the wire.
+	// tree; the secondary limiter waits out a secondary rate limit and
+	// sends the request again (below the cache, so the cache only sees
+	// the final answer; per installation, because GitHub limits each
+	// installation on its own); countingTransport sees what really goes
+	// on the wire, every attempt included.
 	wire := &countingTransport{next: a.cfg.Transport, metrics: a.cfg.Metrics, installation: installationID}
-	cache := &httpcache.Transport{Transport: revalidate{wire}, Cache: httpcache.NewMemoryCache()}
+	limited := secondaryLimiter(wire, a.cfg.SecondaryLimitWait, a.cfg.Metrics)
+	cache := &httpcache.Transport{Transport: revalidate{limited}, Cache: httpcache.NewMemoryCache()}
 	// One ghinstallation transport per installation: sharing an
 	// AppsTransport would have concurrent token refreshes write to it.
 	// Token requests go straight to the wire; they are never cached.
@@ -118,11 +136,13 @@ type Client struct {
 }
 
 // repoCache is what a client remembers about one repository between
-// reconciles: the last listed tree and whether its labels exist.
+// reconciles: its default branch name (and when GitHub last confirmed it)
+// and the last listed tree.
 type repoCache struct {
-	tree          string
-	entries       []treeItem
-	labelsEnsured bool
+	branch     string
+	branchSeen time.Time
+	tree       string
+	entries    []treeItem
 }
 
 type treeItem struct {
@@ -142,6 +162,22 @@ func (c *Client) cache(fullName string) *repoCache {
 		c.repos[strings.ToLower(fullName)] = rc
 	}
 	return rc
+}
+
+// RememberDefaultBranch records the default branch of repository
+// fullName as a webhook payload names it (repository.default_branch), so
+// the next snapshot reads that branch at once instead of asking for the
+// repository first: one request fewer. A name that is not a branch (any
+// more) costs one extra request: the branch answers 404 and the repository
+// is read.
+func (c *Client) RememberDefaultBranch(fullName, branch string) {
+	if branch == "" {
+		return
+	}
+	rc := c.cache(fullName)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	rc.branch, rc.branchSeen = branch, time.Now()
 }
 
 // GitHub returns the underlying go-github client, for calls this package

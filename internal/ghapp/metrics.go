@@ -7,6 +7,7 @@ type Metrics struct {
 	calls     *prometheus.CounterVec
 	errors    prometheus.Counter
 	remaining *prometheus.GaugeVec
+	limits    *prometheus.CounterVec
 	prs       *prometheus.CounterVec
 }
 
@@ -23,14 +24,18 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 		}),
 		remaining: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "bumpbot_github_rate_limit_remaining",
-			Help: "Requests left in the current rate-limit window, per installation.",
+			Help: "REST (core) requests left in the current rate-limit window, per installation, from GitHub's X-RateLimit-Remaining.",
 		}, []string{"installation_id"}),
+		limits: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "bumpbot_github_secondary_rate_limits_total",
+			Help: "Secondary rate limits GitHub answered, by outcome: waited (requests held until Retry-After, or until canceled, then sent again) or gave_up (the wait was too long; the job fails and is retried later).",
+		}, []string{"outcome"}),
 		prs: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "bumpbot_pull_requests_total",
 			Help: "Pull requests the bot opened or updated.",
 		}, []string{"action"}),
 	}
-	reg.MustRegister(m.calls, m.errors, m.remaining, m.prs)
+	reg.MustRegister(m.calls, m.errors, m.remaining, m.limits, m.prs)
 	return m
 }
 
@@ -38,5 +43,12 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 func (m *Metrics) pr(action string) {
 	if m != nil {
 		m.prs.WithLabelValues(action).Inc()
+	}
+}
+
+// secondary counts a secondary rate limit; a nil Metrics records nothing.
+func (m *Metrics) secondary(outcome string) {
+	if m != nil {
+		m.limits.WithLabelValues(outcome).Inc()
 	}
 }

@@ -11,12 +11,6 @@ import (
 	"github.com/bumpbot/bumpbot/internal/reconcile"
 )
 
-// Label colors and descriptions the bot creates when a label is missing.
-var botLabels = map[string][2]string{
-	"dependencies":  {"0366d6", "Pull requests that update a dependency"},
-	"lambda-layers": {"ff9900", "Pull requests that bump AWS Lambda layer versions"},
-}
-
 // Publish writes the change as one commit on c.Branch (Git Data API: one
 // tree with base_tree and inline contents, one commit, create or
 // force-update the ref) and opens or updates its pull request. Any branch
@@ -144,42 +138,15 @@ func (r *Repo) updatePull(ctx context.Context, c reconcile.Change, number int) (
 	return reconcile.Published{Number: number, URL: pr.GetHTMLURL()}, nil
 }
 
-// label makes sure the bot's labels exist with their colors (once per
-// repository per process) and puts them on the pull request.
+// label puts labels on the pull request. GitHub creates a label that does
+// not exist yet (with its default color), so there is no separate
+// creation request.
 func (r *Repo) label(ctx context.Context, number int, labels []string) error {
 	if len(labels) == 0 {
 		return nil
 	}
-	r.c.mu.Lock()
-	ensured := r.cache.labelsEnsured
-	r.c.mu.Unlock()
-	if !ensured {
-		for _, name := range labels {
-			if err := r.ensureLabel(ctx, name); err != nil {
-				return err
-			}
-		}
-		r.c.mu.Lock()
-		r.cache.labelsEnsured = true
-		r.c.mu.Unlock()
-	}
 	if _, _, err := r.c.gh.Issues.AddLabelsToIssue(ctx, r.owner, r.name, number, labels); err != nil {
 		return fmt.Errorf("label pull request #%d in %s: %w", number, r.FullName(), err)
-	}
-	return nil
-}
-
-// ensureLabel creates a label with the bot's color, treating "already
-// exists" (422) as success: one request instead of a get then a create.
-func (r *Repo) ensureLabel(ctx context.Context, name string) error {
-	meta := botLabels[name]
-	color := meta[0]
-	if color == "" {
-		color = "ededed"
-	}
-	_, _, err := r.c.gh.Issues.CreateLabel(ctx, r.owner, r.name, &github.Label{Name: github.String(name), Color: github.String(color), Description: github.String(meta[1])})
-	if err != nil && !isUnprocessable(err) {
-		return fmt.Errorf("create label %q in %s: %w", name, r.FullName(), err)
 	}
 	return nil
 }

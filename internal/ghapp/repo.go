@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/google/go-github/v60/github"
 
@@ -35,28 +36,22 @@ func (c *Client) Repo(fullName string) (*Repo, error) {
 // FullName returns "owner/name".
 func (r *Repo) FullName() string { return r.owner + "/" + r.name }
 
-// Snapshot reads the default branch: the repository (for the branch name),
-// the branch head (commit and tree SHA) and, only when the tree changed
+// defaultBranchTTL is how long a default branch name GitHub gave is
+// trusted before the repository is read again (revalidated with its ETag,
+// so an unchanged repository costs nothing). A renamed branch is noticed
+// at once (GitHub redirects or answers 404); only a switch to another
+// existing branch waits this long.
+const defaultBranchTTL = time.Hour
+
+// Snapshot reads the default branch: its head (commit and tree SHA, one
+// request once the branch name is known) and, only when the tree changed
 // since the last snapshot, the recursive tree. On an unchanged repository
-// the first two answer 304 and cost no rate limit.
+// the head answers 304 and costs no rate limit.
 func (r *Repo) Snapshot(ctx context.Context) (reconcile.Snapshot, error) {
 	gh := r.c.gh
-	repo, _, err := gh.Repositories.Get(ctx, r.owner, r.name)
+	snap, err := r.head(ctx)
 	if err != nil {
-		return reconcile.Snapshot{}, fmt.Errorf("get repository %s: %w", r.FullName(), err)
-	}
-	branch := repo.GetDefaultBranch()
-	b, _, err := gh.Repositories.GetBranch(ctx, r.owner, r.name, branch, 1)
-	if err != nil {
-		return reconcile.Snapshot{}, fmt.Errorf("get branch %s of %s: %w", branch, r.FullName(), err)
-	}
-	snap := reconcile.Snapshot{
-		Branch: branch,
-		Commit: b.GetCommit().GetSHA(),
-		Tree:   b.GetCommit().GetCommit().GetTree().GetSHA(),
-	}
-	if snap.Commit == "" || snap.Tree == "" {
-		return reconcile.Snapshot{}, fmt.Errorf("get branch %s of %s: answer has no commit or tree SHA", branch, r.FullName())
+		return reconcile.Snapshot{}, err
 	}
 	r.c.mu.Lock()
 	cachedTree, cached := r.cache.tree, r.cache.entries
@@ -86,6 +81,61 @@ func (r *Repo) Snapshot(ctx context.Context) (reconcile.Snapshot, error) {
 	return snap, nil
 }
 
+// head returns the default branch's name, head commit and root tree. The
+// commit, the tree and the name come from one answer, so the commit a
+// change is built on is the head whose tree was read.
+func (r *Repo) head(ctx context.Context) (reconcile.Snapshot, error) {
+	r.c.mu.Lock()
+	branch, seen := r.cache.branch, r.cache.branchSeen
+	r.c.mu.Unlock()
+	if branch != "" && time.Since(seen) < defaultBranchTTL {
+		snap, err := r.branchHead(ctx, branch)
+		if !errors.Is(err, errNoBranch) {
+			return snap, err
+		}
+		// The branch is gone (renamed without a redirect, or deleted):
+		// ask the repository for its default branch again.
+	}
+	repo, _, err := r.c.gh.Repositories.Get(ctx, r.owner, r.name)
+	if err != nil {
+		return reconcile.Snapshot{}, fmt.Errorf("get repository %s: %w", r.FullName(), err)
+	}
+	if repo.GetDefaultBranch() == "" {
+		return reconcile.Snapshot{}, fmt.Errorf("get repository %s: answer has no default branch", r.FullName())
+	}
+	r.c.RememberDefaultBranch(r.FullName(), repo.GetDefaultBranch())
+	return r.branchHead(ctx, repo.GetDefaultBranch())
+}
+
+// errNoBranch marks a branch GitHub answers 404 for.
+var errNoBranch = errors.New("no such branch")
+
+// branchHead reads one branch. GitHub redirects a renamed branch to its
+// new name; the answer's name is kept so later reads go straight there.
+func (r *Repo) branchHead(ctx context.Context, branch string) (reconcile.Snapshot, error) {
+	b, resp, err := r.c.gh.Repositories.GetBranch(ctx, r.owner, r.name, branch, 1)
+	if err != nil && resp != nil && resp.StatusCode == http.StatusNotFound {
+		// GetBranch reports a status as a plain error, not an
+		// ErrorResponse: mark the 404 for head.
+		err = errNoBranch
+	}
+	if err != nil {
+		return reconcile.Snapshot{}, fmt.Errorf("get branch %s of %s: %w", branch, r.FullName(), err)
+	}
+	snap := reconcile.Snapshot{
+		Branch: b.GetName(),
+		Commit: b.GetCommit().GetSHA(),
+		Tree:   b.GetCommit().GetCommit().GetTree().GetSHA(),
+	}
+	if snap.Branch == "" || snap.Commit == "" || snap.Tree == "" {
+		return reconcile.Snapshot{}, fmt.Errorf("get branch %s of %s: answer has no name, commit or tree SHA", branch, r.FullName())
+	}
+	if snap.Branch != branch {
+		r.c.RememberDefaultBranch(r.FullName(), snap.Branch)
+	}
+	return snap, nil
+}
+
 // ReadFile fetches a blob's raw bytes. Blobs are immutable and the
 // reconcile keeps its own cache by SHA, so the response is not stored in
 // the HTTP cache too.
@@ -103,11 +153,14 @@ func (r *Repo) ReadFile(ctx context.Context, e reconcile.Entry) ([]byte, error) 
 	return buf.Bytes(), nil
 }
 
-// OpenChanges lists the open pull requests whose head is a bot branch of
-// this repository (forks excluded). One conditional request per page.
+// OpenChanges lists the pull requests whose head is a bot branch of this
+// repository (forks excluded) that are open or were closed without being
+// merged: one listing of every state, so a maintainer's close is seen
+// without another request. Merged ones are left out. One conditional
+// request per page.
 func (r *Repo) OpenChanges(ctx context.Context) ([]reconcile.OpenChange, error) {
 	var out []reconcile.OpenChange
-	opts := &github.PullRequestListOptions{State: "open", ListOptions: github.ListOptions{PerPage: 100}}
+	opts := &github.PullRequestListOptions{State: "all", ListOptions: github.ListOptions{PerPage: 100}}
 	for {
 		pulls, resp, err := r.c.gh.PullRequests.List(ctx, r.owner, r.name, opts)
 		if err != nil {
@@ -117,11 +170,13 @@ func (r *Repo) OpenChanges(ctx context.Context) ([]reconcile.OpenChange, error) 
 			head := p.GetHead()
 			if !strings.HasPrefix(head.GetRef(), reconcile.BranchPrefix) ||
 				(head.GetRepo() != nil && !strings.EqualFold(head.GetRepo().GetFullName(), r.FullName())) ||
-				!strings.EqualFold(strings.Split(head.GetLabel()+":", ":")[0], r.owner) {
+				!strings.EqualFold(strings.Split(head.GetLabel()+":", ":")[0], r.owner) ||
+				p.MergedAt != nil {
 				continue
 			}
 			out = append(out, reconcile.OpenChange{
 				Number: p.GetNumber(), Branch: head.GetRef(), Title: p.GetTitle(), Body: p.GetBody(), URL: p.GetHTMLURL(),
+				Closed: p.GetState() != "open",
 			})
 		}
 		if resp.NextPage == 0 {

@@ -27,10 +27,26 @@ const (
 // that repository through the real clients.
 func setup(t *testing.T, files map[string]string) (*ghapptest.Server, *ghapp.Repo) {
 	t.Helper()
+	gh := fakeGitHub(t, files)
+	return gh, forge(t, client(t, gh, ghapp.Config{}))
+}
+
+// fakeGitHub starts a fake GitHub holding repoN (default branch main with
+// files), installed as inst.
+func fakeGitHub(t *testing.T, files map[string]string) *ghapptest.Server {
+	t.Helper()
 	gh := ghapptest.New(t, appID)
 	gh.CreateRepo(t, repoN, "main", files)
 	gh.AddInstallation(inst, repoN)
-	app, err := ghapp.NewApp(ghapp.Config{AppID: appID, PrivateKey: gh.PrivateKeyPEM, BaseURL: gh.URL})
+	return gh
+}
+
+// client returns the installation client of inst on gh, configured by cfg
+// (app id, key and URL filled in).
+func client(t *testing.T, gh *ghapptest.Server, cfg ghapp.Config) *ghapp.Client {
+	t.Helper()
+	cfg.AppID, cfg.PrivateKey, cfg.BaseURL = appID, gh.PrivateKeyPEM, gh.URL
+	app, err := ghapp.NewApp(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,11 +54,17 @@ func setup(t *testing.T, files map[string]string) (*ghapptest.Server, *ghapp.Rep
 	if err != nil {
 		t.Fatal(err)
 	}
+	return c
+}
+
+// forge returns the forge of repoN through c.
+func forge(t *testing.T, c *ghapp.Client) *ghapp.Repo {
+	t.Helper()
 	r, err := c.Repo(repoN)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return gh, r
+	return r
 }
 
 func TestSnapshotAndReadFile(t *testing.T) {
@@ -71,13 +93,14 @@ func TestSnapshotAndReadFile(t *testing.T) {
 		t.Errorf("ReadFile = %q", got)
 	}
 
-	// Unchanged repository: revalidated with ETags, nothing charged.
+	// Unchanged repository: one request (the branch, its name now
+	// known), revalidated with its ETag, nothing charged.
 	gh.ResetCounts()
 	if _, err := r.Snapshot(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if c := gh.Counts(); c.RateLimited != 0 || c.Total != 2 {
-		t.Errorf("unchanged snapshot: %d requests, %d rate-limited; want 2 and 0 (%v)", c.Total, c.RateLimited, c.ByRoute)
+	if c := gh.Counts(); c.RateLimited != 0 || c.Total != 1 {
+		t.Errorf("unchanged snapshot: %d requests, %d rate-limited; want 1 and 0 (%v)", c.Total, c.RateLimited, c.ByRoute)
 	}
 
 	// A push is seen at once, despite GitHub's max-age=60.
@@ -115,10 +138,10 @@ func TestPublishOpensThenUpdates(t *testing.T) {
 	if !pub.Opened || pub.Number != 1 {
 		t.Errorf("Publish = %+v, want opened #1", pub)
 	}
-	// tree, commit, ref, pull, 2 label creations (once per repository),
-	// add labels.
-	if c := gh.Counts(); c.Total != 7 {
-		t.Errorf("first PR in a repository: %d requests, want 7: %v", c.Total, c.ByRoute)
+	// tree, commit, ref, pull, add labels (GitHub creates missing labels
+	// itself).
+	if c := gh.Counts(); c.Total != 5 {
+		t.Errorf("first PR in a repository: %d requests, want 5: %v", c.Total, c.ByRoute)
 	}
 	if got, _ := gh.File(repoN, "bumpbot/x", "main.tf"); string(got) != "v2\n" {
 		t.Errorf("branch main.tf = %q", got)
@@ -134,8 +157,9 @@ func TestPublishOpensThenUpdates(t *testing.T) {
 		!cmp.Equal(pulls[0].Labels, []string{"dependencies", "lambda-layers"}) {
 		t.Fatalf("pulls = %+v", pulls)
 	}
-	if labels := gh.Labels(repoN); len(labels) != 2 || labels[0].Color != "0366d6" {
-		t.Errorf("labels = %+v, want the bot's colors", labels)
+	want := []ghapptest.Label{{Name: "dependencies", Color: "ededed"}, {Name: "lambda-layers", Color: "ededed"}}
+	if diff := cmp.Diff(want, gh.Labels(repoN)); diff != "" {
+		t.Errorf("labels created on add (-want +got):\n%s", diff)
 	}
 
 	open, err := r.OpenChanges(ctx)
@@ -250,5 +274,43 @@ func TestNewAppValidates(t *testing.T) {
 		if _, err := ghapp.NewApp(tc.cfg); err == nil {
 			t.Errorf("%s: NewApp accepted %+v", tc.name, tc.cfg)
 		}
+	}
+}
+
+// OpenChanges reports the bot's open pull requests and those closed
+// without merging, in one listing; merged ones and other branches are left
+// out.
+func TestOpenChangesReportsClosedNotMerged(t *testing.T) {
+	t.Parallel()
+	gh, r := setup(t, map[string]string{"main.tf": "v1\n"})
+	ctx := context.Background()
+	snap, _ := r.Snapshot(ctx)
+	for _, b := range []string{"bumpbot/open", "bumpbot/closed", "bumpbot/merged"} {
+		if _, err := r.Publish(ctx, change(snap, b, "v2\n"), nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	gh.ClosePull(repoN, 2)
+	gh.MergePull(repoN, 3)
+	gh.ResetCounts()
+	got, err := r.OpenChanges(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type row struct {
+		Number int
+		Branch string
+		Closed bool
+	}
+	var rows []row
+	for _, c := range got {
+		rows = append(rows, row{c.Number, c.Branch, c.Closed})
+	}
+	want := []row{{1, "bumpbot/open", false}, {2, "bumpbot/closed", true}}
+	if diff := cmp.Diff(want, rows); diff != "" {
+		t.Errorf("OpenChanges (-want +got):\n%s", diff)
+	}
+	if c := gh.Counts(); c.Total != 1 {
+		t.Errorf("%d requests, want 1 listing: %v", c.Total, c.ByRoute)
 	}
 }

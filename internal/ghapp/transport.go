@@ -3,8 +3,10 @@ package ghapp
 import (
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/bradleyfalzon/ghinstallation/v2"
+	"github.com/gofri/go-github-ratelimit/v2/github_ratelimit/github_secondary_ratelimit"
 )
 
 // tokenOnTop sends each request through ghinstallation (which sets the
@@ -61,8 +63,52 @@ func (t *countingTransport) RoundTrip(req *http.Request) (*http.Response, error)
 	if resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusForbidden {
 		t.metrics.errors.Inc()
 	}
+	// Search, GraphQL and other resources have windows of their own; the
+	// gauge follows the REST one every reconcile spends.
+	if res := resp.Header.Get("X-RateLimit-Resource"); res != "" && res != "core" {
+		return resp, err
+	}
 	if v, perr := strconv.ParseFloat(resp.Header.Get("X-RateLimit-Remaining"), 64); perr == nil {
 		t.metrics.remaining.WithLabelValues(strconv.FormatInt(t.installation, 10)).Set(v)
 	}
 	return resp, err
+}
+
+// replayBody sends each attempt with a fresh body from GetBody. The
+// secondary limiter sends the same *http.Request again after a wait, and
+// the first attempt has consumed its body: without this a retried POST
+// goes out empty ("ContentLength=132 with Body length 0").
+type replayBody struct{ next http.RoundTripper }
+
+func (t replayBody) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Body == nil || req.Body == http.NoBody || req.GetBody == nil {
+		return t.next.RoundTrip(req)
+	}
+	body, err := req.GetBody()
+	req.Body.Close() // a RoundTripper closes the body it was given
+	if err != nil {
+		return nil, err
+	}
+	r := req.Clone(req.Context())
+	r.Body = body
+	return t.next.RoundTrip(r)
+}
+
+// secondaryLimiter returns next wrapped in go-github-ratelimit's secondary
+// limiter: on a 403 or 429 that GitHub marks as a secondary rate limit it
+// holds every request of the installation until Retry-After (or
+// X-RateLimit-Reset) passes, waking early when the request's context ends,
+// and then sends the request again (the body is replayed through
+// GetBody). A wait longer than maxWait is not taken: the 403 goes up to
+// go-github as an AbuseRateLimitError, go-github refuses further requests
+// until the time GitHub named, and the job is retried later.
+func secondaryLimiter(next http.RoundTripper, maxWait time.Duration, m *Metrics) http.RoundTripper {
+	return github_secondary_ratelimit.New(replayBody{next},
+		github_secondary_ratelimit.WithLimitDetectedCallback(func(*github_secondary_ratelimit.CallbackContext) {
+			m.secondary("waited")
+		}),
+		github_secondary_ratelimit.WithSingleSleepLimit(maxWait, func(*github_secondary_ratelimit.CallbackContext) {
+			m.secondary("gave_up")
+		}),
+	)
 }

@@ -20,48 +20,73 @@ type BumpPlanner struct {
 }
 
 // Plan implements Planner.
-func (p BumpPlanner) Plan(ctx context.Context, files []ref.File) ([]Update, error) {
-	plan := bump.PlanFiles(ctx, files, p.Registry, p.Options)
+func (p BumpPlanner) Plan(ctx context.Context, in bump.Input) (Plan, error) {
+	plan := bump.PlanInput(ctx, in, p.Registry, p.Options)
+	out := Plan{Report: plan.Report}
 	groups, err := plan.ByLayer()
 	if err != nil {
-		return nil, err
+		return out, err
 	}
-	var out []Update
 	for _, g := range groups {
-		if len(g.Files) == 0 || len(g.Changes) == 0 {
-			continue
+		if len(g.Files) > 0 {
+			out.Updates = append(out.Updates, updateOf(g, plan))
 		}
-		u := Update{Layer: g.Changes[0].Layer, From: g.Changes[0].From, To: g.Changes[0].To}
-		if i := strings.LastIndex(g.LayerID, ":"); i >= 0 && u.Layer == "" {
-			u.Layer = g.LayerID[i+1:]
+	}
+	out.Merge = func(parts []Update) (Update, error) {
+		ids := make([]string, 0, len(parts))
+		for _, u := range parts {
+			ids = append(ids, u.ID)
 		}
-		var paths []string
-		for _, c := range g.Changes {
-			u.From, u.To = min(u.From, c.From), max(u.To, c.To)
-			if ms := layerarn.FindAll(c.ARNTo); len(ms) > 0 && u.Region == "" {
-				u.Region = ms[0].Region
-			}
+		g, err := plan.Part(ids...)
+		if err != nil {
+			return Update{}, err
 		}
-		for _, f := range g.Files {
-			u.Files = append(u.Files, ref.File{Path: f.Path, Src: f.After})
-			paths = append(paths, f.Path)
+		u := updateOf(g, plan)
+		if len(parts) > 1 {
+			// Several layers: no one layer, region or version names it.
+			u.Layer, u.Region, u.From, u.To = "", "", 0, 0
 		}
-		var b strings.Builder
-		for _, e := range g.Changelogs {
-			b.WriteString(strings.TrimRight(e.Markdown, "\n"))
-			b.WriteString("\n\n")
-		}
-		var notes []string
-		for _, n := range append(slices.Clone(plan.Notes), plan.Errors...) {
-			if slices.Contains(paths, n.File) {
-				notes = append(notes, fmt.Sprintf("- `%s`: %s", n.File, n.Message))
-			}
-		}
-		if len(notes) > 0 {
-			b.WriteString("#### Notes\n\n" + strings.Join(notes, "\n") + "\n")
-		}
-		u.Body = b.String()
-		out = append(out, u)
+		u.Parts = parts
+		return u, nil
 	}
 	return out, nil
+}
+
+// updateOf turns a part of the plan into an update: its files, and a body
+// of its changelogs and of the plan's notes and errors on those files.
+func updateOf(g bump.LayerPlan, plan bump.Plan) Update {
+	u := Update{ID: g.LayerID}
+	if len(g.Changes) > 0 {
+		u.Layer, u.From, u.To = g.Changes[0].Layer, g.Changes[0].From, g.Changes[0].To
+	}
+	if i := strings.LastIndex(g.LayerID, ":"); i >= 0 && u.Layer == "" {
+		u.Layer = g.LayerID[i+1:]
+	}
+	for _, c := range g.Changes {
+		u.From, u.To = min(u.From, c.From), max(u.To, c.To)
+		if ms := layerarn.FindAll(c.ARNTo); len(ms) > 0 && u.Region == "" {
+			u.Region = ms[0].Region
+		}
+	}
+	var paths []string
+	for _, f := range g.Files {
+		u.Files = append(u.Files, ref.File{Path: f.Path, Src: f.After})
+		paths = append(paths, f.Path)
+	}
+	var b strings.Builder
+	for _, e := range g.Changelogs {
+		b.WriteString(strings.TrimRight(e.Markdown, "\n"))
+		b.WriteString("\n\n")
+	}
+	var notes []string
+	for _, n := range append(slices.Clone(plan.Notes), plan.Errors...) {
+		if slices.Contains(paths, n.File) {
+			notes = append(notes, fmt.Sprintf("- `%s`: %s", n.File, n.Message))
+		}
+	}
+	if len(notes) > 0 {
+		b.WriteString("#### Notes\n\n" + strings.Join(notes, "\n") + "\n")
+	}
+	u.Body = b.String()
+	return u
 }

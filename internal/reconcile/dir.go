@@ -1,143 +1,199 @@
 package reconcile
 
 import (
-	"bytes"
 	"context"
 	"crypto/sha256"
-	"encoding/hex"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+
+	"github.com/bumpbot/bumpbot/internal/bump"
+	"github.com/bumpbot/bumpbot/internal/rewrite"
+	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
 )
 
-// Dir is the Forge of a local checkout, for the CLI: Publish writes the
-// files (Write) or prints a diff of them (to Out). It has no review
-// requests, so every reconcile proposes its changes afresh.
+// Dir is the Forge of a working tree, for the CLI: Root is a directory or
+// a single file, listed as `bumpbot scan` lists it. Publish writes the
+// files (Write) or prints their diff to Out. It has no review requests,
+// so every reconcile proposes its changes afresh.
 type Dir struct {
 	Root  string
 	Write bool
-	Out   io.Writer
+	Out   io.Writer // nil discards the diff
+	// FullPaths names files in the diff as OSPath spells them (Root as
+	// typed, then the path under it), for a user in the current directory;
+	// otherwise they are relative to Root, where the diff applies.
+	FullPaths bool
+
+	mu   sync.Mutex
+	file bool // Root is a file, as Snapshot found
+	// read holds the hash of each file as ReadFile returned it: Publish
+	// refuses to overwrite a file that changed since, whether by the user
+	// or by an earlier change of the same reconcile.
+	read map[string][sha256.Size]byte
 }
 
 var _ Forge = (*Dir)(nil)
 
-// Snapshot lists the regular files under Root, skipping .git. Entries
-// carry no SHA: hashing would mean reading every file, and a CLI run has no
-// cache to hit.
+// OSPath returns where an entry is on disk, spelled from Root as the user
+// typed it: a path the user recognizes in a diff or a message.
+func (d *Dir) OSPath(entry string) string {
+	d.mu.Lock()
+	file := d.file
+	d.mu.Unlock()
+	if file {
+		return d.Root
+	}
+	return filepath.Join(d.Root, filepath.FromSlash(entry))
+}
+
+// Snapshot lists the regular files under Root as rewrite.ScanPath does:
+// rewrite.SkippedDirs are not entered, a symbolic link is followed only to
+// a regular file inside the tree, and an unreadable directory is a warning.
+// A Root that is a file is the one entry, named. Entries carry no SHA:
+// hashing would mean reading every file, and a CLI run has no cache.
 func (d *Dir) Snapshot(context.Context) (Snapshot, error) {
 	snap := Snapshot{Branch: "(working tree)"}
-	err := filepath.WalkDir(d.Root, func(p string, e fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if e.IsDir() && e.Name() == ".git" {
-			return filepath.SkipDir
-		}
-		if !e.Type().IsRegular() {
-			return nil
-		}
-		info, err := e.Info()
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(d.Root, p)
-		snap.Entries = append(snap.Entries, Entry{Path: filepath.ToSlash(rel), Mode: "100644", Size: info.Size()})
-		return nil
-	})
+	info, err := os.Stat(d.Root)
 	if err != nil {
-		return Snapshot{}, fmt.Errorf("list %s: %w", d.Root, err)
+		return Snapshot{}, fmt.Errorf("scan %s: %w", d.Root, err)
 	}
+	d.mu.Lock()
+	d.file = !info.IsDir()
+	d.mu.Unlock()
+	if !info.IsDir() {
+		snap.Named = true
+		if info.Mode().IsRegular() {
+			snap.Entries = []Entry{{Path: filepath.Base(d.Root), Mode: "100644", Size: info.Size()}}
+		}
+		return snap, nil
+	}
+	realRoot, err := filepath.EvalSymlinks(d.Root)
+	if err != nil {
+		return Snapshot{}, fmt.Errorf("scan %s: %w", d.Root, err)
+	}
+	d.walk(d.Root, realRoot, &snap)
 	return snap, nil
 }
 
-// ReadFile reads one file.
-func (d *Dir) ReadFile(_ context.Context, e Entry) ([]byte, error) {
-	b, err := os.ReadFile(filepath.Join(d.Root, filepath.FromSlash(e.Path)))
-	if err != nil {
-		return nil, fmt.Errorf("read %s: %w", e.Path, err)
+func (d *Dir) walk(dir, realRoot string, snap *Snapshot) {
+	rel := func(p string) string {
+		r, err := filepath.Rel(d.Root, p)
+		if err != nil {
+			return filepath.ToSlash(p)
+		}
+		return filepath.ToSlash(r)
 	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		snap.Warnings = append(snap.Warnings, ref.Warning{File: rel(dir), Message: err.Error()})
+		return
+	}
+	for _, e := range entries {
+		full := filepath.Join(dir, e.Name())
+		switch {
+		case e.IsDir():
+			if !rewrite.SkippedDirs[e.Name()] {
+				d.walk(full, realRoot, snap)
+			}
+			continue
+		case e.Type()&os.ModeSymlink != 0:
+			if !linksInside(realRoot, full) {
+				continue
+			}
+		case !e.Type().IsRegular():
+			continue
+		}
+		info, err := os.Stat(full)
+		if err != nil {
+			continue // gone since the listing
+		}
+		snap.Entries = append(snap.Entries, Entry{Path: rel(full), Mode: "100644", Size: info.Size()})
+	}
+}
+
+// linksInside reports whether symbolic link p resolves to a regular file
+// inside realRoot; links that leave the tree are not followed.
+func linksInside(realRoot, p string) bool {
+	target, err := filepath.EvalSymlinks(p)
+	if err != nil {
+		return false
+	}
+	info, err := os.Stat(target)
+	if err != nil || !info.Mode().IsRegular() {
+		return false
+	}
+	r, err := filepath.Rel(realRoot, target)
+	return err == nil && r != ".." && !strings.HasPrefix(r, ".."+string(filepath.Separator))
+}
+
+// ReadFile reads one file. A file that cannot be read is skipped with a
+// warning (ErrSkipFile), as the scanner skips it.
+func (d *Dir) ReadFile(_ context.Context, e Entry) ([]byte, error) {
+	b, err := os.ReadFile(d.OSPath(e.Path))
+	if err != nil {
+		return nil, skipFile{fmt.Errorf("read: %w", err)}
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.read == nil {
+		d.read = map[string][sha256.Size]byte{}
+	}
+	d.read[e.Path] = sha256.Sum256(b)
 	return b, nil
 }
+
+// skipFile marks an error as concerning one file only.
+type skipFile struct{ error }
+
+func (s skipFile) Unwrap() []error { return []error{s.error, ErrSkipFile} }
 
 // OpenChanges returns none: a directory has no review requests.
 func (d *Dir) OpenChanges(context.Context) ([]OpenChange, error) { return nil, nil }
 
-// Publish writes the files in place (through a temporary file and a
-// rename, so a file is never half-written) or prints their diff.
+// Publish prints the diff of the change (see FullPaths) or
+// writes its files in place with bump.WriteFile. Every file is checked
+// first against what ReadFile returned, so a file edited since is
+// reported and nothing is written.
 func (d *Dir) Publish(_ context.Context, c Change, _ *OpenChange) (Published, error) {
 	if err := CheckBranch(c.Branch, c.Base.Branch); err != nil {
 		return Published{}, err
 	}
-	for _, f := range c.Files {
-		p := filepath.Join(d.Root, filepath.FromSlash(f.Path))
-		old, err := os.ReadFile(p)
+	current := make([][]byte, len(c.Files))
+	for i, f := range c.Files {
+		p := d.OSPath(f.Path)
+		b, err := os.ReadFile(p)
 		if err != nil {
-			return Published{}, fmt.Errorf("publish %s: %w", f.Path, err)
+			return Published{}, fmt.Errorf("write %s: %w", p, err)
 		}
+		d.mu.Lock()
+		seen, ok := d.read[f.Path]
+		d.mu.Unlock()
+		if !ok || seen != sha256.Sum256(b) {
+			return Published{}, fmt.Errorf("write %s: the file changed since it was read: not overwritten", p)
+		}
+		current[i] = b
+	}
+	for i, f := range c.Files {
+		p := d.OSPath(f.Path)
 		if !d.Write {
+			shown := f.Path
+			if d.FullPaths {
+				shown = filepath.ToSlash(p)
+			}
 			if d.Out != nil {
-				fmt.Fprint(d.Out, lineDiff(f.Path, old, f.Content))
+				if _, err := io.WriteString(d.Out, bump.Diff(shown, current[i], f.Content)); err != nil {
+					return Published{}, err
+				}
 			}
 			continue
 		}
-		if err := writeAtomic(p, f.Content); err != nil {
-			return Published{}, fmt.Errorf("publish %s: %w", f.Path, err)
+		if err := bump.WriteFile(p, f.Content); err != nil {
+			return Published{}, err
 		}
 	}
 	return Published{Opened: true}, nil
-}
-
-func writeAtomic(p string, data []byte) error {
-	st, err := os.Stat(p)
-	if err != nil {
-		return err
-	}
-	sum := sha256.Sum256(data)
-	tmp := p + ".bumpbot-" + hex.EncodeToString(sum[:4])
-	if err := os.WriteFile(tmp, data, st.Mode().Perm()); err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, p); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return nil
-}
-
-// lineDiff renders the changed lines of a version bump in unified-diff
-// style. A bump changes digits inside lines, never the line count, so
-// lines are compared by index; any other change is shown whole.
-func lineDiff(path string, a, b []byte) string {
-	if bytes.Equal(a, b) {
-		return ""
-	}
-	al, bl := strings.SplitAfter(string(a), "\n"), strings.SplitAfter(string(b), "\n")
-	var out strings.Builder
-	fmt.Fprintf(&out, "--- a/%s\n+++ b/%s\n", path, path)
-	if len(al) != len(bl) {
-		fmt.Fprintf(&out, "@@ -1,%d +1,%d @@\n", len(al), len(bl))
-		for _, l := range al {
-			out.WriteString("-" + withNewline(l))
-		}
-		for _, l := range bl {
-			out.WriteString("+" + withNewline(l))
-		}
-		return out.String()
-	}
-	for i := range al {
-		if al[i] != bl[i] {
-			fmt.Fprintf(&out, "@@ -%d +%d @@\n-%s+%s", i+1, i+1, withNewline(al[i]), withNewline(bl[i]))
-		}
-	}
-	return out.String()
-}
-
-func withNewline(s string) string {
-	if strings.HasSuffix(s, "\n") {
-		return s
-	}
-	return s + "\n\\ No newline at end of file\n"
 }

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
 )
 
 // BranchPrefix is the only branch namespace the bot ever writes to. Forges
@@ -52,7 +54,19 @@ type Snapshot struct {
 	// truncates very large recursive trees); the reconcile works on what
 	// it got and says so in the log.
 	Truncated bool
+	// Named says the entries were named one by one (a file argument of
+	// the CLI) rather than listed from a tree: each is scanned whatever its
+	// kind, Markdown included.
+	Named bool
+	// Warnings are problems met while listing (an unreadable directory);
+	// they are reported with the plan's notes.
+	Warnings []ref.Warning
 }
+
+// ErrSkipFile is wrapped by a ReadFile error that concerns that file only
+// (a file of a working tree the user may not read): the reconcile reports
+// it on the file and goes on, where any other error stops it.
+var ErrSkipFile = errors.New("file skipped")
 
 // FileChange is the new content of one file.
 type FileChange struct {
@@ -73,14 +87,17 @@ type Change struct {
 	Labels  []string
 }
 
-// OpenChange is a review request the bot opened earlier and that is still
-// open.
+// OpenChange is a review request the bot opened earlier that is still open
+// or was closed without being merged.
 type OpenChange struct {
 	Number int
 	Branch string
 	Title  string
 	Body   string
 	URL    string
+	// Closed is true for a review request a maintainer closed without
+	// merging it: the bot does not propose the same bump again.
+	Closed bool
 }
 
 // Published is what Publish did.
@@ -99,8 +116,9 @@ type Forge interface {
 	Snapshot(ctx context.Context) (Snapshot, error)
 	// ReadFile returns the bytes of one snapshot entry.
 	ReadFile(ctx context.Context, e Entry) ([]byte, error)
-	// OpenChanges lists the bot's open review requests (branches under
-	// BranchPrefix).
+	// OpenChanges lists the bot's review requests (branches under
+	// BranchPrefix) that are open or were closed without being merged;
+	// merged ones are left out.
 	OpenChanges(ctx context.Context) ([]OpenChange, error)
 	// Publish creates or (when existing is not nil) updates the change.
 	// It must refuse any branch CheckBranch rejects, before any write.

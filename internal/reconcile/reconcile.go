@@ -1,6 +1,7 @@
 // Package reconcile is the one loop both front doors share: read the
-// default branch of a repository through a Forge, ask a Planner which layer
-// pins can move, and open or update one change per layer. Every step is
+// default branch of a repository (GitHub) or a working tree (the CLI)
+// through a Forge, ask a Planner which layer pins can move, and open or
+// update one change per layer, or one for all (Grouping). Every step is
 // idempotent, so a crash, a duplicate event or a retry converges on the
 // same branches and pull requests.
 package reconcile
@@ -14,12 +15,15 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/bumpbot/bumpbot/internal/bump"
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
 )
 
-// Update is one layer's planned bump: every file that pins the layer, with
-// its new bytes.
+// Update is one planned change: one layer's bump, or several merged (see
+// Grouping), with the new bytes of every file it edits.
 type Update struct {
+	// ID is the planner's name for a per-layer update, which Merge takes.
+	ID     string
 	Layer  string // layer name, e.g. "AWSLambdaPowertoolsPythonV3-python312-x86_64"
 	Region string
 	From   int // the oldest version pinned today
@@ -28,12 +32,41 @@ type Update struct {
 	Files []ref.File
 	// Body is the changelog and compatibility notes, markdown.
 	Body string
+	// Parts are the per-layer updates a merged update carries; nil for a
+	// per-layer update.
+	Parts []Update
+}
+
+// Plan is a Planner's answer.
+type Plan struct {
+	// Updates are the bumps, one per layer.
+	Updates []Update
+	// Merge returns one update carrying the given updates (some of
+	// Updates) together, every file holding all of their edits. Nil when
+	// the planner cannot merge.
+	Merge func(parts []Update) (Update, error)
+	// Report is everything the plan found, for a reader: the CLI prints
+	// it.
+	Report bump.Report
 }
 
 // Planner decides the updates for a set of files.
 type Planner interface {
-	Plan(ctx context.Context, files []ref.File) ([]Update, error)
+	Plan(ctx context.Context, in bump.Input) (Plan, error)
 }
+
+// Grouping says how updates become changes.
+type Grouping int
+
+const (
+	// PerLayer proposes one change per layer: a pull request per layer
+	// that a maintainer can merge or close on its own.
+	PerLayer Grouping = iota
+	// AllInOne proposes one change carrying every update: a working tree
+	// is written in one go, and a file pinning two layers gets both edits
+	// (per-layer changes of one file would each hold one).
+	AllInOne
+)
 
 // DefaultMaxFileSize skips blobs larger than this: no hand-written
 // infrastructure file is that big, and reading them costs requests.
@@ -49,6 +82,12 @@ type Reconciler struct {
 	Cache       *BlobCache // nil: no cache
 	Log         *slog.Logger
 	MaxFileSize int64 // 0: DefaultMaxFileSize
+	Grouping    Grouping
+	// Candidate chooses the files worth reading by path; nil means
+	// IsCandidate (what the GitHub app fetches, by name). A working tree
+	// is cheap to read: the CLI reads every file listed (AllFiles), as
+	// `bumpbot scan` does.
+	Candidate func(path string) bool
 }
 
 // Result tells what one reconcile did.
@@ -58,7 +97,14 @@ type Result struct {
 	Opened     int
 	Updated    int
 	Unchanged  int // updates an open change already carries
-	Changes    []Published
+	// Declined counts updates not proposed because a maintainer closed,
+	// without merging, the bot's change for the same layer, region and
+	// target version.
+	Declined int
+	Changes  []Published
+	// Report is what the plan found (changes, changelogs, errors, notes),
+	// whatever was published.
+	Report bump.Report
 }
 
 // Run reconciles the repository behind f; key names it in the blob cache
@@ -68,7 +114,7 @@ func (r *Reconciler) Run(ctx context.Context, key string, f Forge) (Result, erro
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	var res Result
+	res := Result{Report: bump.NewReport()}
 	snap, err := f.Snapshot(ctx)
 	if err != nil {
 		return res, err
@@ -76,25 +122,43 @@ func (r *Reconciler) Run(ctx context.Context, key string, f Forge) (Result, erro
 	if snap.Truncated {
 		log.Warn("file listing truncated by the forge; reconciling the files listed")
 	}
-	files, modes, fetched, err := r.read(ctx, key, f, snap)
-	res.Candidates, res.Fetched = len(files), fetched
+	in, modes, err := r.read(ctx, key, f, snap, &res)
 	if err != nil {
 		return res, err
 	}
-	updates, err := r.Planner.Plan(ctx, files)
+	plan, err := r.Planner.Plan(ctx, in)
 	if err != nil {
 		return res, fmt.Errorf("plan: %w", err)
 	}
-	if len(updates) == 0 {
+	res.Report = plan.Report
+	if len(plan.Updates) == 0 {
 		return res, nil
 	}
-	open, err := f.OpenChanges(ctx)
+	known, err := f.OpenChanges(ctx)
 	if err != nil {
 		return res, err
 	}
 	byBranch := map[string]*OpenChange{}
-	for i := range open {
-		byBranch[open[i].Branch] = &open[i]
+	var closed []OpenChange
+	for i, c := range known {
+		if c.Closed {
+			closed = append(closed, c)
+		} else {
+			byBranch[c.Branch] = &known[i]
+		}
+	}
+	var kept []Update
+	for _, u := range plan.Updates {
+		if n, ok := declined(u, closed); ok {
+			res.Declined++
+			log.Info("bump declined: a maintainer closed its pull request without merging", "layer", u.Layer, "region", u.Region, "to", u.To, "number", n)
+			continue
+		}
+		kept = append(kept, u)
+	}
+	updates, err := r.group(plan, kept)
+	if err != nil {
+		return res, err
 	}
 	var errs []error
 	for _, u := range updates {
@@ -106,7 +170,10 @@ func (r *Reconciler) Run(ctx context.Context, key string, f Forge) (Result, erro
 		}
 		pub, err := f.Publish(ctx, c, existing)
 		if err != nil {
-			errs = append(errs, fmt.Errorf("layer %s: %w", u.Layer, err))
+			if u.Parts == nil {
+				err = fmt.Errorf("layer %s: %w", u.Layer, err)
+			}
+			errs = append(errs, err)
 			continue
 		}
 		if pub.Opened {
@@ -115,51 +182,96 @@ func (r *Reconciler) Run(ctx context.Context, key string, f Forge) (Result, erro
 			res.Updated++
 		}
 		res.Changes = append(res.Changes, pub)
-		log.Info("pull request published", "layer", u.Layer, "region", u.Region, "to", u.To, "number", pub.Number, "opened", pub.Opened)
+		log.Info("change published", "branch", c.Branch, "layer", u.Layer, "region", u.Region, "to", u.To, "number", pub.Number, "opened", pub.Opened)
 	}
 	return res, errors.Join(errs...)
 }
 
-// read returns the candidate files of snap, from the cache when their SHA
-// is known, and their modes by path.
-func (r *Reconciler) read(ctx context.Context, key string, f Forge, snap Snapshot) ([]ref.File, map[string]string, int, error) {
+// group turns the per-layer updates kept into the changes to propose.
+func (r *Reconciler) group(plan Plan, kept []Update) ([]Update, error) {
+	if r.Grouping == PerLayer || len(kept) == 0 {
+		return kept, nil
+	}
+	if plan.Merge == nil {
+		return nil, errors.New("plan: the planner cannot merge updates into one change")
+	}
+	u, err := plan.Merge(kept)
+	if err != nil {
+		return nil, fmt.Errorf("plan: %w", err)
+	}
+	return []Update{u}, nil
+}
+
+// declined returns the number of a change closed without merging that
+// carried the same bump as u (layer, region, target version), whatever its
+// files: the maintainer said no to that version. A newer version is
+// proposed again.
+func declined(u Update, closed []OpenChange) (int, bool) {
+	key := bumpKey(u)
+	for _, c := range closed {
+		if strings.Contains(c.Body, key) {
+			return c.Number, true
+		}
+	}
+	return 0, false
+}
+
+// read returns the planner's input: the candidate files of snap, from
+// the cache when their SHA is known, and their modes by path. It counts
+// candidates and fetches in res.
+func (r *Reconciler) read(ctx context.Context, key string, f Forge, snap Snapshot, res *Result) (bump.Input, map[string]string, error) {
 	limit := r.MaxFileSize
 	if limit <= 0 {
 		limit = DefaultMaxFileSize
 	}
+	candidate := r.Candidate
+	if candidate == nil {
+		candidate = IsCandidate
+	}
 	cached := r.Cache.get(key)
 	keep := map[string][]byte{}
-	var files []ref.File
+	in := bump.Input{Named: snap.Named, Warnings: slices.Clone(snap.Warnings)}
 	modes := map[string]string{}
-	fetched := 0
 	for _, e := range snap.Entries {
-		if !IsCandidate(e.Path) || e.Size > limit {
+		if !candidate(e.Path) || e.Size > limit {
 			continue
 		}
+		res.Candidates++
 		src, ok := cached[e.SHA]
 		if !ok || e.SHA == "" {
 			var err error
-			if src, err = f.ReadFile(ctx, e); err != nil {
-				return nil, nil, fetched, err
+			src, err = f.ReadFile(ctx, e)
+			if errors.Is(err, ErrSkipFile) {
+				in.Warnings = append(in.Warnings, ref.Warning{File: e.Path, Message: err.Error()})
+				continue
 			}
-			fetched++
+			if err != nil {
+				return in, nil, err
+			}
+			res.Fetched++
 		}
 		if e.SHA != "" {
 			keep[e.SHA] = src
 		}
-		files = append(files, ref.File{Path: e.Path, Src: src})
 		modes[e.Path] = e.Mode
+		if worthPlanning(e.Path, src) {
+			in.Files = append(in.Files, ref.File{Path: e.Path, Src: src})
+		}
 	}
 	// Only this snapshot's blobs are kept: what a later reconcile can hit.
 	r.Cache.put(key, keep)
-	return files, modes, fetched, nil
+	return in, modes, nil
 }
 
 var unsafeRef = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
 
 // BranchName is the branch of one update: bumpbot/<layer>, plus the region
-// only when another update of the same run has the same layer name.
+// only when another update of the same run has the same layer name;
+// bumpbot/layers for a merged update.
 func BranchName(u Update, all []Update) string {
+	if u.Parts != nil {
+		return BranchPrefix + "layers"
+	}
 	name := unsafeRef.ReplaceAllString(u.Layer, "-")
 	for _, o := range all {
 		if o.Layer == u.Layer && o.Region != u.Region {
@@ -176,19 +288,39 @@ func BranchName(u Update, all []Update) string {
 
 // Title is the pull request title of an update.
 func Title(u Update) string {
+	if len(u.Parts) == 1 {
+		return Title(u.Parts[0])
+	}
+	if u.Parts != nil {
+		return fmt.Sprintf("Bump %d Lambda layers", len(u.Parts))
+	}
 	return fmt.Sprintf("Bump %s layer from %d to %d", u.Layer, u.From, u.To)
 }
 
 // marker identifies what an open change carries (layer, region, target
-// version, files), hidden in its body. A change carrying the same marker
-// needs nothing; any other is updated in place.
+// version, files), hidden in its body; a merged update carries one line
+// per part. A change carrying the same marker needs nothing; any other is
+// updated in place.
 func marker(u Update) string {
+	if u.Parts != nil {
+		lines := make([]string, 0, len(u.Parts))
+		for _, p := range u.Parts {
+			lines = append(lines, marker(p))
+		}
+		return strings.Join(lines, "\n")
+	}
 	paths := make([]string, 0, len(u.Files))
 	for _, f := range u.Files {
 		paths = append(paths, f.Path)
 	}
 	slices.Sort(paths)
-	return fmt.Sprintf("<!-- bumpbot: layer=%s region=%s to=%d files=%s -->", u.Layer, u.Region, u.To, strings.Join(paths, ","))
+	return fmt.Sprintf("%sfiles=%s -->", bumpKey(u), strings.Join(paths, ","))
+}
+
+// bumpKey is the start of a per-layer update's marker: the bump without
+// its files, which a declined change is matched on.
+func bumpKey(u Update) string {
+	return fmt.Sprintf("<!-- bumpbot: layer=%s region=%s to=%d ", u.Layer, u.Region, u.To)
 }
 
 func (r *Reconciler) change(u Update, snap Snapshot, modes map[string]string, all []Update) Change {
@@ -211,7 +343,11 @@ func (r *Reconciler) change(u Update, snap Snapshot, modes map[string]string, al
 func Body(u Update) string {
 	var b strings.Builder
 	b.WriteString(strings.TrimRight(u.Body, "\n"))
-	fmt.Fprintf(&b, "\n\n> [!IMPORTANT]\n> Functions pick up layer version %d only when they are redeployed: merging this pull request changes the code, not the functions already running.\n", u.To)
+	version := fmt.Sprintf("layer version %d", u.To)
+	if u.Parts != nil {
+		version = "the new layer versions"
+	}
+	fmt.Fprintf(&b, "\n\n> [!IMPORTANT]\n> Functions pick up %s only when they are redeployed: merging this pull request changes the code, not the functions already running.\n", version)
 	b.WriteString("\n<details>\n<summary>About this pull request</summary>\n\n")
 	b.WriteString("bumpbot opened this pull request because a newer version of the layer is published. ")
 	b.WriteString("It keeps this branch up to date: when an even newer version appears, it rewrites the branch and this description, so push your own changes to another branch. ")

@@ -5,6 +5,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -164,4 +165,8 @@ func TestDirForge(t *testing.T) {
 			t.Errorf("diff:\n%s", out.String())
 		}
 	}
+}
+
+func replaceVersion(s string, v int) string {
+	return strings.Replace(s, "mylayer:3", "mylayer:"+strconv.Itoa(v), 1)
 }

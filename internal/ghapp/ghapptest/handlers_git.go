@@ -3,6 +3,7 @@ package ghapptest
 import (
 	"encoding/base64"
 	"net/http"
+	"net/url"
 	"path"
 	"strings"
 	"unicode/utf8"
@@ -13,6 +14,9 @@ func (s *Server) getRepo(_ *http.Request, rp *repo) (int, any) { return http.Sta
 func (s *Server) getBranch(r *http.Request, rp *repo) (int, any) {
 	name := r.PathValue("branch")
 	sha, ok := rp.refs["refs/heads/"+name]
+	if to, moved := rp.renamed[name]; !ok && moved {
+		return http.StatusMovedPermanently, redirect("/repos/" + rp.fullName() + "/branches/" + url.PathEscape(to))
+	}
 	if !ok {
 		return http.StatusNotFound, apiError("Branch not found")
 	}

@@ -12,8 +12,12 @@ func (rp *repo) pullJSON(p *Pull) map[string]any {
 	for _, l := range p.Labels {
 		labels = append(labels, map[string]any{"name": l})
 	}
+	var mergedAt any // null unless merged, as GitHub answers
+	if p.Merged {
+		mergedAt = "2024-01-01T00:00:00Z"
+	}
 	return map[string]any{
-		"number": p.Number, "state": p.State, "title": p.Title, "body": p.Body,
+		"number": p.Number, "state": p.State, "title": p.Title, "body": p.Body, "merged_at": mergedAt,
 		"html_url": "https://github.example/" + rp.fullName() + "/pull/" + strconv.Itoa(p.Number),
 		"head": map[string]any{
 			"ref": p.Head, "sha": rp.refs["refs/heads/"+p.Head], "label": rp.owner + ":" + p.Head,

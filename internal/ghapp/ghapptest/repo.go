@@ -18,12 +18,14 @@ type repo struct {
 	labels        map[string]*Label // by lower-case name
 	comments      []*Comment
 	nextNumber    int
+	renamed       map[string]string // old branch name → new, for redirects
 }
 
 // Pull is a pull request as the fake stores it.
 type Pull struct {
 	Number int
 	State  string // open, closed
+	Merged bool   // closed by a merge (MergePull)
 	Title  string
 	Body   string
 	Head   string // branch name
@@ -209,6 +211,18 @@ func (s *Server) ClosePull(fullName string, number int) {
 	}
 }
 
+// MergePull marks pull request number merged (closed, with merged_at set)
+// without moving its base branch, as a merge later reverted would leave it.
+func (s *Server) MergePull(fullName string, number int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if rp := s.repos[strings.ToLower(fullName)]; rp != nil {
+		if p := rp.pull(number); p != nil {
+			p.State, p.Merged = "closed", true
+		}
+	}
+}
+
 func (r *repo) pull(number int) *Pull {
 	for _, p := range r.pulls {
 		if p.Number == number {
@@ -216,4 +230,34 @@ func (r *repo) pull(number int) *Pull {
 		}
 	}
 	return nil
+}
+
+// RenameBranch renames a branch the way GitHub does: the ref moves, the
+// default branch and the pull requests based on or headed by it follow,
+// and the old name's branch URL answers 301 to the new one.
+func (s *Server) RenameBranch(t testing.TB, fullName, from, to string) {
+	t.Helper()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rp := s.repos[strings.ToLower(fullName)]
+	if rp == nil || rp.refs["refs/heads/"+from] == "" || rp.refs["refs/heads/"+to] != "" {
+		t.Fatalf("ghapptest: cannot rename %s to %s in %s", from, to, fullName)
+	}
+	rp.refs["refs/heads/"+to] = rp.refs["refs/heads/"+from]
+	delete(rp.refs, "refs/heads/"+from)
+	if rp.defaultBranch == from {
+		rp.defaultBranch = to
+	}
+	for _, p := range rp.pulls {
+		if p.Base == from {
+			p.Base = to
+		}
+		if p.Head == from {
+			p.Head = to
+		}
+	}
+	if rp.renamed == nil {
+		rp.renamed = map[string]string{}
+	}
+	rp.renamed[from] = to
 }

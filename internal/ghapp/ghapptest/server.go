@@ -47,6 +47,7 @@ type Server struct {
 	remaining     map[int64]int      // rate limit left per installation
 	counts        Counts
 	intercept     func(route string, r *http.Request) bool
+	limits        map[string]time.Duration // route → Retry-After of its next answer
 	now           time.Time
 }
 
@@ -80,6 +81,7 @@ func New(t testing.TB, appID int64) *Server {
 		installations: map[int64][]string{},
 		tokens:        map[string]int64{},
 		remaining:     map[int64]int{},
+		limits:        map[string]time.Duration{},
 		counts:        Counts{ByRoute: map[string]int{}},
 		now:           time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC),
 	}
@@ -97,6 +99,17 @@ func (s *Server) Intercept(f func(route string, r *http.Request) bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.intercept = f
+}
+
+// SecondaryLimit makes the next request to route ("METHOD pattern", as in
+// Counts.ByRoute) answer what GitHub answers a client that tripped a
+// secondary rate limit: 403, a Retry-After of retryAfter (whole seconds,
+// rounded up), the documented message, and no side effect. Later requests
+// are served normally.
+func (s *Server) SecondaryLimit(route string, retryAfter time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.limits[route] = retryAfter
 }
 
 // Counts returns a copy of the request counters.
@@ -195,8 +208,23 @@ func (s *Server) serve(h handler, repoScoped bool) http.HandlerFunc {
 		if r.Method != http.MethodGet && !strings.HasPrefix(r.URL.Path, "/app/") {
 			s.counts.Writes++
 		}
+		if wait, ok := s.limits[route]; ok {
+			delete(s.limits, route)
+			s.counts.RateLimited++
+			s.secondaryLimit(w, inst, wait)
+			return
+		}
 
 		status, v := h(r, rp)
+		if loc, ok := v.(redirect); ok {
+			// GitHub's 301 for a renamed branch: Location names the
+			// new URL, the body says why.
+			s.counts.RateLimited++
+			s.remaining[inst]--
+			w.Header().Set("Location", s.URL+string(loc))
+			writeJSON(w, status, map[string]any{"message": "Moved Permanently", "url": s.URL + string(loc)})
+			return
+		}
 		var body []byte
 		if raw, ok := v.([]byte); ok {
 			body = raw
@@ -238,6 +266,24 @@ func (s *Server) serve(h handler, repoScoped bool) http.HandlerFunc {
 		w.WriteHeader(status)
 		w.Write(body)
 	}
+}
+
+// redirect is a handler result: answer 301 to this API path.
+type redirect string
+
+// secondaryLimit writes GitHub's secondary rate limit answer. The primary
+// limit is not exhausted (X-RateLimit-Remaining stays positive), which is
+// how clients tell the two apart.
+func (s *Server) secondaryLimit(w http.ResponseWriter, inst int64, wait time.Duration) {
+	w.Header().Set("Retry-After", strconv.FormatInt(int64((wait+time.Second-1)/time.Second), 10))
+	if inst != 0 {
+		s.remaining[inst]--
+		w.Header().Set("X-RateLimit-Remaining", strconv.Itoa(s.remaining[inst]))
+	}
+	writeJSON(w, http.StatusForbidden, map[string]any{
+		"message":           "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
+		"documentation_url": "https://docs.github.com/rest/overview/rate-limits-for-the-rest-api#about-secondary-rate-limits",
+	})
 }
 
 func bearer(r *http.Request) string {

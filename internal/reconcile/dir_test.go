@@ -1,0 +1,147 @@
+package reconcile_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/bumpbot/bumpbot/internal/layers"
+	"github.com/bumpbot/bumpbot/internal/reconcile"
+	"github.com/bumpbot/bumpbot/internal/reconcile/reconciletest"
+)
+
+// twoLayers pins two layers on one line: per-layer changes of the file
+// would each hold one edit.
+const twoLayers = `resource "aws_lambda_function" "f" {
+  layers = ["arn:aws:lambda:us-east-1:123456789012:layer:mylayer:3", "arn:aws:lambda:us-east-1:123456789012:layer:other:1"]
+}
+`
+
+func twoLayerPlanner(t *testing.T) reconcile.BumpPlanner {
+	t.Helper()
+	root := t.TempDir()
+	reconciletest.Publish(t, root, "us-east-1", account, "mylayer", 3, 5)
+	reconciletest.Publish(t, root, "us-east-1", account, "other", 1, 2)
+	reg, err := layers.OpenDir(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return reconcile.BumpPlanner{Registry: reg}
+}
+
+func TestDirGrouping(t *testing.T) {
+	t.Parallel()
+	p := twoLayerPlanner(t)
+	both := strings.NewReplacer("mylayer:3", "mylayer:5", "other:1", "other:2").Replace(twoLayers)
+	onlyFirst := strings.Replace(twoLayers, "mylayer:3", "mylayer:5", 1)
+	tests := []struct {
+		name     string
+		grouping reconcile.Grouping
+		opened   int
+		want     string // main.tf afterwards
+		wantErr  string
+	}{
+		{"all in one writes both edits", reconcile.AllInOne, 1, both, ""},
+		// The second layer's change was computed from the bytes the first
+		// one replaced: it is refused, not written over the first.
+		{"per layer refuses to clobber", reconcile.PerLayer, 1, onlyFirst, "changed since it was read"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			root := t.TempDir()
+			if err := os.WriteFile(filepath.Join(root, "main.tf"), []byte(twoLayers), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			r := &reconcile.Reconciler{Planner: p, Grouping: tc.grouping}
+			res, err := r.Run(context.Background(), "", &reconcile.Dir{Root: root, Write: true})
+			if tc.wantErr == "" && err != nil || tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)) {
+				t.Errorf("error = %v, want %q", err, tc.wantErr)
+			}
+			if res.Opened != tc.opened || len(res.Report.Changes) != 2 || len(res.Report.Changelogs) != 2 {
+				t.Errorf("result = %+v; want %d opened and both bumps reported", res, tc.opened)
+			}
+			if got, _ := os.ReadFile(filepath.Join(root, "main.tf")); string(got) != tc.want {
+				t.Errorf("main.tf:\n%s\nwant:\n%s", got, tc.want)
+			}
+		})
+	}
+}
+
+// A working tree is read the way `bumpbot scan` reads it: every file but
+// the skipped directories, a named file whatever its kind.
+func TestDirReadsWhatScanReads(t *testing.T) {
+	t.Parallel()
+	p, _ := planner(t, 3, 7)
+	pin := "arn:aws:lambda:us-east-1:123456789012:layer:mylayer:3"
+	root := t.TempDir()
+	files := map[string]string{
+		"Makefile":                "LAYER := " + pin + "\n",
+		"deploy.sh":               "aws lambda update-function-configuration --layers " + pin + "\n",
+		"NOTES.md":                "Pinned: " + pin + "\n", // Markdown: only when named
+		"node_modules/x/index.js": "const l = '" + pin + "'\n",
+		"blob.bin":                "\x00" + pin + "\n",
+	}
+	for name, body := range files {
+		p := filepath.Join(root, filepath.FromSlash(name))
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A link is followed to a file inside the tree, never out of it.
+	outside := filepath.Join(t.TempDir(), "outside.sh")
+	os.WriteFile(outside, []byte(files["deploy.sh"]), 0o644)
+	if err := os.Symlink(outside, filepath.Join(root, "out.sh")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("deploy.sh", filepath.Join(root, "in.sh")); err != nil {
+		t.Fatal(err)
+	}
+	r := &reconcile.Reconciler{Planner: p, Grouping: reconcile.AllInOne, Candidate: reconcile.AllFiles}
+	var out bytes.Buffer
+	d := &reconcile.Dir{Root: root, Out: &out}
+	res, err := r.Run(context.Background(), "", d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, c := range res.Report.Changes {
+		got = append(got, c.File)
+	}
+	if strings.Join(got, " ") != "Makefile deploy.sh in.sh" {
+		t.Errorf("bumped %v, want Makefile, deploy.sh and the link in.sh", got)
+	}
+	if !strings.Contains(out.String(), "--- a/Makefile\n+++ b/Makefile\n") || !strings.Contains(out.String(), "+LAYER := "+strings.Replace(pin, ":3", ":7", 1)) {
+		t.Errorf("diff:\n%s", out.String())
+	}
+
+	// Named, a Markdown file is scanned; the diff names it as typed.
+	out.Reset()
+	named := filepath.Join(root, "NOTES.md")
+	d = &reconcile.Dir{Root: named, Out: &out, FullPaths: true}
+	if res, err = r.Run(context.Background(), "", d); err != nil || len(res.Report.Changes) != 1 {
+		t.Fatalf("named NOTES.md: %+v, %v", res.Report.Changes, err)
+	}
+	if want := "+++ b/" + filepath.ToSlash(named) + "\n"; !strings.Contains(out.String(), want) || d.OSPath(res.Report.Changes[0].File) != named {
+		t.Errorf("diff of a named file lacks %q:\n%s", want, out.String())
+	}
+}
+
+func TestDirRefusesForeignBranches(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	os.WriteFile(filepath.Join(root, "main.tf"), []byte(mainTF), 0o644)
+	d := &reconcile.Dir{Root: root, Write: true}
+	c := reconcile.Change{Branch: "main", Base: reconcile.Snapshot{Branch: "main"}, Files: []reconcile.FileChange{{Path: "main.tf", Content: []byte("evil\n")}}}
+	if _, err := d.Publish(context.Background(), c, nil); !errors.Is(err, reconcile.ErrRefusedBranch) {
+		t.Errorf("Publish to main: %v, want ErrRefusedBranch", err)
+	}
+	if got, _ := os.ReadFile(filepath.Join(root, "main.tf")); string(got) != mainTF {
+		t.Errorf("main.tf changed")
+	}
+}
