@@ -35,26 +35,3 @@ func TestIsCandidate(t *testing.T) {
 		}
 	}
 }
-
-func TestWorthPlanning(t *testing.T) {
-	t.Parallel()
-	pin := "arn:aws:lambda:us-east-1:1:layer:x:1"
-	tests := []struct {
-		name, path, src string
-		want            bool
-	}{
-		{"pin in a script", "deploy.sh", pin, true},
-		{"python naming lambda, no pin", "app.py", "f = lambda x: x", false},
-		{"template naming lambda", "template.yaml", "Layers: [!Join [\":\", [arn, aws, lambda]]]", true},
-		{"json without lambda", "package.json", `{"name": "x"}`, false},
-		{"terraform variables", "infra/variables.tf", "variable \"v\" {\n  default = 3\n}\n", true},
-		{"terraform json", "main.TF.JSON", "{}", true},
-		{"binary with a pin", "blob.bin", "\x00" + pin, false},
-		{"markdown with a pin", "NOTES.md", pin, true},
-	}
-	for _, tc := range tests {
-		if got := worthPlanning(tc.path, []byte(tc.src)); got != tc.want {
-			t.Errorf("%s: worthPlanning(%q) = %v, want %v", tc.name, tc.path, got, tc.want)
-		}
-	}
-}

@@ -2,17 +2,16 @@ package reconcile
 
 import (
 	"context"
-	"crypto/sha256"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
+	"runtime"
 	"sync"
 
 	"github.com/bumpbot/bumpbot/internal/bump"
 	"github.com/bumpbot/bumpbot/internal/rewrite"
-	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
 )
 
 // Dir is the Forge of a working tree, for the CLI: Root is a directory or
@@ -30,10 +29,12 @@ type Dir struct {
 
 	mu   sync.Mutex
 	file bool // Root is a file, as Snapshot found
-	// read holds the hash of each file as ReadFile returned it: Publish
+	// read holds a hash of each file as ReadFile returned it (maphash:
+	// fast, and the file is the user's own, not an adversary): Publish
 	// refuses to overwrite a file that changed since, whether by the user
 	// or by an earlier change of the same reconcile.
-	read map[string][sha256.Size]byte
+	read map[string]uint64
+	seed maphash.Seed
 }
 
 var _ Forge = (*Dir)(nil)
@@ -71,64 +72,21 @@ func (d *Dir) Snapshot(context.Context) (Snapshot, error) {
 		}
 		return snap, nil
 	}
-	realRoot, err := filepath.EvalSymlinks(d.Root)
+	files, warns, err := rewrite.ListTree(d.Root)
 	if err != nil {
-		return Snapshot{}, fmt.Errorf("scan %s: %w", d.Root, err)
+		return Snapshot{}, err
 	}
-	d.walk(d.Root, realRoot, &snap)
+	snap.Warnings = warns
+	snap.Entries = make([]Entry, len(files))
+	for i, f := range files {
+		snap.Entries[i] = Entry{Path: f.Rel, Mode: "100644", Size: f.Size}
+	}
 	return snap, nil
 }
 
-func (d *Dir) walk(dir, realRoot string, snap *Snapshot) {
-	rel := func(p string) string {
-		r, err := filepath.Rel(d.Root, p)
-		if err != nil {
-			return filepath.ToSlash(p)
-		}
-		return filepath.ToSlash(r)
-	}
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		snap.Warnings = append(snap.Warnings, ref.Warning{File: rel(dir), Message: err.Error()})
-		return
-	}
-	for _, e := range entries {
-		full := filepath.Join(dir, e.Name())
-		switch {
-		case e.IsDir():
-			if !rewrite.SkippedDirs[e.Name()] {
-				d.walk(full, realRoot, snap)
-			}
-			continue
-		case e.Type()&os.ModeSymlink != 0:
-			if !linksInside(realRoot, full) {
-				continue
-			}
-		case !e.Type().IsRegular():
-			continue
-		}
-		info, err := os.Stat(full)
-		if err != nil {
-			continue // gone since the listing
-		}
-		snap.Entries = append(snap.Entries, Entry{Path: rel(full), Mode: "100644", Size: info.Size()})
-	}
-}
-
-// linksInside reports whether symbolic link p resolves to a regular file
-// inside realRoot; links that leave the tree are not followed.
-func linksInside(realRoot, p string) bool {
-	target, err := filepath.EvalSymlinks(p)
-	if err != nil {
-		return false
-	}
-	info, err := os.Stat(target)
-	if err != nil || !info.Mode().IsRegular() {
-		return false
-	}
-	r, err := filepath.Rel(realRoot, target)
-	return err == nil && r != ".." && !strings.HasPrefix(r, ".."+string(filepath.Separator))
-}
+// ReadParallelism implements ParallelReader: local files are read several
+// at a time.
+func (d *Dir) ReadParallelism() int { return 2 * runtime.GOMAXPROCS(0) }
 
 // ReadFile reads one file. A file that cannot be read is skipped with a
 // warning (ErrSkipFile), as the scanner skips it.
@@ -140,9 +98,10 @@ func (d *Dir) ReadFile(_ context.Context, e Entry) ([]byte, error) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.read == nil {
-		d.read = map[string][sha256.Size]byte{}
+		d.read = map[string]uint64{}
+		d.seed = maphash.MakeSeed()
 	}
-	d.read[e.Path] = sha256.Sum256(b)
+	d.read[e.Path] = maphash.Bytes(d.seed, b)
 	return b, nil
 }
 
@@ -172,7 +131,7 @@ func (d *Dir) Publish(_ context.Context, c Change, _ *OpenChange) (Published, er
 		d.mu.Lock()
 		seen, ok := d.read[f.Path]
 		d.mu.Unlock()
-		if !ok || seen != sha256.Sum256(b) {
+		if !ok || seen != maphash.Bytes(d.seed, b) {
 			return Published{}, fmt.Errorf("write %s: the file changed since it was read: not overwritten", p)
 		}
 		current[i] = b

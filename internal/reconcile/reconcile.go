@@ -14,8 +14,11 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/bumpbot/bumpbot/internal/bump"
+	"github.com/bumpbot/bumpbot/internal/rewrite"
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
 )
 
@@ -232,35 +235,97 @@ func (r *Reconciler) read(ctx context.Context, key string, f Forge, snap Snapsho
 	keep := map[string][]byte{}
 	in := bump.Input{Named: snap.Named, Warnings: slices.Clone(snap.Warnings)}
 	modes := map[string]string{}
+	var wanted []Entry
 	for _, e := range snap.Entries {
-		if !candidate(e.Path) || e.Size > limit {
+		if candidate(e.Path) && e.Size <= limit {
+			wanted = append(wanted, e)
+		}
+	}
+	res.Candidates += len(wanted)
+	reads := readAll(ctx, f, wanted, cached)
+	for i, e := range wanted {
+		rd := reads[i]
+		if errors.Is(rd.err, ErrSkipFile) {
+			in.Warnings = append(in.Warnings, ref.Warning{File: e.Path, Message: rd.err.Error()})
 			continue
 		}
-		res.Candidates++
-		src, ok := cached[e.SHA]
-		if !ok || e.SHA == "" {
-			var err error
-			src, err = f.ReadFile(ctx, e)
-			if errors.Is(err, ErrSkipFile) {
-				in.Warnings = append(in.Warnings, ref.Warning{File: e.Path, Message: err.Error()})
-				continue
-			}
-			if err != nil {
-				return in, nil, err
-			}
+		if rd.err != nil {
+			return in, nil, rd.err
+		}
+		if rd.fetched {
 			res.Fetched++
 		}
 		if e.SHA != "" {
-			keep[e.SHA] = src
+			keep[e.SHA] = rd.src // nil: known not to be worth planning
 		}
 		modes[e.Path] = e.Mode
-		if worthPlanning(e.Path, src) {
-			in.Files = append(in.Files, ref.File{Path: e.Path, Src: src})
+		if rd.src != nil {
+			in.Files = append(in.Files, ref.File{Path: e.Path, Src: rd.src})
 		}
 	}
 	// Only this snapshot's blobs are kept: what a later reconcile can hit.
 	r.Cache.put(key, keep)
 	return in, modes, nil
+}
+
+// ParallelReader is implemented by forges that can serve several ReadFile
+// calls at once (a local directory). Others are read one file at a time:
+// GitHub asks integrations not to send concurrent requests, and answers
+// them with secondary rate limits.
+type ParallelReader interface {
+	ReadParallelism() int
+}
+
+// fileRead is the outcome of reading one entry: its bytes when the
+// scanner would parse them (rewrite.Worth), nil when it would not, which
+// keeps the bulk of a large tree out of memory.
+type fileRead struct {
+	src     []byte
+	fetched bool // read through the forge, not the cache
+	err     error
+}
+
+// readAll reads entries through f, from cached when their SHA is known,
+// keeping the entries' order. After the first error other than
+// ErrSkipFile no more reads start.
+func readAll(ctx context.Context, f Forge, entries []Entry, cached map[string][]byte) []fileRead {
+	out := make([]fileRead, len(entries))
+	workers := 1
+	if p, ok := f.(ParallelReader); ok {
+		workers = max(1, p.ReadParallelism())
+	}
+	var (
+		next   atomic.Int64
+		failed atomic.Bool
+		wg     sync.WaitGroup
+	)
+	for range min(workers, len(entries)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for !failed.Load() {
+				i := int(next.Add(1)) - 1
+				if i >= len(entries) {
+					return
+				}
+				e := entries[i]
+				if src, ok := cached[e.SHA]; ok && e.SHA != "" {
+					out[i].src = src
+					continue
+				}
+				src, err := f.ReadFile(ctx, e)
+				out[i] = fileRead{fetched: err == nil, err: err}
+				if err != nil && !errors.Is(err, ErrSkipFile) {
+					failed.Store(true)
+				}
+				if err == nil && rewrite.Worth(e.Path, src) {
+					out[i].src = src
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return out
 }
 
 var unsafeRef = regexp.MustCompile(`[^A-Za-z0-9._-]+`)

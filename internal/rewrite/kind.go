@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/bumpbot/bumpbot/internal/layerarn"
+	"github.com/bumpbot/bumpbot/internal/rewrite/cloudformation"
 	"github.com/bumpbot/bumpbot/internal/rewrite/text"
 )
 
@@ -61,12 +62,37 @@ func kindOf(name string, markdown bool) kind {
 // looser filter.
 func worthParsing(k kind, src []byte) bool {
 	switch k {
-	case kindTerraform, kindStructured, kindServerless, kindCDKContext:
+	case kindStructured:
+		// YAML and JSON that is not a template is scanned as text, which
+		// needs a literal ARN: only templates may assemble one.
+		if layerarn.MayHoldARN(src) {
+			return true
+		}
+		if !layerarn.MayBuildARN(src) {
+			return false
+		}
+		_, template := cloudformation.Detect(src)
+		return template
+	case kindTerraform, kindServerless, kindCDKContext:
 		return layerarn.MayBuildARN(src)
 	case kindSource, kindText:
 		return layerarn.MayHoldARN(src)
 	}
 	return false
+}
+
+// Worth reports whether a file is worth keeping for a scan, by the
+// scanner's own rules: a binary file never is (a NUL byte in the first 8000
+// bytes, as git decides), an HCL file always is (the version a module pins
+// through a variable may sit in a file that names no layer), and any other
+// file is when it passes the byte prefilter of its kind. Markdown counts
+// as text here: whether to scan it is the caller's choice.
+func Worth(path string, src []byte) bool {
+	if isBinary(src) {
+		return false
+	}
+	k := kindOf(path, true)
+	return k == kindTerraform || worthParsing(k, src)
 }
 
 // commentsFor is the comment syntax used by the literal fallback.

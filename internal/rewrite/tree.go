@@ -62,15 +62,22 @@ func ScanPath(p string, opts Options) (Result, error) {
 	}
 	var res Result
 	if info.IsDir() {
-		realRoot, err := filepath.EvalSymlinks(p)
+		var mu sync.Mutex
+		warns, err := walkTree(p, opts.Workers, func(files []TreeFile) {
+			entries := make([]entry, len(files))
+			for i, f := range files {
+				entries[i] = entry{rel: f.Rel, path: f.Path, kind: kindOf(f.Rel, opts.Markdown)}
+			}
+			var buf []byte
+			local := scanDir(entries, opts, &buf)
+			mu.Lock()
+			res.merge(local)
+			mu.Unlock()
+		})
 		if err != nil {
-			return Result{}, fmt.Errorf("scan %s: %w", p, err)
+			return Result{}, err
 		}
-		w := &walker{root: p, realRoot: realRoot, opts: opts, sem: make(chan struct{}, opts.Workers)}
-		w.wg.Add(1)
-		go w.dir(p)
-		w.wg.Wait()
-		res = w.res
+		res.Warnings = append(res.Warnings, warns...)
 		res.Root = p
 	} else {
 		// A file named on the command line is scanned whatever its kind,
@@ -93,37 +100,83 @@ func (o Options) withDefaults() Options {
 	return o
 }
 
-// walker scans a tree with one goroutine per directory; sem bounds how
-// many read and parse at once. Listing directories in parallel matters as
-// much as reading files in parallel: on a 20,000-file tree a sequential
-// walk alone costs more than ripgrep's whole search.
-type walker struct {
-	root, realRoot string
-	opts           Options
-	sem            chan struct{}
-	wg             sync.WaitGroup
-
-	mu  sync.Mutex
-	res Result
+// TreeFile is a regular file of a tree, as ListTree and ScanPath see it.
+type TreeFile struct {
+	Rel  string // slash-separated path under the root
+	Path string // path on disk
+	Size int64  // set by ListTree only
 }
 
-// dir scans the files of one directory (see scanDir) and starts a
-// goroutine for each subdirectory.
+// ListTree lists the files a scan of root reads: SkippedDirs are not
+// entered, symbolic links are followed only to regular files inside the
+// tree, and an unreadable directory is a warning. Files come in path
+// order.
+func ListTree(root string) ([]TreeFile, []ref.Warning, error) {
+	var mu sync.Mutex
+	var all []TreeFile
+	warns, err := walkTree(root, 2*runtime.GOMAXPROCS(0), func(files []TreeFile) {
+		for i := range files {
+			// A file gone since the listing keeps size 0: reading it
+			// will say what happened.
+			if info, err := os.Stat(files[i].Path); err == nil {
+				files[i].Size = info.Size()
+			}
+		}
+		mu.Lock()
+		all = append(all, files...)
+		mu.Unlock()
+	})
+	sort.Slice(all, func(i, j int) bool { return all[i].Rel < all[j].Rel })
+	return all, warns, err
+}
+
+// walkTree lists root with one goroutine per directory, at most workers
+// at a time, and calls visit with the regular files of each directory
+// (concurrently, while holding a worker slot, so visit's own work is
+// bounded too). Listing directories in parallel matters as much as
+// reading files in parallel: on a 20,000-file tree a sequential walk alone
+// costs more than ripgrep's whole search.
+func walkTree(root string, workers int, visit func([]TreeFile)) ([]ref.Warning, error) {
+	realRoot, err := filepath.EvalSymlinks(root)
+	if err != nil {
+		return nil, fmt.Errorf("scan %s: %w", root, err)
+	}
+	w := &walker{root: root, realRoot: realRoot, sem: make(chan struct{}, max(1, workers)), visit: visit}
+	w.wg.Add(1)
+	go w.dir(root)
+	w.wg.Wait()
+	return w.warns, nil
+}
+
+type walker struct {
+	root, realRoot string
+	sem            chan struct{}
+	wg             sync.WaitGroup
+	visit          func([]TreeFile)
+
+	mu    sync.Mutex
+	warns []ref.Warning
+}
+
+// dir lists one directory, starts a goroutine for each subdirectory and
+// visits the directory's files.
 func (w *walker) dir(p string) {
 	defer w.wg.Done()
 	w.sem <- struct{}{}
+	defer func() { <-w.sem }()
 	entries, err := os.ReadDir(p)
 	if err != nil {
-		<-w.sem
-		w.warn(p, err)
+		w.mu.Lock()
+		w.warns = append(w.warns, ref.Warning{File: w.rel(p), Message: err.Error()})
+		w.mu.Unlock()
 		return
 	}
-	files := make([]entry, 0, len(entries))
+	files := make([]TreeFile, 0, len(entries))
 	for _, e := range entries {
 		full := filepath.Join(p, e.Name())
 		typ := e.Type()
 		if typ&fs.ModeSymlink != 0 {
-			if !insideRoot(w.realRoot, full) {
+			if !InsideRoot(w.realRoot, full) {
 				continue
 			}
 			typ = 0 // a link to a regular file inside the tree: read it
@@ -135,18 +188,13 @@ func (w *walker) dir(p string) {
 			}
 			continue
 		}
-		if !typ.IsRegular() {
-			continue
+		if typ.IsRegular() {
+			files = append(files, TreeFile{Rel: w.rel(full), Path: full})
 		}
-		rel := w.rel(full)
-		files = append(files, entry{rel: rel, path: full, kind: kindOf(rel, w.opts.Markdown)})
 	}
-	var buf []byte
-	local := scanDir(files, w.opts, &buf)
-	<-w.sem
-	w.mu.Lock()
-	w.res.merge(local)
-	w.mu.Unlock()
+	if len(files) > 0 {
+		w.visit(files)
+	}
 }
 
 func (w *walker) rel(full string) string {
@@ -155,12 +203,6 @@ func (w *walker) rel(full string) string {
 		return filepath.ToSlash(full)
 	}
 	return filepath.ToSlash(rel)
-}
-
-func (w *walker) warn(p string, err error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.res.Warnings = append(w.res.Warnings, ref.Warning{File: w.rel(p), Message: err.Error()})
 }
 
 func (r *Result) merge(o Result) {
@@ -181,9 +223,10 @@ func (r *Result) sort() {
 	})
 }
 
-// insideRoot reports whether symlink p resolves to a regular file inside
-// realRoot; links that leave the tree are not followed.
-func insideRoot(realRoot, p string) bool {
+// InsideRoot reports whether symlink p resolves to a regular file inside
+// realRoot (a path with its own symlinks resolved); links that leave the
+// tree are not followed.
+func InsideRoot(realRoot, p string) bool {
 	target, err := filepath.EvalSymlinks(p)
 	if err != nil {
 		return false
