@@ -56,16 +56,12 @@ any error was reported, 2 on usage error.`,
 			if err != nil {
 				return usageError{err}
 			}
-			reg, err := lf.open(cmd)
-			if err != nil {
-				return err
-			}
-			b, err := lf.builder(reg)
+			b, err := lf.open(cmd)
 			if err != nil {
 				return err
 			}
 			opts := bump.Options{Strategy: strat, Regions: splitRegions(regions), Changelog: bump.PackageChangelog{Builder: b}}
-			return runBump(cmd, args, reg, opts, write, asJSON)
+			return runBump(cmd, args, b.Registry, opts, write, asJSON)
 		},
 	}
 	lf.add(cmd)

@@ -40,11 +40,7 @@ could not be read is noted in the Markdown, and on stderr with --json.`,
 				}
 				arns[i] = a
 			}
-			reg, err := lf.open(cmd)
-			if err != nil {
-				return err
-			}
-			b, err := lf.builder(reg)
+			b, err := lf.open(cmd)
 			if err != nil {
 				return err
 			}

@@ -26,23 +26,23 @@ func (l *layerFlags) add(cmd *cobra.Command) {
 	f.BoolVar(&l.noCache, "no-cache", false, "read layer contents even when their inventories are cached")
 }
 
-// open opens the registry the flags name.
-func (l *layerFlags) open(cmd *cobra.Command) (layers.Registry, error) {
+// open opens the registry the flags name and returns a changelog builder
+// over it (its Registry field), caching inventories where the flags say:
+// every command that reads layers needs both.
+func (l *layerFlags) open(cmd *cobra.Command) (*changelog.Builder, error) {
 	if l.registry != "aws" && !strings.HasPrefix(l.registry, "dir:") {
 		return nil, usagef("--registry %q: want aws or dir:PATH", l.registry)
 	}
-	return layers.OpenRegistry(cmd.Context(), l.registry, registryOptions)
-}
-
-// builder returns a changelog builder over reg with the flags' cache.
-func (l *layerFlags) builder(reg layers.Registry) (*changelog.Builder, error) {
+	reg, err := layers.OpenRegistry(cmd.Context(), l.registry, registryOptions)
+	if err != nil {
+		return nil, err
+	}
 	b := &changelog.Builder{Registry: reg}
 	if l.noCache {
 		return b, nil
 	}
 	dir := l.cacheDir
 	if dir == "" {
-		var err error
 		if dir, err = changelog.DefaultCacheDir(); err != nil {
 			return nil, err
 		}

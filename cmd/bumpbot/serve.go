@@ -50,15 +50,11 @@ Endpoints: POST /webhooks/github, GET /healthz, /readyz, /metrics.`,
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			cmd.SetContext(ctx)
-			reg, err := lf.open(cmd)
+			b, err := lf.open(cmd)
 			if err != nil {
 				return err
 			}
-			b, err := lf.builder(reg)
-			if err != nil {
-				return err
-			}
-			planner := reconcile.BumpPlanner{Registry: reg, Options: bump.Options{Regions: cfg.Regions, Changelog: bump.PackageChangelog{Builder: b}}}
+			planner := reconcile.BumpPlanner{Registry: b.Registry, Options: bump.Options{Regions: cfg.Regions, Changelog: bump.PackageChangelog{Builder: b}}}
 			srv, err := server.New(ctx, cfg, server.Options{Planner: planner, Logger: log})
 			if err != nil {
 				return err
