@@ -13,7 +13,14 @@ import (
 func parseArchive(archive string) []ref.File {
 	ar := txtar.Parse([]byte(archive))
 	files := make([]ref.File, 0, len(ar.Files))
+	seen := map[string]bool{}
 	for _, f := range ar.Files {
+		// One directory cannot hold two files of one name: a fuzzed
+		// archive that repeats a name keeps the first.
+		if seen[f.Name] {
+			continue
+		}
+		seen[f.Name] = true
 		files = append(files, ref.File{Path: f.Name, Src: f.Data})
 	}
 	return files
