@@ -6,6 +6,7 @@
 package reftest
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -144,8 +145,10 @@ func Bumped(edited []ref.File, refs []ref.Reference, at ref.Pos, n, to int) []re
 		}
 		return lines.Pos(p.Offset)
 	}
+	editedSrc := Src(edited, at.File)
 	want := make([]ref.Reference, len(refs))
 	for i, r := range refs {
+		arnAt := r.Offset
 		r.Pos = shift(r.Pos)
 		if r.VersionAt != nil {
 			targeted := r.VersionAt.File == at.File && r.VersionAt.Offset == at.Offset
@@ -155,11 +158,7 @@ func Bumped(edited []ref.File, refs []ref.Reference, at ref.Pos, n, to int) []re
 				v := to
 				r.Version = &v
 				r.VersionLen = len(repl)
-				// An ARN spelled with a ${...} version keeps its
-				// spelling; one that ends in the digits shows the new ones.
-				if len(r.ARN) >= n && isDigit(r.ARN[len(r.ARN)-1]) {
-					r.ARN = r.ARN[:len(r.ARN)-n] + repl
-				}
+				r.ARN = bumpedARN(r, arnAt, editedSrc, at, n, repl)
 			}
 		}
 		want[i] = r
@@ -257,6 +256,24 @@ func checkOtherBytes(t testing.TB, what string, before, after []ref.File, at ref
 			t.Fatalf("%s: bytes outside the version changed", what)
 		}
 	}
+}
+
+// bumpedARN is the ARN text a rescan reports once the version literal at
+// at (n digits) reads repl. An ARN reported as the file spells it shows
+// the new digits where the literal sits inside it (its last digits, or
+// inside a ${10}); an evaluated ARN ends in the version; an ARN spelled
+// with a ${var} version keeps its spelling.
+func bumpedARN(r ref.Reference, arnAt int, editedSrc []byte, at ref.Pos, n int, repl string) string {
+	if rel := at.Offset - arnAt; r.File == at.File && rel >= 0 && rel+n <= len(r.ARN) && arnAt <= len(editedSrc) {
+		spelled := r.ARN[:rel] + repl + r.ARN[rel+n:]
+		if bytes.HasPrefix(editedSrc[arnAt:], []byte(spelled)) {
+			return spelled
+		}
+	}
+	if len(r.ARN) >= n && isDigit(r.ARN[len(r.ARN)-1]) {
+		return r.ARN[:len(r.ARN)-n] + repl
+	}
+	return r.ARN
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
