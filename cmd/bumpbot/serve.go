@@ -31,6 +31,9 @@ YAML file (--config) overridden by the environment:
   BUMPBOT_ADDR                   listen address (default :8080)
   BUMPBOT_DB                     SQLite file of the job queue (default bumpbot.db)
   BUMPBOT_GITHUB_URL             REST API root for GitHub Enterprise Server
+  BUMPBOT_POLL_INTERVAL          reconcile every repository this often without
+                                 an event (default 6h; 0 disables): new
+                                 versions of third-party layers send no event
 
 Endpoints: POST /webhooks/github, GET /healthz, /readyz, /metrics.`,
 		Args: cobra.NoArgs,

@@ -52,6 +52,8 @@ type App struct {
 	cfg     Config
 	baseURL *url.URL
 	apps    *ghinstallation.AppsTransport
+	// gh calls GitHub as the app itself (JWT): listing installations.
+	gh *github.Client
 
 	mu      sync.Mutex
 	clients map[int64]*Client
@@ -78,13 +80,19 @@ func NewApp(cfg Config) (*App, error) {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
 		return nil, fmt.Errorf("ghapp: base URL %q is not an http(s) URL", cfg.BaseURL)
 	}
-	apps, err := ghinstallation.NewAppsTransport(cfg.Transport, cfg.AppID, cfg.PrivateKey)
+	// App-level requests (JWT) are counted like the others; they are not
+	// cached: every request carries a new JWT and GitHub varies its
+	// answers by Authorization.
+	appWire := &countingTransport{next: cfg.Transport, metrics: cfg.Metrics}
+	apps, err := ghinstallation.NewAppsTransport(appWire, cfg.AppID, cfg.PrivateKey)
 	if err != nil {
 		// The error text names the problem (bad PEM), never the key.
 		return nil, fmt.Errorf("ghapp: private key: %w", err)
 	}
 	apps.BaseURL = strings.TrimRight(u.String(), "/")
-	return &App{cfg: cfg, baseURL: u, apps: apps, clients: map[int64]*Client{}}, nil
+	gh := github.NewClient(&http.Client{Transport: apps})
+	gh.BaseURL = u
+	return &App{cfg: cfg, baseURL: u, apps: apps, gh: gh, clients: map[int64]*Client{}}, nil
 }
 
 // Client returns the client of one installation, creating it on first use.
@@ -171,13 +179,25 @@ func (c *Client) cache(fullName string) *repoCache {
 // more) costs one extra request: the branch answers 404 and the repository
 // is read.
 func (c *Client) RememberDefaultBranch(fullName, branch string) {
+	c.RememberDefaultBranchAt(fullName, branch, time.Now())
+}
+
+// RememberDefaultBranchAt is RememberDefaultBranch for a name observed at
+// seen, for example when the webhook that named it was received: a job
+// retried hours later must not override what the client learnt since. The
+// name is kept only if seen is later than what the client knows, and is
+// trusted for an hour from seen.
+func (c *Client) RememberDefaultBranchAt(fullName, branch string, seen time.Time) {
 	if branch == "" {
 		return
 	}
 	rc := c.cache(fullName)
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	rc.branch, rc.branchSeen = branch, time.Now()
+	if rc.branch != "" && !seen.After(rc.branchSeen) {
+		return
+	}
+	rc.branch, rc.branchSeen = branch, seen
 }
 
 // GitHub returns the underlying go-github client, for calls this package

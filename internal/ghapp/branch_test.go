@@ -9,16 +9,18 @@ import (
 	"github.com/bumpbot/bumpbot/internal/ghapp"
 )
 
+// Routes of the fake GitHub that a snapshot reads.
+const (
+	getRepo   = "GET /repos/{owner}/{repo}"
+	getBranch = "GET /repos/{owner}/{repo}/branches/{branch...}"
+	getTree   = "GET /repos/{owner}/{repo}/git/trees/{sha}"
+)
+
 // The default branch name costs one request on the first snapshot of a
 // repository, none afterwards, and none at all when a webhook named it;
 // a stale name is corrected from GitHub's answers.
 func TestSnapshotDefaultBranchRequests(t *testing.T) {
 	t.Parallel()
-	const (
-		getRepo   = "GET /repos/{owner}/{repo}"
-		getBranch = "GET /repos/{owner}/{repo}/branches/{branch...}"
-		getTree   = "GET /repos/{owner}/{repo}/git/trees/{sha}"
-	)
 	tests := []struct {
 		name   string
 		hint   string // RememberDefaultBranch before the first snapshot

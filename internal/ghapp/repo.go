@@ -160,12 +160,9 @@ func (r *Repo) ReadFile(ctx context.Context, e reconcile.Entry) ([]byte, error) 
 // request per page.
 func (r *Repo) OpenChanges(ctx context.Context) ([]reconcile.OpenChange, error) {
 	var out []reconcile.OpenChange
-	opts := &github.PullRequestListOptions{State: "all", ListOptions: github.ListOptions{PerPage: 100}}
-	for {
+	opts := &github.PullRequestListOptions{State: "all", ListOptions: github.ListOptions{PerPage: listPage}}
+	err := allPages(&opts.ListOptions, func() (*github.Response, error) {
 		pulls, resp, err := r.c.gh.PullRequests.List(ctx, r.owner, r.name, opts)
-		if err != nil {
-			return nil, fmt.Errorf("list pull requests of %s: %w", r.FullName(), err)
-		}
 		for _, p := range pulls {
 			head := p.GetHead()
 			if !strings.HasPrefix(head.GetRef(), reconcile.BranchPrefix) ||
@@ -179,11 +176,12 @@ func (r *Repo) OpenChanges(ctx context.Context) ([]reconcile.OpenChange, error) 
 				Closed: p.GetState() != "open",
 			})
 		}
-		if resp.NextPage == 0 {
-			return out, nil
-		}
-		opts.Page = resp.NextPage
+		return resp, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("list pull requests of %s: %w", r.FullName(), err)
 	}
+	return out, nil
 }
 
 // isUnprocessable reports a 422 answer, GitHub's "already exists" and

@@ -2,10 +2,6 @@ package ghapp_test
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/rsa"
-	"crypto/x509"
-	"encoding/pem"
 	"errors"
 	"strings"
 	"testing"
@@ -246,9 +242,7 @@ func TestAppRejectsWrongKey(t *testing.T) {
 	gh := ghapptest.New(t, appID)
 	gh.CreateRepo(t, repoN, "main", map[string]string{"a": "b"})
 	gh.AddInstallation(inst, repoN)
-	key, _ := rsa.GenerateKey(rand.Reader, 2048)
-	other := pem.EncodeToMemory(&pem.Block{Type: "RSA PRIVATE KEY", Bytes: x509.MarshalPKCS1PrivateKey(key)})
-	app, err := ghapp.NewApp(ghapp.Config{AppID: appID, PrivateKey: other, BaseURL: gh.URL})
+	app, err := ghapp.NewApp(ghapp.Config{AppID: appID, PrivateKey: foreignKey(t), BaseURL: gh.URL})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -42,7 +42,8 @@ func (t revalidate) RoundTrip(req *http.Request) (*http.Response, error) {
 }
 
 // countingTransport records every request that reaches the network and the
-// rate limit GitHub reports for the installation.
+// rate limit GitHub reports for the installation (0 for the app's own
+// requests).
 type countingTransport struct {
 	next         http.RoundTripper
 	metrics      *Metrics
@@ -64,8 +65,9 @@ func (t *countingTransport) RoundTrip(req *http.Request) (*http.Response, error)
 		t.metrics.errors.Inc()
 	}
 	// Search, GraphQL and other resources have windows of their own; the
-	// gauge follows the REST one every reconcile spends.
-	if res := resp.Header.Get("X-RateLimit-Resource"); res != "" && res != "core" {
+	// gauge follows the REST one every reconcile spends. App-level (JWT)
+	// requests (installation 0) have a window of their own too.
+	if res := resp.Header.Get("X-RateLimit-Resource"); t.installation == 0 || (res != "" && res != "core") {
 		return resp, err
 	}
 	if v, perr := strconv.ParseFloat(resp.Header.Get("X-RateLimit-Remaining"), 64); perr == nil {

@@ -27,6 +27,13 @@ type Config struct {
 	// considered abandoned by a dead process and retried (default 15m,
 	// above the 10-minute job timeout).
 	RescueAfter time.Duration
+	// Lister lists the repositories a poll reconciles; nil disables
+	// polling.
+	Lister Lister
+	// PollEvery is how often every repository is reconciled without an
+	// event (0 disables polling). Each poll spreads its reconciles over
+	// the interval.
+	PollEvery time.Duration
 }
 
 // NewClient returns a River client that works reconcile jobs from db. It
@@ -54,7 +61,15 @@ func NewClient(db *sql.DB, cfg Config) (*river.Client[*sql.Tx], error) {
 	river.AddWorker(workers, &ReconcileWorker{
 		runner: cfg.Runner, db: db, log: cfg.Logger, metrics: cfg.Metrics, rerun: cfg.RerunDelay,
 	})
+	river.AddWorker(workers, &PollWorker{
+		lister: cfg.Lister, db: db, spread: cfg.PollEvery, log: cfg.Logger, metrics: cfg.Metrics,
+	})
+	var periodic []*river.PeriodicJob
+	if cfg.Lister != nil && cfg.PollEvery > 0 {
+		periodic = append(periodic, periodicPoll(cfg.PollEvery))
+	}
 	return river.NewClient(riversqlite.New(db), &river.Config{
+		PeriodicJobs:                periodic,
 		Queues:                      map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}},
 		Workers:                     workers,
 		Logger:                      cfg.Logger.With("component", "river"),

@@ -29,8 +29,8 @@ func openDB(t *testing.T) *sql.DB {
 // runnerFunc adapts a function to jobs.Runner.
 type runnerFunc func(ctx context.Context, inst int64, repo string) error
 
-func (f runnerFunc) Reconcile(ctx context.Context, inst int64, repo string) error {
-	return f(ctx, inst, repo)
+func (f runnerFunc) Reconcile(ctx context.Context, req jobs.Request) error {
+	return f(ctx, req.InstallationID, req.Repo)
 }
 
 func newClient(t *testing.T, db *sql.DB, r jobs.Runner) *river.Client[*sql.Tx] {

@@ -9,8 +9,10 @@ import (
 
 // Metrics are the job queue's Prometheus collectors.
 type Metrics struct {
-	runs     *prometheus.CounterVec
-	duration prometheus.Histogram
+	runs      *prometheus.CounterVec
+	duration  prometheus.Histogram
+	polls     *prometheus.CounterVec
+	pollRepos *prometheus.CounterVec
 }
 
 // NewMetrics creates the collectors and registers them on reg, with a
@@ -26,8 +28,16 @@ func NewMetrics(reg prometheus.Registerer, db *sql.DB) *Metrics {
 			Help:    "Wall time of one reconcile run.",
 			Buckets: prometheus.ExponentialBuckets(0.05, 2, 12),
 		}),
+		polls: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "bumpbot_polls_total",
+			Help: "Polls of every installed repository by outcome (succeeded; partial: some installation could not be listed; failed).",
+		}, []string{"outcome"}),
+		pollRepos: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "bumpbot_poll_repositories_total",
+			Help: "Repositories listed by polls, by result: enqueued (a new reconcile job) or coalesced (a job was already waiting or running).",
+		}, []string{"result"}),
 	}
-	reg.MustRegister(m.runs, m.duration, &stateCollector{db: db, desc: prometheus.NewDesc(
+	reg.MustRegister(m.runs, m.duration, m.polls, m.pollRepos, &stateCollector{db: db, desc: prometheus.NewDesc(
 		"bumpbot_jobs", "Jobs in the queue by state.", []string{"state"}, nil)})
 	return m
 }
@@ -38,6 +48,23 @@ func (m *Metrics) observe(outcome string, d time.Duration) {
 	}
 	m.runs.WithLabelValues(outcome).Inc()
 	m.duration.Observe(d.Seconds())
+}
+
+// polled records one poll.
+func (m *Metrics) polled(p Polled, err error) {
+	if m == nil {
+		return
+	}
+	outcome := "succeeded"
+	switch {
+	case err != nil && p.Listed == 0:
+		outcome = "failed"
+	case err != nil:
+		outcome = "partial"
+	}
+	m.polls.WithLabelValues(outcome).Inc()
+	m.pollRepos.WithLabelValues("enqueued").Add(float64(p.Inserted))
+	m.pollRepos.WithLabelValues("coalesced").Add(float64(p.Listed - p.Inserted))
 }
 
 // stateCollector counts river_job rows by state when scraped.

@@ -12,11 +12,18 @@ import (
 )
 
 // ReconcileArgs asks for one reconcile of one repository. Jobs are unique
-// by these args while available, scheduled, pending or running, so a burst
-// of events for a repository becomes one job.
+// by installation and repository (the fields tagged unique) while
+// available, scheduled, pending or running, so a burst of events for a
+// repository becomes one job.
 type ReconcileArgs struct {
 	InstallationID int64  `json:"installation_id" river:"unique"`
 	Repo           string `json:"repo" river:"unique"` // owner/name
+	// DefaultBranch is the repository's default branch as the event that
+	// asked for the job named it (a push payload), or empty. It saves
+	// the reconcile one request; it is not part of the unique key, so a
+	// job of the same repository with another branch, or none, still
+	// coalesces.
+	DefaultBranch string `json:"default_branch,omitempty"`
 }
 
 // Kind names the job in River's table.
@@ -41,6 +48,8 @@ func (ReconcileArgs) InsertOpts() river.InsertOpts {
 // Inserter is the part of a River client Queue needs.
 type Inserter interface {
 	InsertManyTx(ctx context.Context, tx *sql.Tx, params []river.InsertManyParams) ([]*rivertype.JobInsertResult, error)
+	// JobRetryTx makes a waiting job available now.
+	JobRetryTx(ctx context.Context, tx *sql.Tx, id int64) (*rivertype.JobRow, error)
 }
 
 // Queue records webhook deliveries and the reconciles they ask for.
@@ -101,6 +110,10 @@ func (q *Queue) Record(ctx context.Context, delivery, event string, reqs []Recon
 		for _, r := range results {
 			if !r.UniqueSkippedAsDuplicate {
 				out.Inserted++
+				continue
+			}
+			if err := q.hurry(ctx, tx, r.Job); err != nil {
+				return Recorded{}, fmt.Errorf("record delivery %s: %w", delivery, err)
 			}
 		}
 	}
@@ -108,6 +121,19 @@ func (q *Queue) Record(ctx context.Context, delivery, event string, reqs []Recon
 		return Recorded{}, fmt.Errorf("record delivery %s: commit: %w", delivery, err)
 	}
 	return out, nil
+}
+
+// hurry makes a job an event coalesced into run now when it was
+// scheduled for later: a poll spreads its jobs over hours, and a push must
+// not wait for the slot a poll gave its repository.
+func (q *Queue) hurry(ctx context.Context, tx *sql.Tx, job *rivertype.JobRow) error {
+	if job == nil || job.State != rivertype.JobStateScheduled || !job.ScheduledAt.After(q.now()) {
+		return nil
+	}
+	if _, err := q.client.JobRetryTx(ctx, tx, job.ID); err != nil {
+		return fmt.Errorf("run job %d of %s now: %w", job.ID, job.Kind, err)
+	}
+	return nil
 }
 
 // Prune forgets deliveries older than age. GitHub redelivers for a few

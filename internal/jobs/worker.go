@@ -17,7 +17,15 @@ import (
 // Runner reconciles one repository. It must be idempotent: a job killed
 // midway runs again from the start.
 type Runner interface {
-	Reconcile(ctx context.Context, installationID int64, repo string) error
+	Reconcile(ctx context.Context, req Request) error
+}
+
+// Request is one reconcile a job asks for.
+type Request struct {
+	ReconcileArgs
+	// At is when the job was enqueued, so when its DefaultBranch was
+	// true: a retry hours later must not take it for fresh news.
+	At time.Time
 }
 
 // ReconcileWorker runs ReconcileArgs jobs.
@@ -54,7 +62,7 @@ func (w *ReconcileWorker) Work(ctx context.Context, job *river.Job[ReconcileArgs
 	if err != nil {
 		return fmt.Errorf("reconcile %s: read request count: %w", job.Args.Repo, err)
 	}
-	err = w.runner.Reconcile(ctx, job.Args.InstallationID, job.Args.Repo)
+	err = w.runner.Reconcile(ctx, Request{ReconcileArgs: job.Args, At: job.CreatedAt})
 	if errors.Is(ctx.Err(), context.Canceled) {
 		log.Warn("reconcile interrupted by shutdown; it will run again at start", "error", err)
 		return river.JobSnooze(0)

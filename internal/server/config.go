@@ -7,6 +7,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"gopkg.in/yaml.v3"
 )
@@ -24,12 +25,19 @@ type Config struct {
 	Registry       string   `yaml:"registry"`
 	Regions        []string `yaml:"regions"`
 	Workers        int      `yaml:"workers"`
+	// PollInterval is how often every installed repository is reconciled
+	// without an event ("6h"; 0 disables): third-party layers publish
+	// new versions without any event reaching the bot.
+	PollInterval time.Duration `yaml:"poll_interval"`
 }
+
+// DefaultPollInterval is the default PollInterval.
+const DefaultPollInterval = 6 * time.Hour
 
 // LoadConfig reads the YAML file at path (skipped when empty) and then the
 // environment through getenv, and checks the result.
 func LoadConfig(path string, getenv func(string) string) (Config, error) {
-	cfg := Config{Addr: ":8080", DB: "bumpbot.db", Registry: "aws", Workers: 4}
+	cfg := Config{Addr: ":8080", DB: "bumpbot.db", Registry: "aws", Workers: 4, PollInterval: DefaultPollInterval}
 	if path != "" {
 		b, err := os.ReadFile(path)
 		if err != nil {
@@ -60,6 +68,13 @@ func LoadConfig(path string, getenv func(string) string) (Config, error) {
 			*p = n
 		}
 	}
+	if v := getenv("BUMPBOT_POLL_INTERVAL"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil {
+			return Config{}, fmt.Errorf("config: BUMPBOT_POLL_INTERVAL=%q is not a duration (like 6h, or 0 to disable)", v)
+		}
+		cfg.PollInterval = d
+	}
 	if v := getenv("BUMPBOT_REGIONS"); v != "" {
 		cfg.Regions = strings.Split(v, ",")
 	}
@@ -79,6 +94,10 @@ func (c *Config) validate() error {
 	}
 	if c.DB == "" {
 		errs = append(errs, errors.New("BUMPBOT_DB must name a file"))
+	}
+	// River runs periodic jobs no more often than every second.
+	if c.PollInterval < 0 || (c.PollInterval > 0 && c.PollInterval < time.Second) {
+		errs = append(errs, fmt.Errorf("BUMPBOT_POLL_INTERVAL=%s: use 0 (off) or at least 1s", c.PollInterval))
 	}
 	return errors.Join(errs...)
 }
@@ -100,7 +119,7 @@ func (c Config) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.Int64("app_id", c.AppID), slog.String("addr", c.Addr), slog.String("db", c.DB),
 		slog.String("github_url", c.GitHubURL), slog.String("registry", c.Registry),
-		slog.Any("regions", c.Regions), slog.Int("workers", c.Workers),
+		slog.Any("regions", c.Regions), slog.Int("workers", c.Workers), slog.String("poll_interval", c.PollInterval.String()),
 		slog.Bool("private_key_set", c.PrivateKey != "" || c.PrivateKeyFile != ""),
 	)
 }

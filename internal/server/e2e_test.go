@@ -64,6 +64,9 @@ type env struct {
 	dbPath string
 	reg    layers.Registry
 	logs   *syncBuffer
+	// poll is BUMPBOT_POLL_INTERVAL: "0" (off) unless a test polls, so
+	// webhook tests see only the reconciles their deliveries ask for.
+	poll string
 }
 
 func newEnv(t *testing.T) *env {
@@ -77,7 +80,7 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &env{gh: gh, dbPath: filepath.Join(t.TempDir(), "bumpbot.db"), reg: reg, logs: &syncBuffer{}}
+	return &env{gh: gh, dbPath: filepath.Join(t.TempDir(), "bumpbot.db"), reg: reg, logs: &syncBuffer{}, poll: "0"}
 }
 
 // running is one started server.
@@ -87,12 +90,14 @@ type running struct {
 	srv  *server.Server
 }
 
-func (e *env) start(t *testing.T, shutdown time.Duration) *running {
+// newServer builds (without starting) a server on e.
+func (e *env) newServer(t *testing.T, shutdown time.Duration) *server.Server {
 	t.Helper()
 	cfg, err := server.LoadConfig("", func(k string) string {
 		return map[string]string{
 			"BUMPBOT_APP_ID": fmt.Sprint(appID), "BUMPBOT_PRIVATE_KEY": string(e.gh.PrivateKeyPEM),
 			"BUMPBOT_WEBHOOK_SECRET": secret, "BUMPBOT_DB": e.dbPath, "BUMPBOT_GITHUB_URL": e.gh.URL,
+			"BUMPBOT_POLL_INTERVAL": e.poll,
 		}[k]
 	})
 	if err != nil {
@@ -105,6 +110,12 @@ func (e *env) start(t *testing.T, shutdown time.Duration) *running {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return srv
+}
+
+func (e *env) start(t *testing.T, shutdown time.Duration) *running {
+	t.Helper()
+	srv := e.newServer(t, shutdown)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

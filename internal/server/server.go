@@ -47,6 +47,7 @@ type Server struct {
 	db      *sql.DB
 	river   *river.Client[*sql.Tx]
 	queue   *jobs.Queue
+	lister  jobs.Lister
 	handler http.Handler
 }
 
@@ -81,8 +82,10 @@ func New(ctx context.Context, cfg Config, opts Options) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, opts: opts, log: opts.Logger, db: db}
 	runner := &ghRunner{app: app, log: opts.Logger, rec: &reconcile.Reconciler{Planner: opts.Planner, Cache: reconcile.NewBlobCache(), Log: opts.Logger}}
+	s.lister = appLister{app}
 	s.river, err = jobs.NewClient(db, jobs.Config{
 		Runner: runner, Logger: opts.Logger, Metrics: jobs.NewMetrics(reg, db), Workers: cfg.Workers, PollInterval: opts.PollInterval,
+		Lister: s.lister, PollEvery: cfg.PollInterval,
 	})
 	if err != nil {
 		db.Close()
@@ -108,6 +111,16 @@ func (s *Server) Handler() http.Handler { return s.handler }
 
 // Queue returns the job queue.
 func (s *Server) Queue() *jobs.Queue { return s.queue }
+
+// Poll lists every repository of every installation now and enqueues its
+// reconcile, spread over the poll interval, as the periodic poll does.
+func (s *Server) Poll(ctx context.Context) (jobs.Polled, error) {
+	return s.queue.Poll(ctx, s.lister, s.cfg.PollInterval)
+}
+
+// Close releases the database of a server that was never served (Serve
+// closes it itself).
+func (s *Server) Close() error { return s.db.Close() }
 
 func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
@@ -218,11 +231,15 @@ type ghRunner struct {
 	log *slog.Logger
 }
 
-func (g *ghRunner) Reconcile(ctx context.Context, inst int64, repo string) error {
+func (g *ghRunner) Reconcile(ctx context.Context, req jobs.Request) error {
+	inst, repo := req.InstallationID, req.Repo
 	c, err := g.app.Client(inst)
 	if err != nil {
 		return err
 	}
+	// The branch the event named, as of when it was received: saves
+	// reading the repository on a cold reconcile.
+	c.RememberDefaultBranchAt(repo, req.DefaultBranch, req.At)
 	r, err := c.Repo(repo)
 	if err != nil {
 		return err
@@ -230,6 +247,18 @@ func (g *ghRunner) Reconcile(ctx context.Context, inst int64, repo string) error
 	rec := *g.rec
 	rec.Log = g.log.With("installation_id", inst, "repo", repo)
 	res, err := rec.Run(ctx, fmt.Sprintf("%d/%s", inst, repo), r)
-	rec.Log.Info("reconciled", "candidates", res.Candidates, "fetched", res.Fetched, "opened", res.Opened, "updated", res.Updated, "unchanged", res.Unchanged)
+	rec.Log.Info("reconciled", "candidates", res.Candidates, "fetched", res.Fetched, "opened", res.Opened, "updated", res.Updated, "unchanged", res.Unchanged, "declined", res.Declined)
 	return err
+}
+
+// appLister lists the app's repositories for the poll.
+type appLister struct{ app *ghapp.App }
+
+func (l appLister) ListRepos(ctx context.Context) ([]jobs.ReconcileArgs, error) {
+	repos, err := l.app.InstalledRepos(ctx)
+	out := make([]jobs.ReconcileArgs, 0, len(repos))
+	for _, r := range repos {
+		out = append(out, jobs.ReconcileArgs{InstallationID: r.Installation, Repo: r.FullName, DefaultBranch: r.DefaultBranch})
+	}
+	return out, err
 }

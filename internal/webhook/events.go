@@ -13,6 +13,7 @@ var handled = map[string]bool{
 	"installation":              true,
 	"installation_repositories": true,
 	"push":                      true,
+	"repository":                true,
 }
 
 // targets returns the repositories an event asks to reconcile.
@@ -29,7 +30,15 @@ func targets(event any) []jobs.ReconcileArgs {
 		}
 	case *github.PushEvent:
 		if pushNeedsReconcile(e) {
-			return []jobs.ReconcileArgs{{InstallationID: e.GetInstallation().GetID(), Repo: e.GetRepo().GetFullName()}}
+			return []jobs.ReconcileArgs{{InstallationID: e.GetInstallation().GetID(), Repo: e.GetRepo().GetFullName(), DefaultBranch: e.GetRepo().GetDefaultBranch()}}
+		}
+	case *github.RepositoryEvent:
+		// A new default branch: the bump pull requests should now be
+		// based on it, and the client's remembered name is stale.
+		repo := e.GetRepo()
+		if e.GetAction() == "edited" && e.GetChanges().GetDefaultBranch() != nil &&
+			e.GetInstallation().GetID() != 0 && repo.GetFullName() != "" {
+			return []jobs.ReconcileArgs{{InstallationID: e.GetInstallation().GetID(), Repo: repo.GetFullName(), DefaultBranch: repo.GetDefaultBranch()}}
 		}
 	}
 	return nil

@@ -24,7 +24,7 @@ var secret = []byte("s3cret-for-tests")
 
 type noRunner struct{}
 
-func (noRunner) Reconcile(context.Context, int64, string) error { return nil }
+func (noRunner) Reconcile(context.Context, jobs.Request) error { return nil }
 
 // newServer serves the handler over a real SQLite queue (never started, so
 // jobs stay in the table for inspection).
@@ -70,14 +70,35 @@ func send(t *testing.T, req *http.Request) (int, string) {
 	return resp.StatusCode, body.Status
 }
 
+// jobRepos returns the repository of each job, in insertion order.
 func jobRepos(t *testing.T, db *sql.DB) []string {
+	t.Helper()
+	return jobField(t, db, func(a jobs.ReconcileArgs) string { return a.Repo })
+}
+
+// jobBranches returns the default branch each job carries.
+func jobBranches(t *testing.T, db *sql.DB) []string {
+	t.Helper()
+	return jobField(t, db, func(a jobs.ReconcileArgs) string { return a.DefaultBranch })
+}
+
+func jobField(t *testing.T, db *sql.DB, field func(jobs.ReconcileArgs) string) []string {
+	t.Helper()
+	var out []string
+	for _, a := range jobArgs(t, db) {
+		out = append(out, field(a))
+	}
+	return out
+}
+
+func jobArgs(t *testing.T, db *sql.DB) []jobs.ReconcileArgs {
 	t.Helper()
 	rows, err := db.Query(`SELECT json(args) FROM river_job ORDER BY id`)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer rows.Close()
-	var out []string
+	var out []jobs.ReconcileArgs
 	for rows.Next() {
 		var raw []byte
 		var a jobs.ReconcileArgs
@@ -87,7 +108,7 @@ func jobRepos(t *testing.T, db *sql.DB) []string {
 		if err := json.Unmarshal(raw, &a); err != nil {
 			t.Fatal(err)
 		}
-		out = append(out, a.Repo)
+		out = append(out, a)
 	}
 	return out
 }
@@ -102,13 +123,20 @@ func TestWebhookAnswers(t *testing.T) {
 		wantStatus int
 		wantBody   string
 		wantJobs   []string
+		// wantBranches, when set, are the default branches the jobs
+		// carry.
+		wantBranches []string
 	}{
 		{name: "installation created", event: "installation", body: fixture(t, "installation_created.json"),
 			wantStatus: 202, wantBody: "queued", wantJobs: []string{"acme/infra", "acme/app"}},
 		{name: "repositories added", event: "installation_repositories", body: fixture(t, "installation_repositories_added.json"),
 			wantStatus: 202, wantBody: "queued", wantJobs: []string{"acme/new"}},
 		{name: "push touching terraform", event: "push", body: fixture(t, "push_tf.json"),
-			wantStatus: 202, wantBody: "queued", wantJobs: []string{"acme/infra"}},
+			wantStatus: 202, wantBody: "queued", wantJobs: []string{"acme/infra"}, wantBranches: []string{"main"}},
+		{name: "default branch changed", event: "repository", body: fixture(t, "repository_edited_default_branch.json"),
+			wantStatus: 202, wantBody: "queued", wantJobs: []string{"acme/infra"}, wantBranches: []string{"main"}},
+		{name: "repository description edited", event: "repository", body: fixture(t, "repository_edited_description.json"),
+			wantStatus: 202, wantBody: "ignored"},
 		{name: "push touching only a readme", event: "push", body: fixture(t, "push_readme.json"), wantStatus: 202, wantBody: "ignored"},
 		{name: "push to another branch", event: "push", body: fixture(t, "push_other_branch.json"), wantStatus: 202, wantBody: "ignored"},
 		{name: "ping", event: "ping", body: []byte(`{"zen":"Keep it simple."}`), wantStatus: 200, wantBody: "ok"},
@@ -136,6 +164,9 @@ func TestWebhookAnswers(t *testing.T) {
 			}
 			if got := jobRepos(t, db); strings.Join(got, ",") != strings.Join(tc.wantJobs, ",") {
 				t.Errorf("jobs %v, want %v", got, tc.wantJobs)
+			}
+			if got := jobBranches(t, db); tc.wantBranches != nil && strings.Join(got, ",") != strings.Join(tc.wantBranches, ",") {
+				t.Errorf("jobs carry default branches %q, want %q", got, tc.wantBranches)
 			}
 		})
 	}
@@ -172,6 +203,7 @@ func FuzzWebhookNeverPanics(f *testing.F) {
 	f.Add("push", []byte(`{"ref":"refs/heads/main","repository":{"default_branch":"main","full_name":"a/b"},"installation":{"id":1}}`))
 	f.Add("installation", []byte(`{"action":"created","installation":{"id":1},"repositories":[{"full_name":"a/b"}]}`))
 	f.Add("installation_repositories", []byte(`{"action":"added"}`))
+	f.Add("repository", []byte(`{"action":"edited","changes":{"default_branch":{}},"installation":{"id":1},"repository":{"full_name":"a/b"}}`))
 	f.Add("push", []byte(`[]`))
 	srv, _ := newServerF(f)
 	f.Fuzz(func(t *testing.T, event string, body []byte) {

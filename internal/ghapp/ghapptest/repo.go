@@ -19,6 +19,7 @@ type repo struct {
 	comments      []*Comment
 	nextNumber    int
 	renamed       map[string]string // old branch name → new, for redirects
+	archived      bool
 }
 
 // Pull is a pull request as the fake stores it.
@@ -51,7 +52,7 @@ func (r *repo) json() map[string]any {
 	return map[string]any{
 		"id": r.id, "name": r.name, "full_name": r.fullName(),
 		"owner":          map[string]any{"login": r.owner},
-		"default_branch": r.defaultBranch, "private": true,
+		"default_branch": r.defaultBranch, "private": true, "archived": r.archived,
 		"html_url": "https://github.example/" + r.fullName(),
 	}
 }

@@ -15,7 +15,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"encoding/pem"
-	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strconv"
@@ -23,8 +22,6 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/golang-jwt/jwt/v4"
 )
 
 // Server is the fake GitHub API. Its zero value is not usable; call New.
@@ -48,6 +45,8 @@ type Server struct {
 	counts        Counts
 	intercept     func(route string, r *http.Request) bool
 	limits        map[string]time.Duration // route → Retry-After of its next answer
+	suspended     map[int64]bool           // suspended installations
+	pageLimit     int                      // cap on per_page; 0: GitHub's 100
 	now           time.Time
 }
 
@@ -138,6 +137,7 @@ type handler func(r *http.Request, rp *repo) (int, any)
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /app/installations/{id}/access_tokens", s.serve(s.accessToken, false))
+	mux.HandleFunc("GET /app/installations", s.serve(s.listInstallations, false))
 	mux.HandleFunc("GET /installation/repositories", s.serve(s.installationRepos, false))
 	for pattern, h := range map[string]handler{
 		"GET /repos/{owner}/{repo}":                           s.getRepo,
@@ -225,6 +225,12 @@ func (s *Server) serve(h handler, repoScoped bool) http.HandlerFunc {
 			writeJSON(w, status, map[string]any{"message": "Moved Permanently", "url": s.URL + string(loc)})
 			return
 		}
+		if p, ok := v.(paged); ok {
+			if p.link != "" {
+				w.Header().Set("Link", p.link)
+			}
+			v = p.body
+		}
 		var body []byte
 		if raw, ok := v.([]byte); ok {
 			body = raw
@@ -305,22 +311,17 @@ func (s *Server) repoFor(inst int64, fullName string) *repo {
 	return nil
 }
 
-// accessToken verifies the app JWT (RS256, issuer = app id, not expired)
-// and mints an installation token.
+// accessToken verifies the app JWT and mints an installation token.
 func (s *Server) accessToken(r *http.Request, _ *repo) (int, any) {
-	claims := &jwt.RegisteredClaims{}
-	_, err := jwt.ParseWithClaims(bearer(r), claims, func(tok *jwt.Token) (any, error) {
-		if tok.Method != jwt.SigningMethodRS256 {
-			return nil, fmt.Errorf("unexpected signing method %v", tok.Header["alg"])
-		}
-		return s.pub, nil
-	})
-	if err != nil || claims.Issuer != strconv.FormatInt(s.AppID, 10) {
+	if !s.appJWT(r) {
 		return http.StatusUnauthorized, apiError("A JSON web token could not be decoded")
 	}
 	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if _, ok := s.installations[id]; !ok {
 		return http.StatusNotFound, apiError("Not Found")
+	}
+	if s.suspended[id] {
+		return http.StatusForbidden, apiError("This installation has been suspended")
 	}
 	var b [16]byte
 	rand.Read(b[:])
@@ -345,15 +346,6 @@ func (s *Server) Tokens() []string {
 		out = append(out, t)
 	}
 	return out
-}
-
-func (s *Server) installationRepos(r *http.Request, _ *repo) (int, any) {
-	inst := s.tokens[bearer(r)]
-	var list []any
-	for _, n := range s.installations[inst] {
-		list = append(list, s.repos[strings.ToLower(n)].json())
-	}
-	return http.StatusOK, map[string]any{"total_count": len(list), "repositories": list}
 }
 
 func apiError(msg string) map[string]any {
