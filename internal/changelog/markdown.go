@@ -68,7 +68,7 @@ func (c *Changelog) Markdown() string {
 	for i, size := range []int64{c.Unzipped.From, c.Unzipped.To} {
 		if size > warnAbove {
 			side := [2]string{"The old version", "The new version"}[i]
-			warnings = append(warnings, fmt.Sprintf("%s unzips to %s, close to Lambda's 250 MB limit for a function and all its layers.", side, mb(size)))
+			warnings = append(warnings, fmt.Sprintf("%s unzips to %s, close to Lambda's 250 MB limit for a function and all its layers.", side, humanSize(size)))
 		}
 	}
 	if len(warnings) > 0 {
@@ -100,9 +100,9 @@ func (c *Changelog) title() string {
 // layerTable lists the layer attributes; sizes always, the rest when they
 // changed.
 func (c *Changelog) layerTable(b *strings.Builder) {
-	rows := [][3]string{{"Size (zipped)", mb(c.Layer.Size.From), mb(c.Layer.Size.To)}}
+	rows := [][3]string{{"Size (zipped)", humanSize(c.Layer.Size.From), humanSize(c.Layer.Size.To)}}
 	if c.Unzipped.From > 0 || c.Unzipped.To > 0 {
-		rows = append(rows, [3]string{"Size (unzipped)", mb(c.Unzipped.From), mb(c.Unzipped.To)})
+		rows = append(rows, [3]string{"Size (unzipped)", humanSize(c.Unzipped.From), humanSize(c.Unzipped.To)})
 	}
 	list := func(name string, p Pair[[]string]) {
 		f, t := strings.Join(p.From, ", "), strings.Join(p.To, ", ")
@@ -173,10 +173,12 @@ func cell(s string) string {
 }
 
 // mb shows a size in MB as AWS counts them (MiB).
-func mb(n int64) string {
+func humanSize(n int64) string {
 	switch {
 	case n == 0:
 		return "—"
+	case n < 1<<10:
+		return fmt.Sprintf("%d B", n)
 	case n < 1<<20:
 		return fmt.Sprintf("%.1f KB", float64(n)/(1<<10))
 	}

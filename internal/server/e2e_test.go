@@ -17,6 +17,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bumpbot/bumpbot/internal/bump"
+	"github.com/bumpbot/bumpbot/internal/changelog"
 	"github.com/bumpbot/bumpbot/internal/ghapp/ghapptest"
 	"github.com/bumpbot/bumpbot/internal/layers"
 	"github.com/bumpbot/bumpbot/internal/reconcile"
@@ -105,7 +107,11 @@ func (e *env) newServer(t *testing.T, shutdown time.Duration) *server.Server {
 	}
 	log := slog.New(slog.NewJSONHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	srv, err := server.New(context.Background(), cfg, server.Options{
-		Planner: reconcile.BumpPlanner{Registry: e.reg}, Logger: log, PollInterval: 20 * time.Millisecond, ShutdownTimeout: shutdown,
+		// The planner serve wires: package changelogs read from the zips.
+		Planner: reconcile.BumpPlanner{Registry: e.reg, Options: bump.Options{
+			Changelog: bump.PackageChangelog{Builder: &changelog.Builder{Registry: e.reg}},
+		}},
+		Logger: log, PollInterval: 20 * time.Millisecond, ShutdownTimeout: shutdown,
 	})
 	if err != nil {
 		t.Fatal(err)

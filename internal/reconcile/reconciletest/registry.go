@@ -25,8 +25,10 @@ func Publish(t testing.TB, root, region, account, layer string, versions ...int)
 			t.Fatal(err)
 		}
 		z := zip.NewWriter(f)
-		w, _ := z.Create("python/" + layer + "/VERSION")
-		w.Write([]byte(strconv.Itoa(v) + "\n"))
+		// One Python distribution whose version follows the layer's, so
+		// a changelog between two versions has a package upgrade to show.
+		w, _ := z.Create("python/lib/python3.12/site-packages/" + layer + "-" + strconv.Itoa(v) + ".0.0.dist-info/METADATA")
+		w.Write([]byte("Metadata-Version: 2.1\nName: " + layer + "\nVersion: " + strconv.Itoa(v) + ".0.0\n"))
 		if err := z.Close(); err != nil {
 			t.Fatal(err)
 		}
