@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/google/go-github/v60/github"
@@ -18,6 +19,13 @@ import (
 func (r *Repo) Publish(ctx context.Context, c reconcile.Change, existing *reconcile.OpenChange) (reconcile.Published, error) {
 	if err := reconcile.CheckBranch(c.Branch, c.Base.Branch); err != nil {
 		return reconcile.Published{}, err
+	}
+	// An open pull request names the branch: make sure it is still the
+	// bot's alone before writing anything.
+	if existing != nil {
+		if err := r.checkOwnTip(ctx, "refs/heads/"+c.Branch); err != nil {
+			return reconcile.Published{}, err
+		}
 	}
 	gh := r.c.gh
 	entries := make([]*github.TreeEntry, 0, len(c.Files))
@@ -43,7 +51,7 @@ func (r *Repo) Publish(ctx context.Context, c reconcile.Change, existing *reconc
 		return reconcile.Published{}, fmt.Errorf("create tree in %s: %w", r.FullName(), err)
 	}
 	commit, _, err := gh.Git.CreateCommit(ctx, r.owner, r.name, &github.Commit{
-		Message: github.String(c.Message), Tree: &github.Tree{SHA: tree.SHA},
+		Message: github.String(c.Message + commitTrailer), Tree: &github.Tree{SHA: tree.SHA},
 		Parents: []*github.Commit{{SHA: github.String(c.Base.Commit)}},
 	}, nil)
 	if err != nil {
@@ -65,17 +73,29 @@ func fileMode(m string) string {
 	return m
 }
 
+// commitTrailer ends the message of every commit the bot makes. A branch
+// whose tip lacks it holds someone else's work (a person created the
+// branch, or pushed to the bot's pull request): the bot never moves it.
+const commitTrailer = "\n\nCreated-by: bumpbot"
+
 // setBranch points branch at sha. It is the only code that moves a ref,
 // and it checks the prefix again so no caller can get around it. When the
-// branch probably exists (an open PR uses it) it updates first; otherwise
-// it creates first. Either way the other is the fallback, so a branch left
-// by a job that died before opening its PR is reused.
-func (r *Repo) setBranch(ctx context.Context, branch, base, sha string, exists bool) error {
+// branch is known to exist with a tip of the bot's (checked: an open PR
+// uses it and Publish just looked) it updates first; otherwise it creates
+// first, and only moves an existing branch whose tip is a commit of the
+// bot's. Either way the other is the fallback, so a branch left by a job
+// that died before opening its PR is reused.
+func (r *Repo) setBranch(ctx context.Context, branch, base, sha string, checked bool) error {
 	if err := reconcile.CheckBranch(branch, base); err != nil {
 		return err
 	}
 	ref := "refs/heads/" + branch
 	update := func() error {
+		if !checked {
+			if err := r.checkOwnTip(ctx, ref); err != nil {
+				return err
+			}
+		}
 		_, _, err := r.c.gh.Git.UpdateRef(ctx, r.owner, r.name, &github.Reference{Ref: github.String(ref), Object: &github.GitObject{SHA: github.String(sha)}}, true)
 		return err
 	}
@@ -84,7 +104,7 @@ func (r *Repo) setBranch(ctx context.Context, branch, base, sha string, exists b
 		return err
 	}
 	first, second := create, update
-	if exists {
+	if checked {
 		first, second = update, create
 	}
 	err := first()
@@ -93,6 +113,28 @@ func (r *Repo) setBranch(ctx context.Context, branch, base, sha string, exists b
 	}
 	if err != nil {
 		return fmt.Errorf("set %s of %s to %s: %w", ref, r.FullName(), sha, err)
+	}
+	return nil
+}
+
+// checkOwnTip refuses, with an error wrapping reconcile.ErrRefusedBranch,
+// to move an existing ref whose tip commit the bot did not make. A ref
+// that does not exist (a 404, or a 422 from the update) is left to the
+// create fallback.
+func (r *Repo) checkOwnTip(ctx context.Context, ref string) error {
+	cur, _, err := r.c.gh.Git.GetRef(ctx, r.owner, r.name, ref)
+	if isNotFound(err) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("read %s of %s: %w", ref, r.FullName(), err)
+	}
+	tip, _, err := r.c.gh.Git.GetCommit(ctx, r.owner, r.name, cur.GetObject().GetSHA())
+	if err != nil {
+		return fmt.Errorf("read the tip of %s of %s: %w", ref, r.FullName(), err)
+	}
+	if !strings.HasSuffix(strings.TrimRight(tip.GetMessage(), "\n"), strings.TrimSpace(commitTrailer)) {
+		return fmt.Errorf("%s of %s holds commits bumpbot did not make: %w", ref, r.FullName(), reconcile.ErrRefusedBranch)
 	}
 	return nil
 }

@@ -186,7 +186,12 @@ func (r *Repo) OpenChanges(ctx context.Context) ([]reconcile.OpenChange, error) 
 
 // isUnprocessable reports a 422 answer, GitHub's "already exists" and
 // "not a fast forward".
-func isUnprocessable(err error) bool {
+func isUnprocessable(err error) bool { return hasStatus(err, http.StatusUnprocessableEntity) }
+
+// isNotFound reports a 404 answer.
+func isNotFound(err error) bool { return hasStatus(err, http.StatusNotFound) }
+
+func hasStatus(err error, code int) bool {
 	var er *github.ErrorResponse
-	return errors.As(err, &er) && er.Response != nil && er.Response.StatusCode == http.StatusUnprocessableEntity
+	return errors.As(err, &er) && er.Response != nil && er.Response.StatusCode == code
 }

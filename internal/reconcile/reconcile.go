@@ -104,7 +104,11 @@ type Result struct {
 	// without merging, the bot's change for the same layer, region and
 	// target version.
 	Declined int
-	Changes  []Published
+	// Refused counts updates whose branch holds commits the bot did not
+	// make (a person created it, or pushed to the bot's pull request):
+	// the forge leaves such a branch alone.
+	Refused int
+	Changes []Published
 	// Report is what the plan found (changes, changelogs, errors, notes),
 	// whatever was published.
 	Report bump.Report
@@ -172,6 +176,13 @@ func (r *Reconciler) Run(ctx context.Context, key string, f Forge) (Result, erro
 			continue
 		}
 		pub, err := f.Publish(ctx, c, existing)
+		if errors.Is(err, ErrRefusedBranch) {
+			// The branch holds someone else's commits: it stays as it
+			// is, and retrying would not change that.
+			res.Refused++
+			log.Warn("branch left alone", "branch", c.Branch, "error", err)
+			continue
+		}
 		if err != nil {
 			if u.Parts == nil {
 				err = fmt.Errorf("layer %s: %w", u.Layer, err)

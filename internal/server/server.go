@@ -247,7 +247,7 @@ func (g *ghRunner) Reconcile(ctx context.Context, req jobs.Request) error {
 	rec := *g.rec
 	rec.Log = g.log.With("installation_id", inst, "repo", repo)
 	res, err := rec.Run(ctx, fmt.Sprintf("%d/%s", inst, repo), r)
-	rec.Log.Info("reconciled", "candidates", res.Candidates, "fetched", res.Fetched, "opened", res.Opened, "updated", res.Updated, "unchanged", res.Unchanged, "declined", res.Declined)
+	rec.Log.Info("reconciled", "candidates", res.Candidates, "fetched", res.Fetched, "opened", res.Opened, "updated", res.Updated, "unchanged", res.Unchanged, "declined", res.Declined, "refused", res.Refused)
 	return err
 }
 
