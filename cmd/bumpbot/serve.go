@@ -30,6 +30,9 @@ YAML file (--config) overridden by the environment:
   BUMPBOT_WEBHOOK_SECRET         the webhook secret (required)
   BUMPBOT_ADDR                   listen address (default :8080)
   BUMPBOT_DB                     SQLite file of the job queue (default bumpbot.db)
+  BUMPBOT_DATABASE_URL           postgres:// URL: the job queue on PostgreSQL,
+                                 shared by several replicas (wins over
+                                 BUMPBOT_DB)
   BUMPBOT_GITHUB_URL             REST API root for GitHub Enterprise Server
   BUMPBOT_POLL_INTERVAL          reconcile every repository this often without
                                  an event (default 6h; 0 disables): new

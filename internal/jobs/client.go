@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/riverdriver/riversqlite"
 )
 
 // Config configures the River client.
@@ -18,7 +17,8 @@ type Config struct {
 	// Workers is how many reconciles run at once (default 4).
 	Workers int
 	// PollInterval is how often idle workers look for jobs (default 1s;
-	// SQLite has no LISTEN/NOTIFY).
+	// SQLite has no LISTEN/NOTIFY, and River's database/sql driver for
+	// PostgreSQL does not listen either).
 	PollInterval time.Duration
 	// RerunDelay is the wait before running again when an event arrived
 	// during a run (default 2s).
@@ -36,9 +36,13 @@ type Config struct {
 	PollEvery time.Duration
 }
 
-// NewClient returns a River client that works reconcile jobs from db. It
-// is not started.
+// NewClient returns a River client that works reconcile jobs from db, a
+// database opened by Open or OpenPostgres. It is not started.
 func NewClient(db *sql.DB, cfg Config) (*river.Client[*sql.Tx], error) {
+	d, err := dialectOf(db)
+	if err != nil {
+		return nil, err
+	}
 	if cfg.Runner == nil {
 		return nil, errors.New("jobs: a Runner is required")
 	}
@@ -68,7 +72,7 @@ func NewClient(db *sql.DB, cfg Config) (*river.Client[*sql.Tx], error) {
 	if cfg.Lister != nil && cfg.PollEvery > 0 {
 		periodic = append(periodic, periodicPoll(cfg.PollEvery))
 	}
-	return river.NewClient(riversqlite.New(db), &river.Config{
+	return river.NewClient(d.river(db), &river.Config{
 		PeriodicJobs:                periodic,
 		Queues:                      map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}},
 		Workers:                     workers,

@@ -1,39 +1,46 @@
 // Package jobs is bumpbot's durable work queue: River on SQLite (one file,
-// pure Go), the reconcile job, and the delivery log that makes webhook
-// redeliveries harmless.
+// pure Go) or on PostgreSQL (several replicas sharing the load), the
+// reconcile job, and the delivery log that makes webhook redeliveries
+// harmless.
 package jobs
 
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
+	"errors"
 	"fmt"
 	"net/url"
+	"strings"
 
-	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
 	_ "modernc.org/sqlite" // registers the "sqlite" database/sql driver
 )
 
-// schema holds bumpbot's own tables, next to River's.
+// schema holds bumpbot's own tables, next to River's. Each statement is
+// accepted by SQLite and PostgreSQL alike (BIGINT is an INTEGER column to
+// SQLite), and they run one at a time because a multi-statement string
+// is not portable across database/sql drivers.
 //
 // bumpbot_delivery remembers every webhook delivery id recorded, so a
 // redelivery (same X-GitHub-Delivery) is acknowledged without new work.
 // bumpbot_repo_request counts reconcile requests per repository; a job
 // compares the count before and after its run to know whether an event
 // arrived while it ran (River's uniqueness then refused a second job).
-const schema = `
-CREATE TABLE IF NOT EXISTS bumpbot_delivery (
+var schema = []string{
+	`CREATE TABLE IF NOT EXISTS bumpbot_delivery (
 	id          TEXT PRIMARY KEY,
 	event       TEXT NOT NULL,
-	received_at INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS bumpbot_delivery_received ON bumpbot_delivery (received_at);
-CREATE TABLE IF NOT EXISTS bumpbot_repo_request (
-	installation_id INTEGER NOT NULL,
+	received_at BIGINT NOT NULL
+)`,
+	`CREATE INDEX IF NOT EXISTS bumpbot_delivery_received ON bumpbot_delivery (received_at)`,
+	`CREATE TABLE IF NOT EXISTS bumpbot_repo_request (
+	installation_id BIGINT NOT NULL,
 	repo            TEXT NOT NULL,
-	seq             INTEGER NOT NULL,
+	seq             BIGINT NOT NULL,
 	PRIMARY KEY (installation_id, repo)
-);`
+)`,
+}
 
 // Open opens (creating if needed) the SQLite database at path and brings
 // River's and bumpbot's tables up to date. path ":memory:" is not useful
@@ -62,16 +69,65 @@ func Open(ctx context.Context, path string) (*sql.DB, error) {
 	return db, nil
 }
 
-func migrate(ctx context.Context, db *sql.DB) error {
-	m, err := rivermigrate.New(riversqlite.New(db), nil)
+// IsPostgresURL reports whether s names a PostgreSQL database
+// (postgres:// or postgresql://) rather than a SQLite file.
+func IsPostgresURL(s string) bool {
+	return strings.HasPrefix(s, "postgres://") || strings.HasPrefix(s, "postgresql://")
+}
+
+// migrate brings River's tables and bumpbot's up to date. River applies
+// each of its migrations in a transaction of its own (PostgreSQL refuses
+// to use an enum value in the transaction that added it), so on
+// PostgreSQL a session advisory lock, held on a connection of its own for
+// the whole run, keeps replicas starting together from racing on CREATE
+// TABLE: they migrate one after the other and the later ones find
+// nothing to do.
+func migrate(ctx context.Context, db *sql.DB) (err error) {
+	d, err := dialectOf(db)
 	if err != nil {
 		return err
+	}
+	m, err := rivermigrate.New(d.river(db), nil)
+	if err != nil {
+		return err
+	}
+	if d.lockMigrations != "" {
+		unlock, err := lockSession(ctx, db, d.lockMigrations, d.unlockMigrations)
+		if err != nil {
+			return fmt.Errorf("lock migrations: %w", err)
+		}
+		defer func() { err = errors.Join(err, unlock()) }()
 	}
 	if _, err := m.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
 		return fmt.Errorf("river: %w", err)
 	}
-	if _, err := db.ExecContext(ctx, schema); err != nil {
-		return fmt.Errorf("bumpbot tables: %w", err)
+	for _, stmt := range schema {
+		if _, err := db.ExecContext(ctx, stmt); err != nil {
+			return fmt.Errorf("bumpbot tables: %w", err)
+		}
 	}
 	return nil
+}
+
+// lockSession runs lock on a connection taken from db and returns a
+// function that runs unlock on it and gives it back. A connection whose
+// unlock failed is closed rather than pooled: the server then drops the
+// lock with the session, where a pooled one would hold it for good.
+func lockSession(ctx context.Context, db *sql.DB, lock, unlock string) (func() error, error) {
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := conn.ExecContext(ctx, lock); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	return func() error {
+		_, err := conn.ExecContext(context.WithoutCancel(ctx), unlock)
+		if err != nil {
+			conn.Raw(func(any) error { return driver.ErrBadConn }) //nolint:errcheck // the error is the point
+			err = fmt.Errorf("unlock migrations: %w", err)
+		}
+		return errors.Join(err, conn.Close())
+	}, nil
 }

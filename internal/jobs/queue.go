@@ -1,10 +1,12 @@
 package jobs
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -85,7 +87,7 @@ func (q *Queue) Record(ctx context.Context, delivery, event string, reqs []Recon
 		return Recorded{}, fmt.Errorf("record delivery %s: %w", delivery, err)
 	}
 	defer tx.Rollback() //nolint:errcheck // no-op after Commit
-	res, err := tx.ExecContext(ctx, `INSERT INTO bumpbot_delivery (id, event, received_at) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+	res, err := tx.ExecContext(ctx, `INSERT INTO bumpbot_delivery (id, event, received_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING`,
 		delivery, event, q.now().Unix())
 	if err != nil {
 		return Recorded{}, fmt.Errorf("record delivery %s: %w", delivery, err)
@@ -95,12 +97,17 @@ func (q *Queue) Record(ctx context.Context, delivery, event string, reqs []Recon
 	}
 	var out Recorded
 	if len(reqs) > 0 {
-		params := make([]river.InsertManyParams, 0, len(reqs))
-		for _, r := range reqs {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO bumpbot_repo_request (installation_id, repo, seq) VALUES (?, ?, 1)
-				ON CONFLICT (installation_id, repo) DO UPDATE SET seq = seq + 1`, r.InstallationID, r.Repo); err != nil {
+		// Counters are locked in one order by every delivery, so two
+		// replicas recording overlapping repositories cannot deadlock;
+		// the jobs keep the order of the request.
+		for _, r := range slices.SortedFunc(slices.Values(reqs), compareArgs) {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO bumpbot_repo_request (installation_id, repo, seq) VALUES ($1, $2, 1)
+				ON CONFLICT (installation_id, repo) DO UPDATE SET seq = bumpbot_repo_request.seq + 1`, r.InstallationID, r.Repo); err != nil {
 				return Recorded{}, fmt.Errorf("record delivery %s: request %s: %w", delivery, r.Repo, err)
 			}
+		}
+		params := make([]river.InsertManyParams, 0, len(reqs))
+		for _, r := range reqs {
 			params = append(params, river.InsertManyParams{Args: r})
 		}
 		results, err := q.client.InsertManyTx(ctx, tx, params)
@@ -139,17 +146,21 @@ func (q *Queue) hurry(ctx context.Context, tx *sql.Tx, job *rivertype.JobRow) er
 // Prune forgets deliveries older than age. GitHub redelivers for a few
 // days at most, so a week of memory is plenty.
 func (q *Queue) Prune(ctx context.Context, age time.Duration) (int64, error) {
-	res, err := q.db.ExecContext(ctx, `DELETE FROM bumpbot_delivery WHERE received_at < ?`, q.now().Add(-age).Unix())
+	res, err := q.db.ExecContext(ctx, `DELETE FROM bumpbot_delivery WHERE received_at < $1`, q.now().Add(-age).Unix())
 	if err != nil {
 		return 0, fmt.Errorf("prune deliveries: %w", err)
 	}
 	return res.RowsAffected()
 }
 
+func compareArgs(a, b ReconcileArgs) int {
+	return cmp.Or(cmp.Compare(a.InstallationID, b.InstallationID), cmp.Compare(a.Repo, b.Repo))
+}
+
 // requestSeq returns how many reconciles were requested for a repository.
 func requestSeq(ctx context.Context, db *sql.DB, a ReconcileArgs) (int64, error) {
 	var seq int64
-	err := db.QueryRowContext(ctx, `SELECT seq FROM bumpbot_repo_request WHERE installation_id = ? AND repo = ?`, a.InstallationID, a.Repo).Scan(&seq)
+	err := db.QueryRowContext(ctx, `SELECT seq FROM bumpbot_repo_request WHERE installation_id = $1 AND repo = $2`, a.InstallationID, a.Repo).Scan(&seq)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil
 	}

@@ -10,7 +10,7 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/riverdriver/riversqlite"
+	"github.com/riverqueue/river/riverdriver"
 	"github.com/riverqueue/river/rivertype"
 )
 
@@ -100,6 +100,13 @@ func outcome(err error) string {
 // share one transaction, and Queue.Record bumps the count and inserts its
 // job in another: whichever commits first, no request is lost (a request
 // either sees a completed job and inserts a new one, or is seen here).
+//
+// The count is read with an upsert that rewrites it unchanged rather than
+// a SELECT: the write locks the row (creating it when no request was ever
+// recorded), so on PostgreSQL, where Record may run in another replica at
+// the same moment, Record's increment waits for this transaction or this
+// one waits for Record and returns the new count. SQLite has one writer
+// and serializes the two anyway.
 func (w *ReconcileWorker) complete(ctx context.Context, job *river.Job[ReconcileArgs], seq int64) (bool, error) {
 	tx, err := w.db.BeginTx(ctx, nil)
 	if err != nil {
@@ -107,15 +114,18 @@ func (w *ReconcileWorker) complete(ctx context.Context, job *river.Job[Reconcile
 	}
 	defer tx.Rollback() //nolint:errcheck // no-op after Commit
 	var now int64
-	err = tx.QueryRowContext(ctx, `SELECT seq FROM bumpbot_repo_request WHERE installation_id = ? AND repo = ?`,
+	err = tx.QueryRowContext(ctx, `INSERT INTO bumpbot_repo_request (installation_id, repo, seq) VALUES ($1, $2, 0)
+		ON CONFLICT (installation_id, repo) DO UPDATE SET seq = bumpbot_repo_request.seq RETURNING seq`,
 		job.Args.InstallationID, job.Args.Repo).Scan(&now)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+	if err != nil {
 		return false, err
 	}
 	if now != seq {
 		return true, nil
 	}
-	if _, err := river.JobCompleteTx[*riversqlite.Driver](ctx, tx, job); err != nil {
+	// The driver type only satisfies the type parameter: River completes
+	// the job through the driver of the client running it.
+	if _, err := river.JobCompleteTx[riverdriver.Driver[*sql.Tx]](ctx, tx, job); err != nil {
 		return false, err
 	}
 	return false, tx.Commit()

@@ -10,21 +10,26 @@ import (
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/bumpbot/bumpbot/internal/jobs"
 )
 
 // Config is the server's configuration: an optional YAML file, overridden
 // by BUMPBOT_* environment variables.
 type Config struct {
-	AppID          int64    `yaml:"app_id"`
-	PrivateKey     string   `yaml:"private_key"`
-	PrivateKeyFile string   `yaml:"private_key_file"`
-	WebhookSecret  string   `yaml:"webhook_secret"`
-	Addr           string   `yaml:"addr"`
-	DB             string   `yaml:"db"`
-	GitHubURL      string   `yaml:"github_url"`
-	Registry       string   `yaml:"registry"`
-	Regions        []string `yaml:"regions"`
-	Workers        int      `yaml:"workers"`
+	AppID          int64  `yaml:"app_id"`
+	PrivateKey     string `yaml:"private_key"`
+	PrivateKeyFile string `yaml:"private_key_file"`
+	WebhookSecret  string `yaml:"webhook_secret"`
+	Addr           string `yaml:"addr"`
+	DB             string `yaml:"db"`
+	// DatabaseURL, a postgres:// URL, puts the job queue on PostgreSQL so
+	// several replicas can share it; when set it wins over DB.
+	DatabaseURL string   `yaml:"database_url"`
+	GitHubURL   string   `yaml:"github_url"`
+	Registry    string   `yaml:"registry"`
+	Regions     []string `yaml:"regions"`
+	Workers     int      `yaml:"workers"`
 	// PollInterval is how often every installed repository is reconciled
 	// without an event ("6h"; 0 disables): third-party layers publish
 	// new versions without any event reaching the bot.
@@ -52,7 +57,8 @@ func LoadConfig(path string, getenv func(string) string) (Config, error) {
 	str := map[string]*string{
 		"BUMPBOT_PRIVATE_KEY": &cfg.PrivateKey, "BUMPBOT_PRIVATE_KEY_FILE": &cfg.PrivateKeyFile,
 		"BUMPBOT_WEBHOOK_SECRET": &cfg.WebhookSecret, "BUMPBOT_ADDR": &cfg.Addr, "BUMPBOT_DB": &cfg.DB,
-		"BUMPBOT_GITHUB_URL": &cfg.GitHubURL, "BUMPBOT_REGISTRY": &cfg.Registry,
+		"BUMPBOT_DATABASE_URL": &cfg.DatabaseURL,
+		"BUMPBOT_GITHUB_URL":   &cfg.GitHubURL, "BUMPBOT_REGISTRY": &cfg.Registry,
 	}
 	for k, p := range str {
 		if v := getenv(k); v != "" {
@@ -92,8 +98,11 @@ func (c *Config) validate() error {
 	if c.PrivateKey == "" && c.PrivateKeyFile == "" {
 		errs = append(errs, errors.New("BUMPBOT_PRIVATE_KEY or BUMPBOT_PRIVATE_KEY_FILE is required"))
 	}
-	if c.DB == "" {
-		errs = append(errs, errors.New("BUMPBOT_DB must name a file"))
+	switch {
+	case c.DatabaseURL != "" && !jobs.IsPostgresURL(c.DatabaseURL):
+		errs = append(errs, errors.New("BUMPBOT_DATABASE_URL must be a postgres:// URL"))
+	case c.DatabaseURL == "" && c.DB == "":
+		errs = append(errs, errors.New("BUMPBOT_DB must name a file (or set BUMPBOT_DATABASE_URL)"))
 	}
 	// River runs periodic jobs no more often than every second.
 	if c.PollInterval < 0 || (c.PollInterval > 0 && c.PollInterval < time.Second) {
@@ -114,10 +123,19 @@ func (c *Config) Key() ([]byte, error) {
 	return b, nil
 }
 
+// database names the job queue's database for logs: the SQLite file, or
+// the PostgreSQL URL without its password.
+func (c Config) database() string {
+	if c.DatabaseURL == "" {
+		return c.DB
+	}
+	return jobs.RedactURL(c.DatabaseURL)
+}
+
 // LogValue hides the secrets when a Config is logged.
 func (c Config) LogValue() slog.Value {
 	return slog.GroupValue(
-		slog.Int64("app_id", c.AppID), slog.String("addr", c.Addr), slog.String("db", c.DB),
+		slog.Int64("app_id", c.AppID), slog.String("addr", c.Addr), slog.String("db", c.database()),
 		slog.String("github_url", c.GitHubURL), slog.String("registry", c.Registry),
 		slog.Any("regions", c.Regions), slog.Int("workers", c.Workers), slog.String("poll_interval", c.PollInterval.String()),
 		slog.Bool("private_key_set", c.PrivateKey != "" || c.PrivateKeyFile != ""),

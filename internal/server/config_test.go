@@ -3,6 +3,7 @@ package server_test
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -40,6 +41,52 @@ func TestPollIntervalConfig(t *testing.T) {
 		})
 		if (err != nil) != tc.wantErr || (!tc.wantErr && cfg.PollInterval != tc.want) {
 			t.Errorf("%s: poll interval %v, error %v; want %v, error %v", tc.name, cfg.PollInterval, err, tc.want, tc.wantErr)
+		}
+	}
+}
+
+func TestDatabaseConfig(t *testing.T) {
+	t.Parallel()
+	file := filepath.Join(t.TempDir(), "bumpbot.yml")
+	if err := os.WriteFile(file, []byte("database_url: postgres://bot@db.internal/bumpbot\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name      string
+		file      string
+		env       map[string]string
+		wantDB    string
+		wantURL   string
+		wantErr   string
+		wantInLog string
+	}{
+		{name: "default SQLite file", wantDB: "bumpbot.db", wantInLog: `db=bumpbot.db`},
+		{name: "PostgreSQL from the environment", env: map[string]string{"BUMPBOT_DATABASE_URL": "postgres://bot:hunter2@db/bumpbot"},
+			wantDB: "bumpbot.db", wantURL: "postgres://bot:hunter2@db/bumpbot", wantInLog: "db=postgres://bot:xxxxx@db/bumpbot"},
+		{name: "URL wins over BUMPBOT_DB", env: map[string]string{"BUMPBOT_DB": "q.db", "BUMPBOT_DATABASE_URL": "postgresql://db/bumpbot"},
+			wantDB: "q.db", wantURL: "postgresql://db/bumpbot", wantInLog: "db=postgresql://db/bumpbot"},
+		{name: "PostgreSQL from YAML", file: file, wantDB: "bumpbot.db", wantURL: "postgres://bot@db.internal/bumpbot"},
+		{name: "not a PostgreSQL URL", env: map[string]string{"BUMPBOT_DATABASE_URL": "/var/lib/bumpbot.db"}, wantErr: "must be a postgres:// URL"},
+	}
+	for _, tc := range tests {
+		cfg, err := server.LoadConfig(tc.file, func(k string) string {
+			base := map[string]string{"BUMPBOT_APP_ID": "1", "BUMPBOT_PRIVATE_KEY": "x", "BUMPBOT_WEBHOOK_SECRET": "s"}
+			if v, ok := tc.env[k]; ok {
+				return v
+			}
+			return base[k]
+		})
+		if tc.wantErr != "" {
+			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+				t.Errorf("%s: error %v, want %q", tc.name, err, tc.wantErr)
+			}
+			continue
+		}
+		if err != nil || cfg.DB != tc.wantDB || cfg.DatabaseURL != tc.wantURL {
+			t.Errorf("%s: DB %q, DatabaseURL %q, error %v; want %q, %q", tc.name, cfg.DB, cfg.DatabaseURL, err, tc.wantDB, tc.wantURL)
+		}
+		if logged := cfg.LogValue().String(); !strings.Contains(logged, tc.wantInLog) || strings.Contains(logged, "hunter2") {
+			t.Errorf("%s: logged as %s, want %q and no password", tc.name, logged, tc.wantInLog)
 		}
 	}
 }

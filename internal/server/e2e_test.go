@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -20,6 +22,7 @@ import (
 	"github.com/bumpbot/bumpbot/internal/bump"
 	"github.com/bumpbot/bumpbot/internal/changelog"
 	"github.com/bumpbot/bumpbot/internal/ghapp/ghapptest"
+	"github.com/bumpbot/bumpbot/internal/jobs/jobstest"
 	"github.com/bumpbot/bumpbot/internal/layers"
 	"github.com/bumpbot/bumpbot/internal/reconcile"
 	"github.com/bumpbot/bumpbot/internal/reconcile/reconciletest"
@@ -64,8 +67,11 @@ func (s *syncBuffer) String() string {
 type env struct {
 	gh     *ghapptest.Server
 	dbPath string
-	reg    layers.Registry
-	logs   *syncBuffer
+	// databaseURL is BUMPBOT_DATABASE_URL: the job queue on PostgreSQL
+	// (it wins over dbPath) when set.
+	databaseURL string
+	reg         layers.Registry
+	logs        *syncBuffer
 	// poll is BUMPBOT_POLL_INTERVAL: "0" (off) unless a test polls, so
 	// webhook tests see only the reconciles their deliveries ask for.
 	poll string
@@ -99,7 +105,7 @@ func (e *env) newServer(t *testing.T, shutdown time.Duration) *server.Server {
 		return map[string]string{
 			"BUMPBOT_APP_ID": fmt.Sprint(appID), "BUMPBOT_PRIVATE_KEY": string(e.gh.PrivateKeyPEM),
 			"BUMPBOT_WEBHOOK_SECRET": secret, "BUMPBOT_DB": e.dbPath, "BUMPBOT_GITHUB_URL": e.gh.URL,
-			"BUMPBOT_POLL_INTERVAL": e.poll,
+			"BUMPBOT_POLL_INTERVAL": e.poll, "BUMPBOT_DATABASE_URL": e.databaseURL,
 		}[k]
 	})
 	if err != nil {
@@ -195,9 +201,28 @@ func golden(t *testing.T, name string, got []byte) {
 	}
 }
 
+func TestMain(m *testing.M) { os.Exit(jobstest.Main(m)) }
+
 func TestEndToEnd(t *testing.T) {
 	t.Parallel()
+	endToEnd(t, newEnv(t))
+}
+
+// The same with the job queue on PostgreSQL: no SQLite file is created.
+func TestEndToEndPostgres(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
+	e.databaseURL = jobstest.Database(t)
+	endToEnd(t, e)
+	if _, err := os.Stat(e.dbPath); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("BUMPBOT_DB %s was opened although BUMPBOT_DATABASE_URL is set: %v", e.dbPath, err)
+	}
+}
+
+// endToEnd installs the app on a repository and checks the pull request,
+// a redelivery, a push with nothing new, health, readiness and metrics.
+func endToEnd(t *testing.T, e *env) {
+	t.Helper()
 	srv := e.start(t, 5*time.Second)
 
 	if status, body := deliver(t, srv.url, "installation", "del-1", installationCreated); status != 202 || !strings.Contains(body, "queued") {

@@ -76,7 +76,7 @@ func New(ctx context.Context, cfg Config, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	db, err := jobs.Open(ctx, cfg.DB)
+	db, err := openDB(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -104,6 +104,18 @@ func New(ctx context.Context, cfg Config, opts Options) (*Server, error) {
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	s.handler = recoverPanics(opts.Logger, mux)
 	return s, nil
+}
+
+// openDB opens the job queue's database: PostgreSQL when a URL is
+// configured, else the SQLite file.
+func openDB(ctx context.Context, cfg Config) (*sql.DB, error) {
+	if cfg.DatabaseURL == "" {
+		return jobs.Open(ctx, cfg.DB)
+	}
+	// Each worker holds a connection to complete its job, and River's
+	// fetcher, completer and maintenance, the webhooks, /readyz and the
+	// metrics scrape need some beside.
+	return jobs.OpenPostgres(ctx, cfg.DatabaseURL, cfg.Workers+8)
 }
 
 // Handler returns the HTTP handler (for tests and embedding).

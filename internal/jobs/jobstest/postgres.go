@@ -1,0 +1,254 @@
+// Package jobstest starts a throwaway PostgreSQL server for tests of the
+// job queue on PostgreSQL. It is a test helper: nothing in the binary
+// imports it.
+package jobstest
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"os/exec"
+	"os/user"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+)
+
+// binGlob is where Debian and Ubuntu install the server binaries, one
+// directory per major version.
+const binGlob = "/usr/lib/postgresql/*/bin"
+
+// Cluster is a running PostgreSQL server listening on a unix socket only,
+// in a private temporary directory.
+type Cluster struct {
+	dir  string // data directory, socket and log live under it
+	bin  string
+	port int
+	// asPostgres runs the server binaries as the postgres user: they
+	// refuse to run as root.
+	asPostgres bool
+	dbs        atomic.Int64
+}
+
+// Start initializes a new cluster in a temporary directory and starts it.
+// It fails with a message saying what to install when no PostgreSQL
+// server binaries are found.
+func Start() (*Cluster, error) {
+	bin, err := findBin()
+	if err != nil {
+		return nil, err
+	}
+	// os.MkdirTemp rather than a test's TempDir: a unix socket path must
+	// stay under about 100 bytes.
+	dir, err := os.MkdirTemp("", "bumpbot-pg-")
+	if err != nil {
+		return nil, fmt.Errorf("postgres: %w", err)
+	}
+	c := &Cluster{dir: dir, bin: bin, asPostgres: os.Geteuid() == 0}
+	if err := c.start(); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	return c, nil
+}
+
+func findBin() (string, error) {
+	dirs, _ := filepath.Glob(binGlob)
+	// The newest major version sorts last ("15" < "16"; "9.6" is long gone).
+	slices.Reverse(dirs)
+	for _, d := range dirs {
+		if _, err := os.Stat(filepath.Join(d, "initdb")); err == nil {
+			return d, nil
+		}
+	}
+	return "", fmt.Errorf("postgres: no server binaries in %s: install the postgresql package (these tests must run against a real PostgreSQL)", binGlob)
+}
+
+func (c *Cluster) start() error {
+	if c.asPostgres {
+		u, err := user.Lookup("postgres")
+		if err != nil {
+			return fmt.Errorf("postgres: running as root needs a postgres user: %w", err)
+		}
+		uid, _ := strconv.Atoi(u.Uid)
+		gid, _ := strconv.Atoi(u.Gid)
+		if err := os.Chown(c.dir, uid, gid); err != nil {
+			return fmt.Errorf("postgres: %w", err)
+		}
+	}
+	port, err := freePort()
+	if err != nil {
+		return err
+	}
+	c.port = port
+	data := filepath.Join(c.dir, "data")
+	// Durability is of no use to a throwaway cluster; skipping fsync
+	// makes initdb and every commit much faster.
+	if err := c.run("initdb", "--no-sync", "--auth=trust", "--username=postgres", "--encoding=UTF8", "--locale=C", "-D", data); err != nil {
+		return err
+	}
+	opts := fmt.Sprintf("-k %s -p %d -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200", c.dir, port)
+	return c.run("pg_ctl", "-D", data, "-l", filepath.Join(c.dir, "server.log"), "-w", "-o", opts, "start")
+}
+
+// freePort picks a port number. The server listens on no TCP port (the
+// number only names its socket file, in a directory of its own), but a
+// number no one uses also keeps its shared memory keys apart from other
+// clusters'.
+func freePort() (int, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, fmt.Errorf("postgres: pick a port: %w", err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port, nil
+}
+
+// run runs one of the server binaries, as the postgres user when the
+// process is root.
+func (c *Cluster) run(name string, args ...string) error {
+	cmd := exec.Command(filepath.Join(c.bin, name), args...)
+	if c.asPostgres {
+		cmd = exec.Command("runuser", append([]string{"-u", "postgres", "--", filepath.Join(c.bin, name)}, args...)...)
+	}
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Run(); err != nil {
+		log, _ := os.ReadFile(filepath.Join(c.dir, "server.log"))
+		return fmt.Errorf("postgres: %s: %w\n%s%s", name, err, out.Bytes(), log)
+	}
+	return nil
+}
+
+// Stop stops the server at once and removes its directory.
+func (c *Cluster) Stop() error {
+	err := c.run("pg_ctl", "-D", filepath.Join(c.dir, "data"), "-m", "immediate", "-w", "stop")
+	return errors.Join(err, os.RemoveAll(c.dir))
+}
+
+// URL returns the postgres:// URL of database name on the cluster.
+func (c *Cluster) URL(name string) string {
+	q := url.Values{"host": {c.dir}, "port": {strconv.Itoa(c.port)}, "sslmode": {"disable"}}
+	return (&url.URL{Scheme: "postgres", User: url.User("postgres"), Path: "/" + name, RawQuery: q.Encode()}).String()
+}
+
+// NewDatabase creates an empty database for one test and drops it when
+// the test ends, and returns its URL.
+func (c *Cluster) NewDatabase(tb testing.TB) string {
+	tb.Helper()
+	name := fmt.Sprintf("test_%d", c.dbs.Add(1))
+	if err := exec1(c.URL("postgres"), "CREATE DATABASE "+name); err != nil {
+		tb.Fatalf("postgres: create database: %v", err)
+	}
+	u := c.URL(name)
+	tb.Cleanup(func() {
+		if err := dropDatabase(u); err != nil {
+			tb.Error(err)
+		}
+	})
+	return u
+}
+
+// dropDatabase drops the database of a URL NewDatabase returned,
+// disconnecting whoever still uses it.
+func dropDatabase(dbURL string) error {
+	admin, name, err := adminURL(dbURL)
+	if err != nil {
+		return err
+	}
+	if err := exec1(admin, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)"); err != nil {
+		return fmt.Errorf("postgres: drop database %s: %w", name, err)
+	}
+	return nil
+}
+
+// SetReachable makes the database of a URL NewDatabase returned refuse
+// connections, closing those open (reachable false), or accept them
+// again: a test's way to take the database away from a running server
+// and give it back.
+func SetReachable(dbURL string, reachable bool) error {
+	admin, name, err := adminURL(dbURL)
+	if err != nil {
+		return err
+	}
+	stmts := []string{fmt.Sprintf("ALTER DATABASE %s ALLOW_CONNECTIONS %t", name, reachable)}
+	if !reachable {
+		stmts = append(stmts, "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '"+name+"'")
+	}
+	for _, stmt := range stmts {
+		if err := exec1(admin, stmt); err != nil {
+			return fmt.Errorf("postgres: %s: %w", stmt, err)
+		}
+	}
+	return nil
+}
+
+// adminURL returns the URL of the cluster's postgres database and the
+// name of the database of dbURL (test_N: safe to put in a statement).
+func adminURL(dbURL string) (string, string, error) {
+	u, err := url.Parse(dbURL)
+	if err != nil {
+		return "", "", fmt.Errorf("postgres: %w", err)
+	}
+	name := strings.TrimPrefix(u.Path, "/")
+	u.Path = "/postgres"
+	return u.String(), name, nil
+}
+
+// exec1 runs one statement on the database at dbURL.
+func exec1(dbURL, stmt string) error {
+	db, err := sql.Open("pgx", dbURL)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	_, err = db.ExecContext(context.Background(), stmt)
+	return err
+}
+
+// shared is the cluster of the test binary, started by the first test
+// that asks for a database and stopped by Main.
+var shared struct {
+	once sync.Once
+	c    *Cluster
+	err  error
+}
+
+// Database returns the URL of a fresh database on the test binary's
+// cluster, starting the cluster on first use. A test binary that calls it
+// must run its tests through Main, which stops the cluster. The test
+// fails (it is never skipped) when PostgreSQL cannot be started.
+func Database(tb testing.TB) string {
+	tb.Helper()
+	shared.once.Do(func() { shared.c, shared.err = Start() })
+	if shared.err != nil {
+		tb.Fatal(shared.err)
+	}
+	return shared.c.NewDatabase(tb)
+}
+
+// Main runs the tests of m and then stops the cluster Database started,
+// if any; call it from TestMain: os.Exit(jobstest.Main(m)).
+func Main(m *testing.M) int {
+	code := m.Run()
+	if shared.c != nil {
+		if err := shared.c.Stop(); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			if code == 0 {
+				code = 1
+			}
+		}
+	}
+	return code
+}
