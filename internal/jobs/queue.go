@@ -6,7 +6,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -59,6 +61,12 @@ type Queue struct {
 	db     *sql.DB
 	client Inserter
 	now    func() time.Time
+
+	// Deliveries waiting to be recorded, and whether a goroutine is
+	// recording them (see Record).
+	mu       sync.Mutex
+	waiting  []*pendingRecord
+	draining bool
 }
 
 // NewQueue returns a queue writing to db through client.
@@ -75,59 +83,157 @@ type Recorded struct {
 	Inserted int
 }
 
-// Record stores delivery id and enqueues the reconciles in one
-// transaction, so a delivery is either fully recorded or not at all, and a
-// redelivery of a recorded one changes nothing.
+// maxBatch bounds how many deliveries share one transaction.
+const maxBatch = 128
+
+// pendingRecord is one delivery waiting for its transaction.
+type pendingRecord struct {
+	delivery, event string
+	reqs            []ReconcileArgs
+	done            chan recordResult
+}
+
+type recordResult struct {
+	rec Recorded
+	err error
+}
+
+// Record stores delivery id and enqueues the reconciles it asks for, in
+// one transaction, so a delivery is either fully recorded or not at all,
+// and a redelivery of a recorded one changes nothing.
+//
+// Deliveries that arrive while a transaction is being written share the
+// next one (group commit): with one SQLite writer, a transaction and
+// River's insert statement per delivery would bound ingest to what one
+// connection can prepare and commit one by one. If ctx ends first, Record
+// returns its error, and the delivery may still be recorded: GitHub's
+// redelivery is then acknowledged as a duplicate.
 func (q *Queue) Record(ctx context.Context, delivery, event string, reqs []ReconcileArgs) (Recorded, error) {
 	if delivery == "" {
 		return Recorded{}, errors.New("record delivery: empty delivery id")
 	}
+	p := &pendingRecord{delivery: delivery, event: event, reqs: reqs, done: make(chan recordResult, 1)}
+	q.mu.Lock()
+	q.waiting = append(q.waiting, p)
+	if !q.draining {
+		q.draining = true
+		go q.drain()
+	}
+	q.mu.Unlock()
+	select {
+	case r := <-p.done:
+		return r.rec, r.err
+	case <-ctx.Done():
+		return Recorded{}, fmt.Errorf("record delivery %s: %w", delivery, ctx.Err())
+	}
+}
+
+// drain records waiting deliveries, a batch per transaction, until none
+// is left.
+func (q *Queue) drain() {
+	for {
+		q.mu.Lock()
+		batch := q.waiting
+		if len(batch) > maxBatch {
+			batch, q.waiting = batch[:maxBatch:maxBatch], batch[maxBatch:]
+		} else {
+			q.waiting = nil
+		}
+		if len(batch) == 0 {
+			q.draining = false
+			q.mu.Unlock()
+			return
+		}
+		q.mu.Unlock()
+		// The batch outlives any one request: no caller's cancellation
+		// may abort the others' transaction.
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		recs, err := q.recordBatch(ctx, batch)
+		cancel()
+		for i, p := range batch {
+			if err != nil {
+				p.done <- recordResult{err: fmt.Errorf("record delivery %s: %w", p.delivery, err)}
+			} else {
+				p.done <- recordResult{rec: recs[i]}
+			}
+		}
+	}
+}
+
+// recordBatch records deliveries in one transaction: each delivery id
+// once, the request counter of each repository, and one job per
+// repository (in request order; River coalesces with jobs already
+// waiting or running).
+func (q *Queue) recordBatch(ctx context.Context, batch []*pendingRecord) ([]Recorded, error) {
 	tx, err := q.db.BeginTx(ctx, nil)
 	if err != nil {
-		return Recorded{}, fmt.Errorf("record delivery %s: %w", delivery, err)
+		return nil, err
 	}
 	defer tx.Rollback() //nolint:errcheck // no-op after Commit
-	res, err := tx.ExecContext(ctx, `INSERT INTO bumpbot_delivery (id, event, received_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING`,
-		delivery, event, q.now().Unix())
-	if err != nil {
-		return Recorded{}, fmt.Errorf("record delivery %s: %w", delivery, err)
-	}
-	if n, err := res.RowsAffected(); err != nil || n == 0 {
-		return Recorded{Duplicate: true}, err
-	}
-	var out Recorded
-	if len(reqs) > 0 {
-		// Counters are locked in one order by every delivery, so two
-		// replicas recording overlapping repositories cannot deadlock;
-		// the jobs keep the order of the request.
-		for _, r := range slices.SortedFunc(slices.Values(reqs), compareArgs) {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO bumpbot_repo_request (installation_id, repo, seq) VALUES ($1, $2, 1)
-				ON CONFLICT (installation_id, repo) DO UPDATE SET seq = bumpbot_repo_request.seq + 1`, r.InstallationID, r.Repo); err != nil {
-				return Recorded{}, fmt.Errorf("record delivery %s: request %s: %w", delivery, r.Repo, err)
-			}
-		}
-		params := make([]river.InsertManyParams, 0, len(reqs))
-		for _, r := range reqs {
-			params = append(params, river.InsertManyParams{Args: r})
-		}
-		results, err := q.client.InsertManyTx(ctx, tx, params)
+	out := make([]Recorded, len(batch))
+	var (
+		params []river.InsertManyParams
+		owners []int // the delivery each param is counted for
+		counts = map[repoKey]int64{}
+	)
+	for i, p := range batch {
+		res, err := tx.ExecContext(ctx, `INSERT INTO bumpbot_delivery (id, event, received_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING`,
+			p.delivery, p.event, q.now().Unix())
 		if err != nil {
-			return Recorded{}, fmt.Errorf("record delivery %s: insert jobs: %w", delivery, err)
+			return nil, fmt.Errorf("delivery %s: %w", p.delivery, err)
 		}
-		for _, r := range results {
-			if !r.UniqueSkippedAsDuplicate {
-				out.Inserted++
-				continue
+		if n, err := res.RowsAffected(); err != nil {
+			return nil, err
+		} else if n == 0 {
+			out[i].Duplicate = true
+			continue
+		}
+		for _, r := range p.reqs {
+			k := repoKey{r.InstallationID, r.Repo}
+			if counts[k] == 0 {
+				params = append(params, river.InsertManyParams{Args: r})
+				owners = append(owners, i)
 			}
-			if err := q.hurry(ctx, tx, r.Job); err != nil {
-				return Recorded{}, fmt.Errorf("record delivery %s: %w", delivery, err)
-			}
+			counts[k]++
+		}
+	}
+	if len(params) == 0 {
+		return out, tx.Commit()
+	}
+	// Counters are locked in one order by every batch, so two replicas
+	// recording overlapping repositories cannot deadlock.
+	keys := slices.SortedFunc(maps.Keys(counts), func(a, b repoKey) int {
+		return cmp.Or(cmp.Compare(a.installation, b.installation), cmp.Compare(a.repo, b.repo))
+	})
+	for _, k := range keys {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO bumpbot_repo_request (installation_id, repo, seq) VALUES ($1, $2, $3)
+			ON CONFLICT (installation_id, repo) DO UPDATE SET seq = bumpbot_repo_request.seq + excluded.seq`, k.installation, k.repo, counts[k]); err != nil {
+			return nil, fmt.Errorf("request %s: %w", k.repo, err)
+		}
+	}
+	results, err := q.client.InsertManyTx(ctx, tx, params)
+	if err != nil {
+		return nil, fmt.Errorf("insert jobs: %w", err)
+	}
+	for j, r := range results {
+		if !r.UniqueSkippedAsDuplicate {
+			out[owners[j]].Inserted++
+			continue
+		}
+		if err := q.hurry(ctx, tx, r.Job); err != nil {
+			return nil, err
 		}
 	}
 	if err := tx.Commit(); err != nil {
-		return Recorded{}, fmt.Errorf("record delivery %s: commit: %w", delivery, err)
+		return nil, fmt.Errorf("commit: %w", err)
 	}
 	return out, nil
+}
+
+// repoKey names a repository of an installation.
+type repoKey struct {
+	installation int64
+	repo         string
 }
 
 // hurry makes a job an event coalesced into run now when it was
@@ -151,10 +257,6 @@ func (q *Queue) Prune(ctx context.Context, age time.Duration) (int64, error) {
 		return 0, fmt.Errorf("prune deliveries: %w", err)
 	}
 	return res.RowsAffected()
-}
-
-func compareArgs(a, b ReconcileArgs) int {
-	return cmp.Or(cmp.Compare(a.InstallationID, b.InstallationID), cmp.Compare(a.Repo, b.Repo))
 }
 
 // requestSeq returns how many reconciles were requested for a repository.
