@@ -37,6 +37,21 @@ func TestPublishNeverMovesSomeoneElsesBranch(t *testing.T) {
 			t.Error("a pull request was opened")
 		}
 	})
+	t.Run("branch whose message only ends like the trailer", func(t *testing.T) {
+		t.Parallel()
+		gh, r := setup(t, map[string]string{"main.tf": "v1\n"})
+		human := gh.Push(t, repoN, "bumpbot/x", map[string]string{"notes.txt": "mine\n"}, "wip, not Created-by: bumpbot")
+		snap, err := r.Snapshot(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := r.Publish(ctx, change(snap, "bumpbot/x", "v2\n"), nil); !errors.Is(err, reconcile.ErrRefusedBranch) {
+			t.Fatalf("err = %v, want ErrRefusedBranch", err)
+		}
+		if head := gh.Head(repoN, "bumpbot/x"); head != human {
+			t.Errorf("the branch moved from %s to %s", human, head)
+		}
+	})
 	t.Run("bot pull request a person pushed to", func(t *testing.T) {
 		t.Parallel()
 		gh, r := setup(t, map[string]string{"main.tf": "v1\n"})

@@ -133,7 +133,8 @@ func (r *Repo) checkOwnTip(ctx context.Context, ref string) error {
 	if err != nil {
 		return fmt.Errorf("read the tip of %s of %s: %w", ref, r.FullName(), err)
 	}
-	if !strings.HasSuffix(strings.TrimRight(tip.GetMessage(), "\n"), strings.TrimSpace(commitTrailer)) {
+	// The trailer must be the message's last line, as the bot writes it.
+	if !strings.HasSuffix(strings.TrimRight(tip.GetMessage(), "\n"), commitTrailer) {
 		return fmt.Errorf("%s of %s holds commits bumpbot did not make: %w", ref, r.FullName(), reconcile.ErrRefusedBranch)
 	}
 	return nil

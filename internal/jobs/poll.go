@@ -68,7 +68,7 @@ func (q *Queue) Poll(ctx context.Context, l Lister, spread time.Duration) (Polle
 	params := make([]river.InsertManyParams, 0, len(reqs))
 	for i, r := range reqs {
 		p := river.InsertManyParams{Args: r}
-		if off := spread * time.Duration(i) / time.Duration(len(reqs)); off > 0 {
+		if off := slot(spread, i, len(reqs)); off > 0 {
 			p.InsertOpts = &river.InsertOpts{ScheduledAt: now.Add(off)}
 		}
 		params = append(params, p)
@@ -91,6 +91,15 @@ func (q *Queue) Poll(ctx context.Context, l Lister, spread time.Duration) (Polle
 		}
 	}
 	return out, listErr
+}
+
+// slot returns spread*i/n rounded down. Multiplying first would overflow
+// time.Duration for a long interval over many repositories (30 days
+// times 3,600), so the quotient and the remainder are scaled apart: the
+// remainder is below n, so its product with i < n stays small.
+func slot(spread time.Duration, i, n int) time.Duration {
+	d, r := spread/time.Duration(n), spread%time.Duration(n)
+	return d*time.Duration(i) + r*time.Duration(i)/time.Duration(n)
 }
 
 // PollWorker runs PollArgs jobs.

@@ -160,3 +160,27 @@ func TestRunnerSeesDefaultBranchAndTime(t *testing.T) {
 		t.Fatal("the job did not run")
 	}
 }
+
+// A long interval over many repositories must not overflow the slot
+// arithmetic (30 days × 4,000 repositories exceeds time.Duration's
+// range when multiplied before dividing): the last repository keeps its
+// slot near the end of the interval instead of running at once.
+func TestPollSpreadLongIntervalManyRepos(t *testing.T) {
+	t.Parallel()
+	db := openDB(t)
+	q := jobs.NewQueue(db, newClient(t, db, runnerFunc(func(context.Context, int64, string) error { return nil })))
+	const n = 4000
+	spread := 30 * 24 * time.Hour
+	list := listerFunc(func(context.Context) ([]jobs.ReconcileArgs, error) { return repos(n), nil })
+	if _, err := q.Poll(context.Background(), list, spread); err != nil {
+		t.Fatal(err)
+	}
+	sched := scheduledIn(t, db)
+	want := (spread / n) * (n - 1) // 30 days divide evenly by 4,000
+	if got := sched[fmt.Sprintf("acme/r%d", n-1)]; got < want-time.Minute || got > want+time.Minute {
+		t.Errorf("last repository scheduled in %v, want about %v", got, want)
+	}
+	if n := countJobs(t, db, "available"); n != 1 {
+		t.Errorf("%d available jobs, want 1 (the others are scheduled)", n)
+	}
+}

@@ -145,19 +145,39 @@ func (q *Queue) drain() {
 			return
 		}
 		q.mu.Unlock()
-		// The batch outlives any one request: no caller's cancellation
-		// may abort the others' transaction.
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		recs, err := q.recordBatch(ctx, batch)
-		cancel()
-		for i, p := range batch {
-			if err != nil {
-				p.done <- recordResult{err: fmt.Errorf("record delivery %s: %w", p.delivery, err)}
-			} else {
-				p.done <- recordResult{rec: recs[i]}
+		recs, err := q.recordTimed(batch)
+		if err != nil && len(batch) > 1 {
+			// One delivery the database refuses (a header value, which
+			// the signature does not cover) aborts the whole
+			// transaction: record each alone so it fails by itself.
+			for _, p := range batch {
+				recs, err := q.recordTimed([]*pendingRecord{p})
+				p.done <- result(p, recs, err, 0)
 			}
+			continue
+		}
+		for i, p := range batch {
+			p.done <- result(p, recs, err, i)
 		}
 	}
+}
+
+// recordTimed records batch within its own deadline.
+func (q *Queue) recordTimed(batch []*pendingRecord) ([]Recorded, error) {
+	// The batch outlives any one request: no caller's cancellation may
+	// abort the others' transaction.
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	return q.recordBatch(ctx, batch)
+}
+
+// result is the answer to p, the i-th delivery of a batch that
+// recordBatch answered with recs or err.
+func result(p *pendingRecord, recs []Recorded, err error, i int) recordResult {
+	if err != nil {
+		return recordResult{err: fmt.Errorf("record delivery %s: %w", p.delivery, err)}
+	}
+	return recordResult{rec: recs[i]}
 }
 
 // recordBatch records deliveries in one transaction: each delivery id

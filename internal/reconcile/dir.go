@@ -150,6 +150,12 @@ func (d *Dir) Publish(_ context.Context, c Change, _ *OpenChange) (Published, er
 			}
 			continue
 		}
+		// bump.WriteFile renames a new file over its path: through a
+		// symbolic link (the tree lists links to its own files) that
+		// would replace the link with a copy, so write where it points.
+		if target, err := filepath.EvalSymlinks(p); err == nil {
+			p = target
+		}
 		if err := bump.WriteFile(p, f.Content); err != nil {
 			return Published{}, err
 		}

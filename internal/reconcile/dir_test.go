@@ -145,3 +145,32 @@ func TestDirRefusesForeignBranches(t *testing.T) {
 		t.Errorf("main.tf changed")
 	}
 }
+
+// Writing a change through a symbolic link (listed because it points
+// inside the tree) updates the file it points to and keeps the link: the
+// user's tree keeps its shape.
+func TestDirWriteKeepsLinks(t *testing.T) {
+	t.Parallel()
+	p, _ := planner(t, 3, 7)
+	pin := "arn:aws:lambda:us-east-1:123456789012:layer:mylayer:3"
+	root := t.TempDir()
+	if err := os.WriteFile(filepath.Join(root, "deploy.sh"), []byte("L="+pin+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("deploy.sh", filepath.Join(root, "in.sh")); err != nil {
+		t.Fatal(err)
+	}
+	r := &reconcile.Reconciler{Planner: p, Grouping: reconcile.AllInOne, Candidate: reconcile.AllFiles}
+	if _, err := r.Run(context.Background(), "", &reconcile.Dir{Root: root, Write: true}); err != nil {
+		t.Fatal(err)
+	}
+	if info, err := os.Lstat(filepath.Join(root, "in.sh")); err != nil || info.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("in.sh is no longer a symbolic link (%v)", err)
+	}
+	want := "L=" + strings.Replace(pin, ":3", ":7", 1) + "\n"
+	for _, name := range []string{"deploy.sh", "in.sh"} {
+		if got, _ := os.ReadFile(filepath.Join(root, name)); string(got) != want {
+			t.Errorf("%s = %q, want %q", name, got, want)
+		}
+	}
+}

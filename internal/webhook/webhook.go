@@ -94,8 +94,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		answer(http.StatusUnauthorized, outcomeBadSig)
 		return
 	}
-	if delivery == "" || event == "" {
-		log.Warn("webhook without delivery id or event type")
+	if !validDelivery(delivery) || event == "" {
+		// The delivery id is not covered by the signature: anything but
+		// a short printable id (GitHub sends a GUID) is refused before
+		// it reaches the database.
+		log.Warn("webhook without a valid delivery id or event type")
 		answer(http.StatusBadRequest, outcomeMalformed)
 		return
 	}
@@ -133,4 +136,18 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		log.Info("reconcile requested", "installation_id", q.InstallationID, "repo", q.Repo)
 	}
 	answer(http.StatusAccepted, outcomeQueued)
+}
+
+// validDelivery accepts what GitHub sends in X-GitHub-Delivery: a GUID,
+// or at most a short run of printable ASCII.
+func validDelivery(id string) bool {
+	if id == "" || len(id) > 128 {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		if id[i] < 0x21 || id[i] > 0x7e {
+			return false
+		}
+	}
+	return true
 }
