@@ -188,7 +188,7 @@ func PlanRefs(ctx context.Context, refs []ref.Reference, warns []ref.Warning, re
 		if r.Version == nil {
 			continue // the version is not written in the file: nothing to bump
 		}
-		rv := resolveRef(ctx, reg, r, opts)
+		rv := resolveRef(ctx, reg, r, opts, 0)
 		switch {
 		case errors.Is(rv.err, layers.ErrIncompatible) && len(rv.res.Missing) == 0:
 			// Already at the newest version the function can use.
@@ -199,15 +199,16 @@ func PlanRefs(ctx context.Context, refs []ref.Reference, warns []ref.Warning, re
 		}
 		all = append(all, rv)
 	}
-	edits := p.chooseEdits(all)
+	edits := p.chooseEdits(ctx, reg, opts, all)
 	p.applyEdits(edits, read)
 	p.addChangelogs(ctx, reg, opts, all, edits)
 	sortPlan(&p)
 	return p
 }
 
-// resolveRef turns a reference into a resolution request and runs it.
-func resolveRef(ctx context.Context, reg layers.Registry, r ref.Reference, opts Options) resolved {
+// resolveRef turns a reference into a resolution request and runs it;
+// limit, when above zero, is the highest version it may move to.
+func resolveRef(ctx context.Context, reg layers.Registry, r ref.Reference, opts Options, limit int) resolved {
 	out := resolved{r: r}
 	if isPlaceholder(r.Account) {
 		out.err = fmt.Errorf("%s: account is a placeholder (%s): the layer cannot be looked up", r.ARN, r.Account)
@@ -216,6 +217,7 @@ func resolveRef(ctx context.Context, reg layers.Registry, r ref.Reference, opts 
 	req := layers.Request{
 		Layer:    layerarn.ARN{Partition: r.Partition, Region: r.Region, Account: r.Account, Name: r.Layer, Version: *r.Version},
 		Strategy: opts.Strategy,
+		Max:      limit,
 	}
 	if isPlaceholder(r.Partition) {
 		req.Layer.Partition = ""
@@ -277,9 +279,9 @@ type plannedEdit struct {
 }
 
 // chooseEdits makes one edit per literal. References sharing a literal
-// move together to the lowest target they all accept; if one of them
+// move together to the newest version they all accept; if one of them
 // cannot be resolved or should not move, the literal is left alone.
-func (p *Plan) chooseEdits(all []resolved) []plannedEdit {
+func (p *Plan) chooseEdits(ctx context.Context, reg layers.Registry, opts Options, all []resolved) []plannedEdit {
 	groups := map[literal][]resolved{}
 	var order []literal
 	for _, rv := range all {
@@ -313,7 +315,11 @@ func (p *Plan) chooseEdits(all []resolved) []plannedEdit {
 			continue
 		}
 		if len(targets) > 1 {
-			p.Notes = append(p.Notes, note(*g[0].r.VersionAt, "version literal shared by %d references with different targets: moved to the lowest common one, %d", len(g), to))
+			if g, to = agree(ctx, reg, opts, g); to == 0 {
+				p.Notes = append(p.Notes, note(*g[0].r.VersionAt, "version literal shared by %d references with different targets: no newer version all of them accept, left unchanged", len(g)))
+				continue
+			}
+			p.Notes = append(p.Notes, note(*g[0].r.VersionAt, "version literal shared by %d references with different targets: moved to the newest version all of them accept, %d", len(g), to))
 		}
 		e, ok := rewrite.EditFor(g[0].r, to)
 		if !ok {
@@ -330,6 +336,38 @@ func (p *Plan) chooseEdits(all []resolved) []plannedEdit {
 		out = append(out, plannedEdit{lit: lit, edit: e, refs: g})
 	}
 	return out
+}
+
+// agree finds the version references sharing one literal all move to:
+// the smallest of their targets is not enough, since another layer may
+// not have that number (deleted, never published) or the function may not
+// be able to use it. Each reference aiming higher is resolved again up to
+// the smallest target until they all land on one version; 0 means there
+// is none.
+func agree(ctx context.Context, reg layers.Registry, opts Options, g []resolved) ([]resolved, int) {
+	g = slices.Clone(g)
+	for {
+		to := g[0].res.To
+		for _, rv := range g {
+			to = min(to, rv.res.To)
+		}
+		settled := true
+		for i, rv := range g {
+			if rv.res.To == to {
+				continue
+			}
+			// Each pass lowers the smallest target or settles, so this ends.
+			settled = false
+			again := resolveRef(ctx, reg, rv.r, opts, to)
+			if again.err != nil || !again.res.Bump() {
+				return g, 0
+			}
+			g[i] = again
+		}
+		if settled {
+			return g, to
+		}
+	}
 }
 
 // applyEdits applies the edits file by file; a file whose edit is refused

@@ -68,6 +68,8 @@ func testRegistry(t *testing.T) layers.Registry {
 		"aws/eu-west-1/" + acct + "/multi": versions(2, 3, 5),
 		"aws/us-east-1/" + acct + "/py":    {1: {"python3.11"}, 2: {"python3.11", "python3.12"}, 3: {"python3.12"}},
 		"aws/us-east-1/" + acct + "/gone":  versions(1, 2),
+		"aws/us-east-1/" + acct + "/odd":   versions(1, 3),
+		"aws/us-east-1/" + acct + "/pyx":   {1: nil, 2: {"python3.11"}, 3: {"python3.12"}},
 	})
 }
 
@@ -137,8 +139,36 @@ resource "aws_lambda_function" "f" {
   layers = ["arn:aws:lambda:us-east-1:` + acct + `:layer:a:${var.v}", "arn:aws:lambda:us-east-1:` + acct + `:layer:b:${var.v}"]
 }
 `},
-			want:  []string{"main.tf:5 a 2->4", "main.tf:5 b 2->4"},
-			notes: []string{"lowest common one, 4"},
+			// a has no version 4: the literal moves to the newest version
+			// both layers have, not to the smaller of their own targets.
+			want:  []string{"main.tf:5 a 2->3", "main.tf:5 b 2->3"},
+			notes: []string{"newest version all of them accept, 3"},
+		},
+		{
+			name: "shared variable never lands on a version one function cannot use",
+			files: map[string]string{"main.tf": `variable "v" {
+  default = 1
+}
+resource "aws_lambda_function" "f" {
+  runtime = "python3.12"
+  layers  = ["arn:aws:lambda:us-east-1:` + acct + `:layer:pyx:${var.v}", "arn:aws:lambda:us-east-1:` + acct + `:layer:b:${var.v}"]
+}
+`},
+			opts: Options{Strategy: layers.Next},
+			// b's next is 2, which pyx has only for python3.11; pyx's next
+			// for python3.12 is 3, past b's next: nothing both accept.
+			notes: []string{"shared by 2 references with different targets: no newer version all of them accept"},
+		},
+		{
+			name: "shared variable with no version every layer accepts is left alone",
+			files: map[string]string{"main.tf": `variable "v" {
+  default = 1
+}
+resource "aws_lambda_function" "f" {
+  layers = ["arn:aws:lambda:us-east-1:` + acct + `:layer:gone:${var.v}", "arn:aws:lambda:us-east-1:` + acct + `:layer:odd:${var.v}"]
+}
+`},
+			notes: []string{"shared by 2 references with different targets: no newer version all of them accept"},
 		},
 		{
 			name:  "region placeholder resolves in every region",

@@ -74,7 +74,9 @@ func (b *Builder) Build(ctx context.Context, from, to layerarn.ARN) (*Changelog,
 			c.Notes = append(c.Notes, side+": "+n)
 		}
 	}
-	if invs[0] != nil && invs[1] != nil {
+	// An unverified side holds no packages of the layer: diffing it would
+	// list every package of the other side as added or removed.
+	if invs[0] != nil && invs[1] != nil && !invs[0].Unverified && !invs[1].Unverified {
 		c.Packages = Diff(invs[0], invs[1])
 		c.Unzipped = Pair[int64]{invs[0].UnzippedSize, invs[1].UnzippedSize}
 	}
@@ -96,12 +98,17 @@ func (b *Builder) inventory(ctx context.Context, a layerarn.ARN, v layers.Versio
 			fresh, err := layers.DescribeFresh(ctx, b.Registry, a)
 			return fresh.Location, err
 		},
+		CodeSha256: v.CodeSha256,
 	}
 	inv, st, err := layerzip.Read(ctx, v.Location, opts)
 	if err != nil {
 		return nil, st.Bytes, nil, err
 	}
 	var notes []string
+	if inv.Unverified {
+		// Not the content the digest names: caching it would stick.
+		return inv, st.Bytes, nil, nil
+	}
 	if err := b.Cache.Put(v.CodeSha256, inv); err != nil {
 		notes = append(notes, err.Error())
 	}

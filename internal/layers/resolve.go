@@ -54,6 +54,10 @@ type Request struct {
 	Runtime       string
 	Architectures []string
 	Strategy      Strategy
+	// Max, when above zero, caps the versions considered: the pin moves to
+	// no version above it. Several pins written as one literal move
+	// together, so each may only take a version all of them accept.
+	Max int
 }
 
 // Resolution is the outcome for one pin.
@@ -102,7 +106,7 @@ func Resolve(ctx context.Context, reg Registry, req Request) (Resolution, error)
 			}
 		}
 	}
-	for _, v := range candidates(sites, pin, req.Strategy) {
+	for _, v := range candidates(sites, pin, req.Strategy, req.Max) {
 		ok, err := existsEverywhere(ctx, reg, sites, v)
 		if err != nil {
 			return res, err
@@ -157,13 +161,16 @@ func sitesOf(ctx context.Context, reg Registry, req Request) ([]site, error) {
 // candidates returns the numbers worth checking, in the order the strategy
 // prefers them: numbers every complete listing holds and, where a region
 // was only probed, numbers that may exist in between.
-func candidates(sites []site, pin int, strategy Strategy) []int {
+func candidates(sites []site, pin int, strategy Strategy, limit int) []int {
 	upper, probed := 0, false
 	for i, s := range sites {
 		if i == 0 || s.listing.Newest() < upper {
 			upper = s.listing.Newest()
 		}
 		probed = probed || !s.listing.Complete
+	}
+	if limit > 0 && upper > limit {
+		upper = limit
 	}
 	var out []int
 	for v := pin + 1; v <= upper; v++ {

@@ -47,6 +47,10 @@ func TestResolve(t *testing.T) {
 		{"deleted pin", regOwn, layers.Request{Layer: mustARN(t, ownLayer+":2")}, 9, []string{"us-east-1"}, nil},
 		{"runtime filter", regOwn, layers.Request{Layer: mustARN(t, ownLayer+":3"), Runtime: "python3.11"}, 6, nil, nil},
 		{"nothing compatible", regOwn, layers.Request{Layer: mustARN(t, ownLayer+":6"), Runtime: "python3.11"}, 6, nil, layers.ErrIncompatible},
+		{"capped by Max, over a version deleted in one region", reg, layers.Request{
+			Layer: mustARN(t, "arn:aws:lambda:us-east-1:222222222222:layer:ext:3"), Regions: []string{"us-east-1", "eu-west-1"}, Max: 8,
+		}, 7, nil, nil},
+		{"capped probed latest", reg, layers.Request{Layer: mustARN(t, "arn:aws:lambda:us-east-1:222222222222:layer:ext:3"), Max: 10}, 10, nil, nil},
 		{"never downgrades", regOwn, layers.Request{Layer: mustARN(t, ownLayer+":40")}, 40, []string{"us-east-1"}, nil},
 	}
 	for _, tc := range tests {

@@ -52,6 +52,10 @@ type Inventory struct {
 	UnzippedSize int64     `json:"unzipped_size"`
 	// Notes say what could not be read and why.
 	Notes []string `json:"notes,omitempty"`
+	// Unverified: the content read was not the one Options.CodeSha256
+	// names, so nothing was inventoried and the inventory must not be
+	// cached under that digest.
+	Unverified bool `json:"-"`
 }
 
 // Read opens a layer location and inspects it. Content problems (a corrupt
@@ -60,6 +64,11 @@ type Inventory struct {
 // on the download.
 func Read(ctx context.Context, location string, opts Options) (*Inventory, Stats, error) {
 	src, err := Open(ctx, location, opts)
+	if de := (*digestError)(nil); errors.As(err, &de) {
+		inv := newInspector(opts.Limits).inv
+		inv.Notes, inv.Unverified = []string{de.Error()}, true
+		return inv, de.stats, nil
+	}
 	if err != nil {
 		return nil, Stats{}, err
 	}

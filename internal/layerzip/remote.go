@@ -68,7 +68,7 @@ func openRemote(ctx context.Context, location string, opts Options) (Source, err
 	defer resp.Body.Close()
 	switch resp.StatusCode {
 	case http.StatusOK:
-		return spool(resp.Body, resp.ContentLength, r.limits.MaxDownload, r.stats)
+		return spool(resp.Body, resp.ContentLength, r.limits.MaxDownload, r.stats, opts.CodeSha256)
 	case http.StatusRequestedRangeNotSatisfiable:
 		// S3 answers 416 to a suffix range on an empty object.
 		return r, nil

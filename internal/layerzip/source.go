@@ -5,7 +5,10 @@
 package layerzip
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
@@ -49,6 +52,10 @@ type Options struct {
 	// at most once, when the server answers 403: presigned S3 URLs expire
 	// after about ten minutes.
 	Refresh func(ctx context.Context) (string, error)
+	// CodeSha256 is the zip's SHA-256 in base64, as AWS reports it; ""
+	// when unknown. A whole-zip download (a server that ignores Range) is
+	// checked against it; ranged reads cannot be, they skip most bytes.
+	CodeSha256 string
 }
 
 // ErrLimit marks a read refused because it would exceed a Limits field.
@@ -160,9 +167,41 @@ func (s *fileSource) Close() error {
 	return err
 }
 
+// digestError says a whole-zip download is not the content its CodeSha256
+// names (a wrong or tampered object, a proxy's error page): Read notes it
+// instead of inventorying bytes that are not the layer.
+type digestError struct {
+	want, got string // base64; got is "" when want is malformed
+	stats     Stats
+}
+
+func (e *digestError) Error() string {
+	if e.got == "" {
+		return fmt.Sprintf("layer zip not inventoried: CodeSha256 %q is not a base64 SHA-256, so the download cannot be checked", e.want)
+	}
+	return fmt.Sprintf("layer zip not inventoried: the download (SHA-256 %s) does not match its CodeSha256 %s", e.got, e.want)
+}
+
+// checkDigest compares a download's SHA-256 with the expected base64 one
+// ("" means unknown, nothing to check).
+func checkDigest(sum []byte, want string, stats Stats) error {
+	if want == "" {
+		return nil
+	}
+	exp, err := base64.StdEncoding.DecodeString(want)
+	if err != nil || len(exp) != sha256.Size {
+		return &digestError{want: want, stats: stats}
+	}
+	if !bytes.Equal(exp, sum) {
+		return &digestError{want: want, got: base64.StdEncoding.EncodeToString(sum), stats: stats}
+	}
+	return nil
+}
+
 // spool copies a whole-zip response body to a temporary file, refusing
-// more than limit bytes, so memory stays flat whatever the layer's size.
-func spool(body io.Reader, declared, limit int64, stats Stats) (*fileSource, error) {
+// more than limit bytes, so memory stays flat whatever the layer's size,
+// and checks it against digest (base64 SHA-256, "" when unknown).
+func spool(body io.Reader, declared, limit int64, stats Stats, digest string) (*fileSource, error) {
 	if declared > limit {
 		return nil, fmt.Errorf("layer zip is %d bytes, more than the %d bytes allowed for a full download: %w", declared, limit, ErrLimit)
 	}
@@ -170,7 +209,8 @@ func spool(body io.Reader, declared, limit int64, stats Stats) (*fileSource, err
 	if err != nil {
 		return nil, fmt.Errorf("spool layer zip: %w", err)
 	}
-	n, err := io.Copy(f, io.LimitReader(body, limit+1))
+	h := sha256.New()
+	n, err := io.Copy(io.MultiWriter(f, h), io.LimitReader(body, limit+1))
 	stats.Bytes += n
 	if err == nil && n > limit {
 		err = fmt.Errorf("layer zip is more than the %d bytes allowed for a full download: %w", limit, ErrLimit)
@@ -179,6 +219,11 @@ func spool(body io.Reader, declared, limit int64, stats Stats) (*fileSource, err
 		f.Close()
 		os.Remove(f.Name())
 		return nil, fmt.Errorf("download layer zip: %w", err)
+	}
+	if err := checkDigest(h.Sum(nil), digest, stats); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return nil, err
 	}
 	return &fileSource{f: f, size: n, temp: true, stats: stats}, nil
 }
