@@ -31,7 +31,10 @@ func Diff(path string, before, after []byte) string {
 		return ""
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "--- a/%s\n+++ b/%s\n", path, path)
+	// An absolute path is shown from the root ("a/abs/dir/f"): "a//abs"
+	// is no path git apply accepts.
+	shown := strings.TrimLeft(path, "/")
+	fmt.Fprintf(&b, "--- a/%s\n+++ b/%s\n", shown, shown)
 	for i := 0; i < len(changed); {
 		// A hunk takes every change whose context touches the previous one.
 		j := i

@@ -62,6 +62,9 @@ func gitApply(t *testing.T, name, before, after, diff string) {
 		return
 	}
 	dir := t.TempDir()
+	if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	if err := os.WriteFile(filepath.Join(dir, name), []byte(before), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -75,4 +78,15 @@ func gitApply(t *testing.T, name, before, after, diff string) {
 	if string(got) != after {
 		t.Fatalf("after git apply: %q, want %q", got, after)
 	}
+}
+
+// An absolute path is shown from the root, so the diff is one git apply
+// takes (a path with "//" it refuses).
+func TestDiffAbsolutePath(t *testing.T) {
+	t.Parallel()
+	got := Diff("/srv/repo/infra/main.tf", []byte("v = 1\n"), []byte("v = 2\n"))
+	if !strings.HasPrefix(got, "--- a/srv/repo/infra/main.tf\n+++ b/srv/repo/infra/main.tf\n") {
+		t.Fatalf("diff header:\n%s", got)
+	}
+	gitApply(t, "srv/repo/infra/main.tf", "v = 1\n", "v = 2\n", got)
 }

@@ -107,8 +107,6 @@ type Input struct {
 	Warnings []ref.Warning
 }
 
-// PlanFiles plans bumps of an in-memory set of files (a repository tree
-// read through the GitHub API, for instance). The files are scanned as
 // PlanFiles plans bumps of an in-memory tree of files (a repository tree
 // read through the GitHub API, for instance); see PlanInput.
 func PlanFiles(ctx context.Context, files []ref.File, reg layers.Registry, opts Options) Plan {
