@@ -120,14 +120,15 @@ func TestDirReadsWhatScanReads(t *testing.T) {
 		t.Errorf("diff:\n%s", out.String())
 	}
 
-	// Named, a Markdown file is scanned; the diff names it as typed.
+	// Named, a Markdown file is scanned; the diff names it as typed (an
+	// absolute path shown from the root, as git apply takes it).
 	out.Reset()
 	named := filepath.Join(root, "NOTES.md")
 	d = &reconcile.Dir{Root: named, Out: &out, FullPaths: true}
 	if res, err = r.Run(context.Background(), "", d); err != nil || len(res.Report.Changes) != 1 {
 		t.Fatalf("named NOTES.md: %+v, %v", res.Report.Changes, err)
 	}
-	if want := "+++ b/" + filepath.ToSlash(named) + "\n"; !strings.Contains(out.String(), want) || d.OSPath(res.Report.Changes[0].File) != named {
+	if want := "+++ b/" + strings.TrimPrefix(filepath.ToSlash(named), "/") + "\n"; !strings.Contains(out.String(), want) || d.OSPath(res.Report.Changes[0].File) != named {
 		t.Errorf("diff of a named file lacks %q:\n%s", want, out.String())
 	}
 }
