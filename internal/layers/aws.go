@@ -97,10 +97,22 @@ func (a *AWS) Listing(ctx context.Context, layer layerarn.ARN) (Listing, error) 
 }
 
 // list pages through ListLayerVersions. The full layer ARN is passed as
-// LayerName so layers of other accounts are addressed correctly.
+// LayerName so layers of other accounts are addressed correctly. Some
+// Lambda emulators (moto) list nothing for an ARN and want the bare name:
+// an empty answer is asked again by name, keeping only versions whose ARN
+// is this layer's, so on AWS the retry can never pick up the caller's own
+// layer of the same name.
 func (a *AWS) list(ctx context.Context, layer layerarn.ARN) ([]int, error) {
+	vs, err := a.listBy(ctx, layer, layer.LayerARN())
+	if err != nil || len(vs) > 0 {
+		return vs, err
+	}
+	return a.listBy(ctx, layer, layer.Name)
+}
+
+func (a *AWS) listBy(ctx context.Context, layer layerarn.ARN, name string) ([]int, error) {
 	c := a.client(layer.Region)
-	in := &lambda.ListLayerVersionsInput{LayerName: aws.String(layer.LayerARN()), MaxItems: aws.Int32(listPageSize)}
+	in := &lambda.ListLayerVersionsInput{LayerName: aws.String(name), MaxItems: aws.Int32(listPageSize)}
 	var vs []int
 	for {
 		out, err := c.ListLayerVersions(ctx, in)
@@ -108,6 +120,9 @@ func (a *AWS) list(ctx context.Context, layer layerarn.ARN) ([]int, error) {
 			return nil, fmt.Errorf("list versions: %w", mapError(layer.WithVersion(0), err))
 		}
 		for _, it := range out.LayerVersions {
+			if got, err := layerarn.Parse(aws.ToString(it.LayerVersionArn)); err == nil && got.WithVersion(0) != layer.WithVersion(0) {
+				continue // another account's or region's layer of that name
+			}
 			vs = append(vs, int(it.Version))
 		}
 		if out.NextMarker == nil || *out.NextMarker == "" {

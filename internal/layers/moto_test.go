@@ -3,11 +3,7 @@ package layers_test
 import (
 	"context"
 	"fmt"
-	"net"
-	"net/http"
-	"os/exec"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
@@ -15,8 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
-	"github.com/bumpbot/bumpbot/internal/layerarn"
 	"github.com/bumpbot/bumpbot/internal/layers"
+	"github.com/bumpbot/bumpbot/internal/layers/layerstest"
 )
 
 // TestMotoSecondOpinion publishes layer versions into moto (an AWS
@@ -25,13 +21,12 @@ import (
 // implementation of the wire protocol. Moto has no GetLayerVersionByArn,
 // so probing is covered by the layerstest fake only.
 func TestMotoSecondOpinion(t *testing.T) {
-	bin, err := exec.LookPath("moto_server")
-	if err != nil {
+	endpoint, ok := layerstest.StartMoto(t)
+	if !ok {
 		t.Log("moto_server not on PATH: nothing to compare against")
 		return
 	}
 	t.Parallel()
-	endpoint := startMoto(t, bin)
 	opts := []func(*config.LoadOptions) error{
 		config.WithBaseEndpoint(endpoint),
 		config.WithRegion("us-east-1"),
@@ -57,12 +52,13 @@ func TestMotoSecondOpinion(t *testing.T) {
 		}
 		layerARN = aws.ToString(out.LayerArn)
 	}
-	// Moto lists nothing when LayerName is a layer ARN (AWS accepts it,
-	// and bumpbot needs it for other accounts' layers), so the list call
-	// alone gets the bare name here; the requests are still the SDK's.
-	reg := layers.NewAWS(func(region string) layers.LambdaAPI {
-		return motoNames{lambda.NewFromConfig(cfg, func(o *lambda.Options) { o.Region = region })}
-	}, 0)
+	// The registry as bumpbot opens it, unchanged: moto lists nothing for
+	// a layer ARN given as LayerName, and the registry's by-name retry
+	// (kept to this layer's ARN) is what makes it work there.
+	reg, err := layers.OpenRegistry(context.Background(), "aws", layers.RegistryOptions{ConfigOptions: opts})
+	if err != nil {
+		t.Fatal(err)
+	}
 	res, err := layers.Resolve(context.Background(), reg, layers.Request{
 		Layer: mustARN(t, layerARN+":3"), Runtime: "python3.12",
 	})
@@ -72,43 +68,4 @@ func TestMotoSecondOpinion(t *testing.T) {
 	if res.To != 53 || res.ToVersion.Description != "build 53" || res.FromVersion.Description != "build 3" {
 		t.Errorf("resolution = %d (%q from %q), want 53", res.To, res.ToVersion.Description, res.FromVersion.Description)
 	}
-}
-
-// startMoto runs moto_server on a free loopback port until the test ends.
-func startMoto(t *testing.T, bin string) string {
-	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	cmd := exec.Command(bin, "-H", "127.0.0.1", "-p", fmt.Sprint(port))
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		cmd.Wait()
-	})
-	endpoint := fmt.Sprintf("http://127.0.0.1:%d", port)
-	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		if resp, err := http.Get(endpoint + "/moto-api/"); err == nil {
-			resp.Body.Close()
-			return endpoint
-		}
-	}
-	t.Fatal("moto_server did not start")
-	return ""
-}
-
-// motoNames works around moto's ListLayerVersions, which does not resolve
-// a layer ARN given as LayerName.
-type motoNames struct{ *lambda.Client }
-
-func (m motoNames) ListLayerVersions(ctx context.Context, in *lambda.ListLayerVersionsInput, optFns ...func(*lambda.Options)) (*lambda.ListLayerVersionsOutput, error) {
-	if a, err := layerarn.Parse(aws.ToString(in.LayerName)); err == nil {
-		in.LayerName = aws.String(a.Name)
-	}
-	return m.Client.ListLayerVersions(ctx, in, optFns...)
 }

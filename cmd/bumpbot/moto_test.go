@@ -1,0 +1,86 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
+
+	"github.com/bumpbot/bumpbot/internal/layers/layerstest"
+)
+
+// TestBumpAgainstMoto runs `bumpbot bump` the way a user points it at a
+// Lambda emulator, through the environment only (AWS_ENDPOINT_URL_LAMBDA,
+// static keys), against moto_server, an implementation of the Lambda API
+// written by others: the pin moves to moto's newest version.
+func TestBumpAgainstMoto(t *testing.T) {
+	endpoint, ok := layerstest.StartMoto(t)
+	if !ok {
+		t.Log("moto_server not on PATH: nothing to compare against")
+		return
+	}
+	dir := t.TempDir()
+	for k, v := range map[string]string{
+		"AWS_ENDPOINT_URL_LAMBDA": endpoint, "AWS_ACCESS_KEY_ID": "AKIDMOTO", "AWS_SECRET_ACCESS_KEY": "secret",
+		"AWS_SESSION_TOKEN": "", "AWS_PROFILE": "", "AWS_REGION": "us-east-1", "AWS_EC2_METADATA_DISABLED": "true",
+		"AWS_CONFIG_FILE": filepath.Join(dir, "config"), "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "credentials"),
+		"XDG_CACHE_HOME": t.TempDir(),
+	} {
+		t.Setenv(k, v)
+	}
+	cfg, err := config.LoadDefaultConfig(context.Background(),
+		config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("AKIDMOTO", "secret", "")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := lambda.NewFromConfig(cfg)
+	var layerARN string
+	for i := 1; i <= 3; i++ {
+		out, err := client.PublishLayerVersion(context.Background(), &lambda.PublishLayerVersionInput{
+			LayerName:          aws.String("deps"),
+			Content:            &types.LayerVersionContentInput{ZipFile: []byte("PK\x05\x06" + string(make([]byte, 18)))},
+			CompatibleRuntimes: []types.Runtime{types.RuntimePython312},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		layerARN = aws.ToString(out.LayerArn)
+	}
+	repo := filepath.Join(dir, "repo")
+	if err := os.MkdirAll(repo, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	tf := "resource \"aws_lambda_function\" \"f\" {\n  runtime = \"python3.12\"\n  layers  = [\"" + layerARN + ":1\"]\n}\n"
+	if err := os.WriteFile(filepath.Join(repo, "main.tf"), []byte(tf), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	code, stdout, stderr := runCLI(t, "bump", "--json", repo)
+	var out struct {
+		Changes []struct {
+			From, To int
+			ARNTo    string `json:"arn_to"`
+		}
+	}
+	if err := json.Unmarshal([]byte(stdout), &out); err != nil {
+		t.Fatalf("exit %d, not JSON: %v\n%s\nstderr: %s", code, err, stdout, stderr)
+	}
+	if len(out.Changes) != 1 || out.Changes[0].From != 1 || out.Changes[0].To != 3 || out.Changes[0].ARNTo != layerARN+":3" {
+		t.Fatalf("changes = %+v, want %s:1 -> 3 (exit %d, stderr %s)", out.Changes, layerARN, code, stderr)
+	}
+	if code, _, stderr := runCLI(t, "bump", "--write", repo); code != 0 {
+		t.Fatalf("--write: exit %d: %s", code, stderr)
+	}
+	got, _ := os.ReadFile(filepath.Join(repo, "main.tf"))
+	if want := strings.Replace(tf, ":1\"]", ":3\"]", 1); string(got) != want {
+		t.Errorf("main.tf after --write:\n%s\nwant:\n%s", got, want)
+	}
+}
