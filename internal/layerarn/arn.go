@@ -211,8 +211,9 @@ func field(s string, p int, allowPlaceholders bool, valid func(string) bool) (va
 
 // placeholderLen returns the length of a placeholder at the start of s, or
 // 0. Recognized: ${...} (CloudFormation, Terraform, Serverless, JS template
-// literals) with balanced braces, {...} (Python f-strings, C# interpolation)
-// and %s / %v (printf-style formatting in Go and Java sources).
+// literals) with balanced braces, {...} (Python f-strings, C# interpolation),
+// %s / %v (printf-style formatting in Go and Java sources), and $NAME /
+// $(...) (shell scripts, Makefiles, CI workflows).
 func placeholderLen(s string) int {
 	switch {
 	case strings.HasPrefix(s, "%s"), strings.HasPrefix(s, "%v"):
@@ -225,9 +226,25 @@ func placeholderLen(s string) int {
 		if n := balanced(s); n > 2 {
 			return n
 		}
+	case strings.HasPrefix(s, "$("):
+		// Make and shell command substitution: $(REGION), $(aws configure get region).
+		if i := strings.IndexAny(s, ")\n\"`"); i > 2 && s[i] == ')' && i < 256 {
+			return i + 1
+		}
+	case strings.HasPrefix(s, "$"):
+		// Shell and Makefile variables: $AWS_REGION, $region.
+		n := 1
+		for n < len(s) && n < 128 && (s[n] == '_' || isLetter(s[n]) || (n > 1 && s[n] >= '0' && s[n] <= '9')) {
+			n++
+		}
+		if n > 1 {
+			return n
+		}
 	}
 	return 0
 }
+
+func isLetter(c byte) bool { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') }
 
 // balanced returns the length of a placeholder's brace group starting at
 // s[0]=='{'. A placeholder is short and stays inside one string, so a line
