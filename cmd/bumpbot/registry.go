@@ -17,6 +17,8 @@ var registryOptions layers.RegistryOptions
 type layerFlags struct {
 	registry, cacheDir string
 	noCache            bool
+	// observe, when set, is told about every AWS call (serve's metrics).
+	observe layers.CallObserver
 }
 
 func (l *layerFlags) add(cmd *cobra.Command) {
@@ -33,7 +35,11 @@ func (l *layerFlags) open(cmd *cobra.Command) (*changelog.Builder, error) {
 	if l.registry != "aws" && !strings.HasPrefix(l.registry, "dir:") {
 		return nil, usagef("--registry %q: want aws or dir:PATH", l.registry)
 	}
-	reg, err := layers.OpenRegistry(cmd.Context(), l.registry, registryOptions)
+	opts := registryOptions
+	if l.observe != nil {
+		opts.Observe = l.observe
+	}
+	reg, err := layers.OpenRegistry(cmd.Context(), l.registry, opts)
 	if err != nil {
 		return nil, err
 	}

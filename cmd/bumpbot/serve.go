@@ -6,6 +6,7 @@ import (
 	"os/signal"
 	"syscall"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/spf13/cobra"
 
 	"github.com/bumpbot/bumpbot/internal/bump"
@@ -56,12 +57,14 @@ Endpoints: POST /webhooks/github, GET /healthz, /readyz, /metrics.`,
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			cmd.SetContext(ctx)
+			awsMetrics := server.NewAWSMetrics()
+			lf.observe = awsMetrics.Observe
 			b, err := lf.open(cmd)
 			if err != nil {
 				return err
 			}
 			planner := reconcile.BumpPlanner{Registry: b.Registry, Options: bump.Options{Regions: cfg.Regions, Changelog: bump.PackageChangelog{Builder: b}}}
-			srv, err := server.New(ctx, cfg, server.Options{Planner: planner, Logger: log})
+			srv, err := server.New(ctx, cfg, server.Options{Planner: planner, Logger: log, Collectors: []prometheus.Collector{awsMetrics}})
 			if err != nil {
 				return err
 			}

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/smithy-go/logging"
+	"github.com/aws/smithy-go/middleware"
 )
 
 // RegistryOptions tune OpenRegistry. The zero value is what the CLI uses.
@@ -34,6 +35,8 @@ type RegistryOptions struct {
 	MaxAttempts int
 	// MaxBackoff caps the delay between attempts (default: the SDK's 20s).
 	MaxBackoff time.Duration
+	// Observe, when set, is told about every Lambda API call.
+	Observe CallObserver
 }
 
 // Defaults of RegistryOptions.
@@ -98,6 +101,9 @@ func openAWS(ctx context.Context, opts RegistryOptions) (*AWS, error) {
 	}
 	if opts.Profile != "" {
 		load = append(load, config.WithSharedConfigProfile(opts.Profile))
+	}
+	if opts.Observe != nil {
+		load = append(load, config.WithAPIOptions([]func(*middleware.Stack) error{observeCalls(opts.Observe)}))
 	}
 	cfg, err := config.LoadDefaultConfig(ctx, append(load, opts.ConfigOptions...)...)
 	if err != nil {

@@ -37,6 +37,9 @@ type Options struct {
 	// finish after a stop (default 25s); jobs still running then are
 	// cancelled and stay queued for the next start.
 	ShutdownTimeout time.Duration
+	// Collectors are more metrics to serve at /metrics (the AWS calls of
+	// the layer registry, for one).
+	Collectors []prometheus.Collector
 }
 
 // Server is a running bumpbot serve.
@@ -72,6 +75,7 @@ func New(ctx context.Context, cfg Config, opts Options) (*Server, error) {
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg.MustRegister(opts.Collectors...)
 	app, err := ghapp.NewApp(ghapp.Config{AppID: cfg.AppID, PrivateKey: key, BaseURL: cfg.GitHubURL, Transport: opts.Transport, Metrics: ghapp.NewMetrics(reg)})
 	if err != nil {
 		return nil, err
