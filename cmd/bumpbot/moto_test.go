@@ -1,18 +1,11 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/credentials"
-	"github.com/aws/aws-sdk-go-v2/service/lambda"
-	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
 	"github.com/bumpbot/bumpbot/internal/layers/layerstest"
 )
@@ -36,24 +29,7 @@ func TestBumpAgainstMoto(t *testing.T) {
 	} {
 		t.Setenv(k, v)
 	}
-	cfg, err := config.LoadDefaultConfig(context.Background(),
-		config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("AKIDMOTO", "secret", "")))
-	if err != nil {
-		t.Fatal(err)
-	}
-	client := lambda.NewFromConfig(cfg)
-	var layerARN string
-	for i := 1; i <= 3; i++ {
-		out, err := client.PublishLayerVersion(context.Background(), &lambda.PublishLayerVersionInput{
-			LayerName:          aws.String("deps"),
-			Content:            &types.LayerVersionContentInput{ZipFile: []byte("PK\x05\x06" + string(make([]byte, 18)))},
-			CompatibleRuntimes: []types.Runtime{types.RuntimePython312},
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		layerARN = aws.ToString(out.LayerArn)
-	}
+	layerARN := layerstest.MotoPublish(t, endpoint, "deps", 3)
 	repo := filepath.Join(dir, "repo")
 	if err := os.MkdirAll(repo, 0o755); err != nil {
 		t.Fatal(err)

@@ -2,14 +2,7 @@ package layers_test
 
 import (
 	"context"
-	"fmt"
 	"testing"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
-	"github.com/aws/aws-sdk-go-v2/credentials"
-	"github.com/aws/aws-sdk-go-v2/service/lambda"
-	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 
 	"github.com/bumpbot/bumpbot/internal/layers"
 	"github.com/bumpbot/bumpbot/internal/layers/layerstest"
@@ -27,31 +20,8 @@ func TestMotoSecondOpinion(t *testing.T) {
 		return
 	}
 	t.Parallel()
-	opts := []func(*config.LoadOptions) error{
-		config.WithBaseEndpoint(endpoint),
-		config.WithRegion("us-east-1"),
-		config.WithSharedConfigFiles([]string{}),
-		config.WithSharedCredentialsFiles([]string{}),
-		config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("AKIDMOTO", "secret", "")),
-	}
-	cfg, err := config.LoadDefaultConfig(context.Background(), opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	client := lambda.NewFromConfig(cfg)
-	var layerARN string
-	for i := 1; i <= 53; i++ { // more than one page of 50
-		out, err := client.PublishLayerVersion(context.Background(), &lambda.PublishLayerVersionInput{
-			LayerName:          aws.String("moto-layer"),
-			Content:            &types.LayerVersionContentInput{ZipFile: []byte("PK\x05\x06" + string(make([]byte, 18)))},
-			CompatibleRuntimes: []types.Runtime{types.RuntimePython312},
-			Description:        aws.String(fmt.Sprintf("build %d", i)),
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		layerARN = aws.ToString(out.LayerArn)
-	}
+	layerARN := layerstest.MotoPublish(t, endpoint, "moto-layer", 53) // more than one page of 50
+	opts := layerstest.MotoConfig(endpoint)
 	// The registry as bumpbot opens it, unchanged: moto lists nothing for
 	// a layer ARN given as LayerName, and the registry's by-name retry
 	// (kept to this layer's ARN) is what makes it work there.

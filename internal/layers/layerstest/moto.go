@@ -1,12 +1,19 @@
 package layerstest
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"net/http"
 	"os/exec"
 	"testing"
 	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/lambda"
+	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
 )
 
 // StartMoto runs moto_server (an AWS emulator written by others, a second
@@ -42,4 +49,42 @@ func StartMoto(t testing.TB) (endpoint string, ok bool) {
 	}
 	t.Fatal("moto_server did not start")
 	return "", false
+}
+
+// MotoConfig is the SDK configuration that talks to a moto endpoint with
+// static keys, ignoring the machine's AWS files.
+func MotoConfig(endpoint string) []func(*config.LoadOptions) error {
+	return []func(*config.LoadOptions) error{
+		config.WithBaseEndpoint(endpoint),
+		config.WithRegion("us-east-1"),
+		config.WithSharedConfigFiles([]string{}),
+		config.WithSharedCredentialsFiles([]string{}),
+		config.WithCredentialsProvider(credentials.NewStaticCredentialsProvider("AKIDMOTO", "secret", "")),
+	}
+}
+
+// MotoPublish publishes n versions of layer name (python3.12, described
+// "build 1".."build n") into moto with the real SDK and returns the
+// layer's ARN (no version).
+func MotoPublish(t testing.TB, endpoint, name string, n int) string {
+	t.Helper()
+	cfg, err := config.LoadDefaultConfig(context.Background(), MotoConfig(endpoint)...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := lambda.NewFromConfig(cfg)
+	var layerARN string
+	for i := 1; i <= n; i++ {
+		out, err := client.PublishLayerVersion(context.Background(), &lambda.PublishLayerVersionInput{
+			LayerName:          aws.String(name),
+			Content:            &types.LayerVersionContentInput{ZipFile: []byte("PK\x05\x06" + string(make([]byte, 18)))},
+			CompatibleRuntimes: []types.Runtime{types.RuntimePython312},
+			Description:        aws.String(fmt.Sprintf("build %d", i)),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		layerARN = aws.ToString(out.LayerArn)
+	}
+	return layerARN
 }
