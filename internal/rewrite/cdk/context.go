@@ -10,6 +10,7 @@ import (
 
 	"github.com/bumpbot/bumpbot/internal/layerarn"
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
+	"github.com/bumpbot/bumpbot/internal/rewrite/yamlpos"
 )
 
 // maxJSONDepth bounds nesting; cdk.json is a few levels deep.
@@ -102,11 +103,13 @@ func (s *jsonScan) str(before int64, end int, val, path string) {
 	if start+1 > end-1 {
 		return
 	}
-	piece := ref.Synth(val, s.lines.Pos(start+1))
-	if raw := s.src[start+1 : end-1]; string(raw) == val && bytes.IndexByte(raw, '\\') < 0 {
-		piece = ref.Lit(s.lines, start+1, val)
+	// A JSON string is a double-quoted YAML scalar without line breaks:
+	// decoding it piece by piece keeps the bytes after an escape located.
+	v, ok := yamlpos.DoubleQuoted(s.lines, s.src, start)
+	if !ok || v.String() != val {
+		v = ref.Virtual{ref.Synth(val, s.lines.Pos(start+1))}
 	}
-	s.refs = append(s.refs, find(ref.Virtual{piece}, ref.Site{Format: ref.CDK, Context: path})...)
+	s.refs = append(s.refs, find(v, ref.Site{Format: ref.CDK, Context: path})...)
 }
 
 // errorLine locates a decoding error.

@@ -35,6 +35,24 @@ func TestScanContext(t *testing.T) {
 			},
 		},
 		{
+			name: "escaped quote, backslash and solidus before the arn",
+			file: "cdk.json",
+			src:  "{\"context\": {\"a\": \"\\\"\\\\\\/ arn:aws:lambda:us-east-1:123456789012:layer:x:1\"}}",
+			want: []string{`1:27 arn:aws:lambda:us-east-1:123456789012:layer:x:1 v=1@1:73 cdk "context.a"`},
+		},
+		{
+			name: "unicode escape inside the layer name",
+			file: "cdk.json",
+			src:  "{\"l\": \"arn:aws:lambda:us-east-1:123456789012:layer:requests\\u002dpy312:1\"}",
+			want: []string{`1:8 arn:aws:lambda:us-east-1:123456789012:layer:requests-py312:1 v=1@1:72 cdk "l"`},
+		},
+		{
+			name: "surrogate pair before the arn",
+			file: "cdk.json",
+			src:  "{\"l\": [\"\\ud83d\\ude00arn:aws:lambda:us-east-1:123456789012:layer:x:12\"]}",
+			want: []string{`1:21 arn:aws:lambda:us-east-1:123456789012:layer:x:12 v=12@1:67 cdk "l[0]"`},
+		},
+		{
 			name: "no ARN",
 			file: "cdk.json",
 			src:  `{"app": "python3 app.py", "context": {"@aws-cdk/core:newStyleStackSynthesis": true}}`,

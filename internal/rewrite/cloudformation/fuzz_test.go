@@ -20,6 +20,7 @@ func FuzzScan(f *testing.F) {
 		"Outputs:\n  A: &a !Join [':', [arn, aws, lambda, us-east-1, '464622532012', layer, X, '7']]\n  B: *a\n",
 		"A: \"arn:aws:lambda:us-east-1:464622532012:layer:X:6\\x35\"\nB: >-\n  arn:aws:lambda:us-east-1:464622532012:layer:X:65\n",
 		"a: &a [lambda, *a]\n",
+		"A: \"\\\"\\\\ arn:aws:lambda:us-east-1:464622532012:layer:X\\u002dY:7\"\nB: \"x\\\n  arn:aws:lambda:us-east-1:464622532012:layer:X:8\n\n  y\"\n",
 	} {
 		f.Add([]byte(s))
 	}

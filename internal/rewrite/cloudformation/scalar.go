@@ -38,7 +38,15 @@ func (s *source) pieces(n *yaml.Node) ref.Virtual {
 	if !s.exact || at.Offset < 0 {
 		return whole
 	}
-	start, end, style, ok := s.span(n, s.SkipProperties(at.Offset))
+	off := s.SkipProperties(at.Offset)
+	if n.Style&yaml.DoubleQuotedStyle != 0 {
+		// Escapes and folds are decoded piece by piece, so text after
+		// them keeps its place in the file.
+		if v, ok := yamlpos.DoubleQuoted(s.Lines, s.Src, off); ok && v.String() == n.Value {
+			return v
+		}
+	}
+	start, end, style, ok := s.span(n, off)
 	if !ok {
 		return whole
 	}

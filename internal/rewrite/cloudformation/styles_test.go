@@ -17,12 +17,12 @@ func TestScanScalarStyles(t *testing.T) {
 		{
 			name: "double quoted with an escape before the arn",
 			src:  head + "        - \"x\\ty " + ddExt + "\"\n",
-			want: []string{"6:11 cloudformation " + ddExt + " v=65 at=null ctx=Resources.Fn.Properties.Layers[0]"},
+			want: []string{"6:17 cloudformation " + ddExt + " v=65 at=6:79 ctx=Resources.Fn.Properties.Layers[0]"},
 		},
 		{
 			name: "double quoted with an escape in the version",
 			src:  head + "        - \"arn:aws:lambda:us-east-1:464622532012:layer:Datadog-Extension:6\\x35\"\n",
-			want: []string{"6:11 cloudformation " + ddExt + " v=65 at=null ctx=Resources.Fn.Properties.Layers[0]"},
+			want: []string{"6:12 cloudformation " + ddExt + " v=65 at=null ctx=Resources.Fn.Properties.Layers[0]"},
 		},
 		{
 			name: "double quoted over two lines",

@@ -71,6 +71,7 @@ func FuzzScan(f *testing.F) {
 	}
 	f.Add([]byte("a: ${self:a}\nb: arn:aws:lambda:us-east-1:123456789012:layer:x:${self:b}\n"))
 	f.Add([]byte("l: &x 'arn:aws:lambda:us-east-1:123456789012:layer:x:1'\nm: [*x, *x]\nn: \"arn:aws:lambda:us-east-1:123456789012:layer:x:\\x31\"\n"))
+	f.Add([]byte("l: \"\\t\\\"arn:aws:lambda:us-east-1:123456789012:layer:x\\u002dy:1\"\nm: \"a\\\n  arn:aws:lambda:us-east-1:123456789012:layer:x:2\"\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		reftest.BumpEachAndRescan(t, reftest.EachFile(Scan), []ref.File{{Path: "serverless.yml", Src: src}}, reftest.Options{})
 	})

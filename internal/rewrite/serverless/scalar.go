@@ -95,6 +95,13 @@ func (s *source) mapScalar(n *yaml.Node) ref.Virtual {
 		return synth
 	}
 	val := n.Value
+	if n.Style&yaml.DoubleQuotedStyle != 0 {
+		// Escapes and folds are decoded piece by piece, so text after
+		// them keeps its place in the file.
+		if v, ok := yamlpos.DoubleQuoted(s.Lines, s.Src, start-1); ok && v.String() == val {
+			return v
+		}
+	}
 	if end := start + len(val); end <= len(s.Src) && string(s.Src[start:end]) == val && !strings.ContainsAny(val, "\r\n") && !escaped(n, val) {
 		return ref.Virtual{ref.Lit(s.Lines, start, val)}
 	}

@@ -29,14 +29,7 @@ func TestNodeOffset(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			var doc yaml.Node
-			if err := yaml.Unmarshal([]byte(tc.src), &doc); err != nil {
-				t.Fatal(err)
-			}
-			n := Lookup(doc.Content[0], "k")
-			if n == nil {
-				t.Fatal("no key k")
-			}
+			n := keyK(t, tc.src)
 			f := New(ref.File{Path: "t.yaml", Src: []byte(tc.src)})
 			off := f.NodeOffset(n)
 			if off < 0 || string(f.Src[off:off+len(tc.want)]) != tc.want {
