@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -29,7 +30,8 @@ func TestBumpAgainstMoto(t *testing.T) {
 	} {
 		t.Setenv(k, v)
 	}
-	layerARN := layerstest.MotoPublish(t, endpoint, "deps", 3)
+	layerARN, published := layerstest.MotoPublish(t, endpoint, "deps", 3)
+	newest := layerstest.Newest(published)
 	repo := filepath.Join(dir, "repo")
 	if err := os.MkdirAll(repo, 0o755); err != nil {
 		t.Fatal(err)
@@ -49,14 +51,14 @@ func TestBumpAgainstMoto(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &out); err != nil {
 		t.Fatalf("exit %d, not JSON: %v\n%s\nstderr: %s", code, err, stdout, stderr)
 	}
-	if len(out.Changes) != 1 || out.Changes[0].From != 1 || out.Changes[0].To != 3 || out.Changes[0].ARNTo != layerARN+":3" {
-		t.Fatalf("changes = %+v, want %s:1 -> 3 (exit %d, stderr %s)", out.Changes, layerARN, code, stderr)
+	if len(out.Changes) != 1 || out.Changes[0].From != 1 || out.Changes[0].To != newest || out.Changes[0].ARNTo != fmt.Sprintf("%s:%d", layerARN, newest) {
+		t.Fatalf("changes = %+v, want %s:1 -> %d (exit %d, stderr %s)", out.Changes, layerARN, newest, code, stderr)
 	}
 	if code, _, stderr := runCLI(t, "bump", "--write", repo); code != 0 {
 		t.Fatalf("--write: exit %d: %s", code, stderr)
 	}
 	got, _ := os.ReadFile(filepath.Join(repo, "main.tf"))
-	if want := strings.Replace(tf, ":1\"]", ":3\"]", 1); string(got) != want {
+	if want := strings.Replace(tf, ":1\"]", fmt.Sprintf(":%d\"]", newest), 1); string(got) != want {
 		t.Errorf("main.tf after --write:\n%s\nwant:\n%s", got, want)
 	}
 }

@@ -20,7 +20,7 @@ func TestMotoSecondOpinion(t *testing.T) {
 		return
 	}
 	t.Parallel()
-	layerARN := layerstest.MotoPublish(t, endpoint, "moto-layer", 53) // more than one page of 50
+	layerARN, published := layerstest.MotoPublish(t, endpoint, "moto-layer", 53) // more than one page of 50
 	opts := layerstest.MotoConfig(endpoint)
 	// The registry as bumpbot opens it, unchanged: moto lists nothing for
 	// a layer ARN given as LayerName, and the registry's by-name retry
@@ -35,7 +35,9 @@ func TestMotoSecondOpinion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.To != 53 || res.ToVersion.Description != "build 53" || res.FromVersion.Description != "build 3" {
-		t.Errorf("resolution = %d (%q from %q), want 53", res.To, res.ToVersion.Description, res.FromVersion.Description)
+	newest := layerstest.Newest(published)
+	if res.To != newest || res.ToVersion.Description != published[newest] || res.FromVersion.Description != published[3] {
+		t.Errorf("resolution = %d (%q from %q), want %d (%q from %q)", res.To, res.ToVersion.Description, res.FromVersion.Description,
+			newest, published[newest], published[3])
 	}
 }

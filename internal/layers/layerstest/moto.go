@@ -64,9 +64,12 @@ func MotoConfig(endpoint string) []func(*config.LoadOptions) error {
 }
 
 // MotoPublish publishes n versions of layer name (python3.12, described
-// "build 1".."build n") into moto with the real SDK and returns the
-// layer's ARN (no version).
-func MotoPublish(t testing.TB, endpoint, name string, n int) string {
+// "build 1".."build n") into moto with the real SDK. It returns the
+// layer's ARN (no version) and the description of each version number
+// moto gave: the SDK may retry a publish whose answer it lost, and moto
+// then holds one more version than n, so tests expect what was published,
+// not n.
+func MotoPublish(t testing.TB, endpoint, name string, n int) (string, map[int]string) {
 	t.Helper()
 	cfg, err := config.LoadDefaultConfig(context.Background(), MotoConfig(endpoint)...)
 	if err != nil {
@@ -74,17 +77,29 @@ func MotoPublish(t testing.TB, endpoint, name string, n int) string {
 	}
 	client := lambda.NewFromConfig(cfg)
 	var layerARN string
+	versions := map[int]string{}
 	for i := 1; i <= n; i++ {
+		desc := fmt.Sprintf("build %d", i)
 		out, err := client.PublishLayerVersion(context.Background(), &lambda.PublishLayerVersionInput{
 			LayerName:          aws.String(name),
 			Content:            &types.LayerVersionContentInput{ZipFile: []byte("PK\x05\x06" + string(make([]byte, 18)))},
 			CompatibleRuntimes: []types.Runtime{types.RuntimePython312},
-			Description:        aws.String(fmt.Sprintf("build %d", i)),
+			Description:        aws.String(desc),
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
 		layerARN = aws.ToString(out.LayerArn)
+		versions[int(out.Version)] = desc
 	}
-	return layerARN
+	return layerARN, versions
+}
+
+// Newest returns the highest version number of versions.
+func Newest(versions map[int]string) int {
+	n := 0
+	for v := range versions {
+		n = max(n, v)
+	}
+	return n
 }
