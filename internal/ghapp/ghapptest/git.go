@@ -51,6 +51,13 @@ func hashObject(typ string, data []byte) string {
 }
 
 // putBlob stores content as a blob and returns its SHA.
+// has reports whether sha names an object of type typ (blob, tree,
+// commit) in the repository.
+func (r *repo) has(sha, typ string) bool {
+	o := r.objects[sha]
+	return o != nil && o.typ == typ
+}
+
 func (r *repo) putBlob(content []byte) string {
 	sha := hashObject("blob", content)
 	r.objects[sha] = &object{typ: "blob", data: append([]byte(nil), content...)}

@@ -97,7 +97,7 @@ func (s *Server) createTree(r *http.Request, rp *repo) (int, any) {
 		case e.SHA == nil:
 			delete(flat, e.Path)
 		default:
-			if o := rp.objects[*e.SHA]; o == nil || o.typ != "blob" {
+			if !rp.has(*e.SHA, "blob") {
 				return http.StatusUnprocessableEntity, apiError("tree.sha is not a valid blob")
 			}
 			flat[e.Path] = flatEntry{Mode: mode, SHA: *e.SHA}
@@ -158,7 +158,7 @@ func commitJSON(rp *repo, sha string) map[string]any {
 
 func (s *Server) getCommit(r *http.Request, rp *repo) (int, any) {
 	sha := r.PathValue("sha")
-	if o := rp.objects[sha]; o == nil || o.typ != "commit" {
+	if !rp.has(sha, "commit") {
 		return http.StatusNotFound, apiError("Not Found")
 	}
 	return http.StatusOK, commitJSON(rp, sha)
@@ -173,11 +173,11 @@ func (s *Server) createCommit(r *http.Request, rp *repo) (int, any) {
 	if !decode(r, &req) {
 		return http.StatusBadRequest, apiError("Problems parsing JSON")
 	}
-	if o := rp.objects[req.Tree]; o == nil || o.typ != "tree" {
+	if !rp.has(req.Tree, "tree") {
 		return http.StatusUnprocessableEntity, apiError("Tree SHA does not exist")
 	}
 	for _, p := range req.Parents {
-		if o := rp.objects[p]; o == nil || o.typ != "commit" {
+		if !rp.has(p, "commit") {
 			return http.StatusUnprocessableEntity, apiError("Parent SHA does not exist or is not a commit object")
 		}
 	}
@@ -207,7 +207,7 @@ func (s *Server) createRef(r *http.Request, rp *repo) (int, any) {
 	if !decode(r, &req) || !strings.HasPrefix(req.Ref, "refs/") || strings.Count(req.Ref, "/") < 2 {
 		return http.StatusUnprocessableEntity, apiError("Reference name is invalid")
 	}
-	if o := rp.objects[req.SHA]; o == nil || o.typ != "commit" {
+	if !rp.has(req.SHA, "commit") {
 		return http.StatusUnprocessableEntity, apiError("Object does not exist")
 	}
 	if _, ok := rp.refs[req.Ref]; ok {
@@ -230,7 +230,7 @@ func (s *Server) updateRef(r *http.Request, rp *repo) (int, any) {
 	if !ok {
 		return http.StatusUnprocessableEntity, apiError("Reference does not exist")
 	}
-	if o := rp.objects[req.SHA]; o == nil || o.typ != "commit" {
+	if !rp.has(req.SHA, "commit") {
 		return http.StatusUnprocessableEntity, apiError("Object does not exist")
 	}
 	if !req.Force && !rp.isAncestor(old, req.SHA) {
