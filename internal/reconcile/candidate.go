@@ -3,6 +3,8 @@ package reconcile
 import (
 	"path"
 	"strings"
+
+	"github.com/bumpbot/bumpbot/internal/rewrite"
 )
 
 // candidateExt are the extensions of files that can pin a layer version:
@@ -14,15 +16,20 @@ var candidateExt = []string{
 	".ts", ".mts", ".cts", ".js", ".mjs", ".cjs", ".py", ".java", ".cs", ".go", ".kt", ".rb",
 }
 
-// skipDirs are directories that hold vendored or generated copies, never
-// what a person pins.
-var skipDirs = []string{"node_modules/", "vendor/", ".terraform/", "cdk.out/", ".serverless/", ".aws-sam/", "dist/", "build/"}
+// buildDirs hold build output the scanner would read but a repository
+// only carries by accident; on top of the scanner's own rewrite.SkippedDirs
+// (dependencies, caches) the app does not fetch them.
+var buildDirs = map[string]bool{"dist": true, "build": true}
 
 // IsCandidate reports whether a file at path (slash-separated, relative to
 // the repository root) may hold a layer reference and is worth reading.
 func IsCandidate(p string) bool {
-	for _, d := range skipDirs {
-		if strings.HasPrefix(p, d) || strings.Contains(p, "/"+d) {
+	dir := path.Dir(p)
+	if rewrite.InSkippedDir(dir) {
+		return false
+	}
+	for _, name := range strings.Split(dir, "/") {
+		if buildDirs[name] {
 			return false
 		}
 	}

@@ -26,6 +26,10 @@ func TestIsCandidate(t *testing.T) {
 		{"node_modules/x/index.js", false},
 		{"web/node_modules/x/index.js", false},
 		{"cdk.out/manifest.json", false},
+		{"live/.terragrunt-cache/x/main.tf", false},
+		{"web/dist/app.js", false},
+		{"build/out.json", false},
+		{"builder/stack.ts", true},
 		{"package-lock.json", false},
 		{"Makefile", false},
 	}

@@ -24,7 +24,7 @@ func ScanFiles(files []ref.File) ([]ref.Reference, []ref.Warning) {
 	var order []string
 	for _, f := range sorted {
 		dir := path.Dir(f.Path)
-		if inSkippedDir(dir) {
+		if InSkippedDir(dir) {
 			continue
 		}
 		if _, ok := dirs[dir]; !ok {
@@ -41,9 +41,9 @@ func ScanFiles(files []ref.File) ([]ref.Reference, []ref.Warning) {
 	return res.Refs, res.Warnings
 }
 
-// inSkippedDir reports whether a slash-separated directory path is, or is
+// InSkippedDir reports whether a slash-separated directory path is, or is
 // inside, one of SkippedDirs.
-func inSkippedDir(dir string) bool {
+func InSkippedDir(dir string) bool {
 	for _, name := range strings.Split(dir, "/") {
 		if SkippedDirs[name] {
 			return true
