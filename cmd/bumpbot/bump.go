@@ -60,7 +60,7 @@ any error was reported, 2 on usage error.`,
 			if err != nil {
 				return err
 			}
-			opts := bump.Options{Strategy: strat, Regions: splitRegions(regions), Changelog: bump.PackageChangelog{Builder: b}}
+			opts := bump.Options{Strategy: strat, Regions: layers.SplitRegions(regions), Changelog: bump.PackageChangelog{Builder: b}}
 			return runBump(cmd, args, b.Registry, opts, write, asJSON)
 		},
 	}
@@ -71,16 +71,6 @@ any error was reported, 2 on usage error.`,
 	f.BoolVar(&write, "write", false, "edit the files in place instead of printing a diff")
 	f.BoolVar(&asJSON, "json", false, "print one JSON object")
 	return cmd
-}
-
-func splitRegions(s string) []string {
-	var out []string
-	for _, r := range strings.Split(s, ",") {
-		if r = strings.TrimSpace(r); r != "" {
-			out = append(out, r)
-		}
-	}
-	return out
 }
 
 // runBump reconciles every PATH as a working tree (the reconcile the

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/bumpbot/bumpbot/internal/bump"
+	"github.com/bumpbot/bumpbot/internal/layers"
 	"github.com/bumpbot/bumpbot/internal/reconcile"
 	"github.com/bumpbot/bumpbot/internal/server"
 )
@@ -50,7 +51,7 @@ Endpoints: POST /webhooks/github, GET /healthz, /readyz, /metrics.`,
 				cfg.Registry = lf.registry
 			}
 			lf.registry = cfg.Registry
-			if rs := splitRegions(regions); len(rs) > 0 {
+			if rs := layers.SplitRegions(regions); len(rs) > 0 {
 				cfg.Regions = rs
 			}
 			log := slog.New(slog.NewJSONHandler(cmd.ErrOrStderr(), nil))

@@ -3,6 +3,7 @@ package layers_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -63,5 +64,19 @@ func TestResolve(t *testing.T) {
 				t.Errorf("to %d missing %v, want %d %v (skipped %v)", res.To, res.Missing, tc.wantTo, tc.wantMissing, res.Skipped)
 			}
 		})
+	}
+}
+
+func TestSplitRegions(t *testing.T) {
+	t.Parallel()
+	for in, want := range map[string]string{
+		"":                        "",
+		"us-east-1":               "us-east-1",
+		" us-east-1 , eu-west-1,": "us-east-1|eu-west-1",
+		",,":                      "",
+	} {
+		if got := strings.Join(layers.SplitRegions(in), "|"); got != want {
+			t.Errorf("SplitRegions(%q) = %q, want %q", in, got, want)
+		}
 	}
 }

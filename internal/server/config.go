@@ -12,6 +12,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/bumpbot/bumpbot/internal/jobs"
+	"github.com/bumpbot/bumpbot/internal/layers"
 )
 
 // Config is the server's configuration: an optional YAML file, overridden
@@ -82,7 +83,7 @@ func LoadConfig(path string, getenv func(string) string) (Config, error) {
 		cfg.PollInterval = d
 	}
 	if v := getenv("BUMPBOT_REGIONS"); v != "" {
-		cfg.Regions = strings.Split(v, ",")
+		cfg.Regions = layers.SplitRegions(v)
 	}
 	return cfg, cfg.validate()
 }
