@@ -38,11 +38,13 @@ type ReconcileWorker struct {
 	// rerun is how long to wait before running again when an event
 	// arrived during the run.
 	rerun time.Duration
+	// timeout bounds one attempt (Config.JobTimeout).
+	timeout time.Duration
 }
 
-// Timeout bounds one reconcile; a stuck GitHub call fails the attempt and
-// River retries it later.
-func (w *ReconcileWorker) Timeout(*river.Job[ReconcileArgs]) time.Duration { return 10 * time.Minute }
+// Timeout bounds one reconcile; a stuck GitHub call fails the attempt,
+// frees the worker for other repositories, and River retries it later.
+func (w *ReconcileWorker) Timeout(*river.Job[ReconcileArgs]) time.Duration { return w.timeout }
 
 // Work runs one reconcile. A panic fails the attempt (and is retried) but
 // never takes the process down. A run interrupted by shutdown is snoozed

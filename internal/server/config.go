@@ -35,6 +35,14 @@ type Config struct {
 	// without an event ("6h"; 0 disables): third-party layers publish
 	// new versions without any event reaching the bot.
 	PollInterval time.Duration `yaml:"poll_interval"`
+
+	// JobTimeout bounds one reconcile ("5m"): a stuck call or a hostile
+	// repository frees its worker for the others after it.
+	JobTimeout time.Duration `yaml:"job_timeout"`
+	// RescueAfter is how long a job may stay running before it is taken
+	// for the job of a killed process and run again; it must exceed
+	// JobTimeout (default: JobTimeout plus a fifth, 6m).
+	RescueAfter time.Duration `yaml:"rescue_after"`
 }
 
 // DefaultPollInterval is the default PollInterval.
@@ -43,7 +51,8 @@ const DefaultPollInterval = 6 * time.Hour
 // LoadConfig reads the YAML file at path (skipped when empty) and then the
 // environment through getenv, and checks the result.
 func LoadConfig(path string, getenv func(string) string) (Config, error) {
-	cfg := Config{Addr: ":8080", DB: "bumpbot.db", Registry: "aws", Workers: 4, PollInterval: DefaultPollInterval}
+	cfg := Config{Addr: ":8080", DB: "bumpbot.db", Registry: "aws", Workers: 4, PollInterval: DefaultPollInterval,
+		JobTimeout: jobs.DefaultJobTimeout}
 	if path != "" {
 		b, err := os.ReadFile(path)
 		if err != nil {
@@ -75,12 +84,26 @@ func LoadConfig(path string, getenv func(string) string) (Config, error) {
 			*p = n
 		}
 	}
-	if v := getenv("BUMPBOT_POLL_INTERVAL"); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil {
-			return Config{}, fmt.Errorf("config: BUMPBOT_POLL_INTERVAL=%q is not a duration (like 6h, or 0 to disable)", v)
+	durations := []struct {
+		env, like string
+		p         *time.Duration
+	}{
+		{"BUMPBOT_POLL_INTERVAL", "6h, or 0 to disable", &cfg.PollInterval},
+		{"BUMPBOT_JOB_TIMEOUT", "5m", &cfg.JobTimeout},
+		{"BUMPBOT_RESCUE_AFTER", "6m", &cfg.RescueAfter},
+	}
+	for _, d := range durations {
+		if v := getenv(d.env); v != "" {
+			n, err := time.ParseDuration(v)
+			if err != nil {
+				return Config{}, fmt.Errorf("config: %s=%q is not a duration (like %s)", d.env, v, d.like)
+			}
+			*d.p = n
 		}
-		cfg.PollInterval = d
+	}
+	if cfg.RescueAfter == 0 {
+		// Unset: in proportion to the timeout (6m for the default 5m).
+		cfg.RescueAfter = cfg.JobTimeout + cfg.JobTimeout/5
 	}
 	if v := getenv("BUMPBOT_REGIONS"); v != "" {
 		cfg.Regions = layers.SplitRegions(v)
@@ -109,7 +132,23 @@ func (c *Config) validate() error {
 	if c.PollInterval < 0 || (c.PollInterval > 0 && c.PollInterval < time.Second) {
 		errs = append(errs, fmt.Errorf("BUMPBOT_POLL_INTERVAL=%s: use 0 (off) or at least 1s", c.PollInterval))
 	}
+	errs = append(errs, c.validateJobTimes()...)
 	return errors.Join(errs...)
+}
+
+// validateJobTimes checks the job timeout and the rescue delay. River
+// never rescues a job before its timeout has passed, and a rescue at the
+// timeout could run a repository twice at once while the first attempt
+// is still winding down: the rescue must come later.
+func (c *Config) validateJobTimes() []error {
+	var errs []error
+	if c.JobTimeout < time.Second {
+		errs = append(errs, fmt.Errorf("BUMPBOT_JOB_TIMEOUT=%s: use at least 1s", c.JobTimeout))
+	}
+	if c.RescueAfter <= c.JobTimeout {
+		errs = append(errs, fmt.Errorf("BUMPBOT_RESCUE_AFTER=%s must exceed BUMPBOT_JOB_TIMEOUT=%s", c.RescueAfter, c.JobTimeout))
+	}
+	return errs
 }
 
 // Key returns the PEM private key, read from PrivateKeyFile when set.
@@ -139,6 +178,7 @@ func (c Config) LogValue() slog.Value {
 		slog.Int64("app_id", c.AppID), slog.String("addr", c.Addr), slog.String("db", c.database()),
 		slog.String("github_url", c.GitHubURL), slog.String("registry", c.Registry),
 		slog.Any("regions", c.Regions), slog.Int("workers", c.Workers), slog.String("poll_interval", c.PollInterval.String()),
+		slog.String("job_timeout", c.JobTimeout.String()), slog.String("rescue_after", c.RescueAfter.String()),
 		slog.Bool("private_key_set", c.PrivateKey != "" || c.PrivateKeyFile != ""),
 	)
 }

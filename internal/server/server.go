@@ -90,6 +90,7 @@ func New(ctx context.Context, cfg Config, opts Options) (*Server, error) {
 	s.river, err = jobs.NewClient(db, jobs.Config{
 		Runner: runner, Logger: opts.Logger, Metrics: jobs.NewMetrics(reg, db), Workers: cfg.Workers, PollInterval: opts.PollInterval,
 		Lister: s.lister, PollEvery: cfg.PollInterval,
+		JobTimeout: cfg.JobTimeout, RescueAfter: cfg.RescueAfter,
 	})
 	if err != nil {
 		db.Close()
