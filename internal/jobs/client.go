@@ -93,12 +93,15 @@ func NewClient(db *sql.DB, cfg Config) (*river.Client[*sql.Tx], error) {
 		periodic = append(periodic, periodicPoll(cfg.PollEvery))
 	}
 	return river.NewClient(d.river(db), &river.Config{
-		PeriodicJobs:                periodic,
-		Queues:                      map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}},
-		Workers:                     workers,
-		Logger:                      cfg.Logger.With("component", "river"),
-		FetchPollInterval:           cfg.PollInterval,
-		FetchCooldown:               min(cfg.PollInterval, 100*time.Millisecond),
+		PeriodicJobs:      periodic,
+		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}},
+		Workers:           workers,
+		Logger:            cfg.Logger.With("component", "river"),
+		FetchPollInterval: cfg.PollInterval,
+		FetchCooldown:     min(cfg.PollInterval, 100*time.Millisecond),
+		// River's default for workers without a Timeout of their own;
+		// it refuses a rescue delay below it.
+		JobTimeout:                  cfg.JobTimeout,
 		RescueStuckJobsAfter:        cfg.RescueAfter,
 		CompletedJobRetentionPeriod: 24 * time.Hour,
 	})
