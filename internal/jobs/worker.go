@@ -69,6 +69,10 @@ func (w *ReconcileWorker) Work(ctx context.Context, job *river.Job[ReconcileArgs
 		log.Warn("reconcile interrupted by shutdown; it will run again at start", "error", err)
 		return river.JobSnooze(0)
 	}
+	if isFinal(err) {
+		log.Error("reconcile failed for good; not retrying", "error", err)
+		return river.JobCancel(err)
+	}
 	if err != nil {
 		log.Error("reconcile failed", "error", err)
 		return err
@@ -93,6 +97,8 @@ func outcome(err error) string {
 		return "succeeded"
 	case errors.Is(err, &rivertype.JobSnoozeError{}):
 		return "snoozed"
+	case errors.Is(err, &rivertype.JobCancelError{}):
+		return "cancelled"
 	}
 	return "failed"
 }

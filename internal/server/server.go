@@ -248,12 +248,18 @@ type ghRunner struct {
 	log *slog.Logger
 }
 
-func (g *ghRunner) Reconcile(ctx context.Context, req jobs.Request) error {
+func (g *ghRunner) Reconcile(ctx context.Context, req jobs.Request) (err error) {
 	inst, repo := req.InstallationID, req.Repo
 	c, err := g.app.Client(inst)
 	if err != nil {
 		return err
 	}
+	defer func() {
+		if ghapp.IsInstallationGone(err) {
+			// Uninstalled: no retry will find it again.
+			err = jobs.Final(err)
+		}
+	}()
 	// The branch the event named, as of when it was received: saves
 	// reading the repository on a cold reconcile.
 	c.RememberDefaultBranchAt(repo, req.DefaultBranch, req.At)
