@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"net/url"
+	"strings"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
@@ -40,12 +41,24 @@ func OpenPostgres(ctx context.Context, dsn string, maxConns int) (*sql.DB, error
 	return db, nil
 }
 
-// RedactURL drops the password from a database URL so it can be logged
-// and put in errors.
+// RedactURL masks the passwords of a database URL so it can be logged
+// and put in errors: the user:password@ one and the password and
+// sslpassword parameters libpq and pgx also accept (matched as pgx
+// matches them, after percent-decoding, so pass%77ord is masked too).
 func RedactURL(dsn string) string {
 	u, err := url.Parse(dsn)
 	if err != nil {
 		return "(unparsable database URL)"
+	}
+	if u.RawQuery != "" {
+		params := strings.Split(u.RawQuery, "&")
+		for i, p := range params {
+			k, _, hasValue := strings.Cut(p, "=")
+			if key, err := url.QueryUnescape(k); hasValue && (err != nil || key == "password" || key == "sslpassword") {
+				params[i] = k + "=xxxxx"
+			}
+		}
+		u.RawQuery = strings.Join(params, "&")
 	}
 	return u.Redacted()
 }
