@@ -64,7 +64,7 @@ func (q *Queue) Poll(ctx context.Context, l Lister, spread time.Duration) (Polle
 	if len(reqs) == 0 {
 		return out, listErr
 	}
-	now := q.now()
+	now := q.Now()
 	params := make([]river.InsertManyParams, 0, len(reqs))
 	for i, r := range reqs {
 		p := river.InsertManyParams{Args: r}

@@ -24,11 +24,19 @@ func repos(n int) []jobs.ReconcileArgs {
 	return out
 }
 
-// scheduledIn returns how far from now each job of repo is scheduled,
-// rounded to the minute.
-func scheduledIn(t *testing.T, db *sql.DB) map[string]time.Duration {
+// fixedClock returns a queue clock stopped an hour ahead of the real
+// one, on a whole second: every slot it gives is in the future whatever
+// the machine's load, and offsets from it are exact.
+func fixedClock() (time.Time, func() time.Time) {
+	at := time.Now().Add(time.Hour).Truncate(time.Second)
+	return at, func() time.Time { return at }
+}
+
+// scheduledAfter returns, for each reconcile job waiting for its slot,
+// how long after base it is scheduled.
+func scheduledAfter(t *testing.T, db *sql.DB, base time.Time) map[string]time.Duration {
 	t.Helper()
-	rows, err := db.Query(`SELECT json_extract(args, '$.repo'), scheduled_at FROM river_job WHERE kind = 'bumpbot_reconcile_repo'`)
+	rows, err := db.Query(`SELECT json_extract(args, '$.repo'), scheduled_at FROM river_job WHERE kind = 'bumpbot_reconcile_repo' AND state = 'scheduled'`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,23 +48,36 @@ func scheduledIn(t *testing.T, db *sql.DB) map[string]time.Duration {
 		if err := rows.Scan(&repo, &at); err != nil {
 			t.Fatal(err)
 		}
-		out[repo] = time.Until(at).Round(time.Minute)
+		out[repo] = at.Sub(base)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
 	}
 	return out
+}
+
+// clockedQueue returns a queue on db whose clock is stopped (fixedClock).
+func clockedQueue(t *testing.T, db *sql.DB) (*jobs.Queue, time.Time) {
+	t.Helper()
+	q := jobs.NewQueue(db, newClient(t, db, runnerFunc(func(context.Context, int64, string) error { return nil })))
+	base, now := fixedClock()
+	q.Now = now
+	return q, base
 }
 
 func TestPollSpreadsAndCoalesces(t *testing.T) {
 	t.Parallel()
 	db := openDB(t)
-	q := jobs.NewQueue(db, newClient(t, db, runnerFunc(func(context.Context, int64, string) error { return nil })))
+	q, base := clockedQueue(t, db)
 	ctx := context.Background()
 	list := listerFunc(func(context.Context) ([]jobs.ReconcileArgs, error) { return repos(4), nil })
 	got, err := q.Poll(ctx, list, 4*time.Hour)
 	if err != nil || got != (jobs.Polled{Listed: 4, Inserted: 4}) {
 		t.Fatalf("first poll = %+v, %v; want 4 listed, 4 inserted", got, err)
 	}
-	want := map[string]time.Duration{"acme/r0": 0, "acme/r1": time.Hour, "acme/r2": 2 * time.Hour, "acme/r3": 3 * time.Hour}
-	if sched := scheduledIn(t, db); fmt.Sprint(sched) != fmt.Sprint(want) {
+	// acme/r0's slot is now: it is not scheduled but available.
+	want := map[string]time.Duration{"acme/r1": time.Hour, "acme/r2": 2 * time.Hour, "acme/r3": 3 * time.Hour}
+	if sched := scheduledAfter(t, db, base); fmt.Sprint(sched) != fmt.Sprint(want) {
 		t.Errorf("scheduled in %v, want %v", sched, want)
 	}
 	if n := countJobs(t, db, "available"); n != 1 {
@@ -78,7 +99,7 @@ func TestPollSpreadsAndCoalesces(t *testing.T) {
 func TestEventRunsScheduledPollJobNow(t *testing.T) {
 	t.Parallel()
 	db := openDB(t)
-	q := jobs.NewQueue(db, newClient(t, db, runnerFunc(func(context.Context, int64, string) error { return nil })))
+	q, base := clockedQueue(t, db)
 	ctx := context.Background()
 	list := listerFunc(func(context.Context) ([]jobs.ReconcileArgs, error) { return repos(2), nil })
 	if _, err := q.Poll(ctx, list, 6*time.Hour); err != nil {
@@ -94,8 +115,8 @@ func TestEventRunsScheduledPollJobNow(t *testing.T) {
 	if a, s := countJobs(t, db, "available"), countJobs(t, db, "scheduled"); a != 2 || s != 0 {
 		t.Errorf("%d available, %d scheduled; want 2 available", a, s)
 	}
-	if in := scheduledIn(t, db)["acme/r1"]; in > 0 {
-		t.Errorf("acme/r1 still scheduled in %v", in)
+	if in, ok := scheduledAfter(t, db, base)["acme/r1"]; ok {
+		t.Errorf("acme/r1 still scheduled %v after the event", in)
 	}
 }
 
@@ -168,17 +189,17 @@ func TestRunnerSeesDefaultBranchAndTime(t *testing.T) {
 func TestPollSpreadLongIntervalManyRepos(t *testing.T) {
 	t.Parallel()
 	db := openDB(t)
-	q := jobs.NewQueue(db, newClient(t, db, runnerFunc(func(context.Context, int64, string) error { return nil })))
+	q, base := clockedQueue(t, db)
 	const n = 4000
 	spread := 30 * 24 * time.Hour
 	list := listerFunc(func(context.Context) ([]jobs.ReconcileArgs, error) { return repos(n), nil })
 	if _, err := q.Poll(context.Background(), list, spread); err != nil {
 		t.Fatal(err)
 	}
-	sched := scheduledIn(t, db)
+	sched := scheduledAfter(t, db, base)
 	want := (spread / n) * (n - 1) // 30 days divide evenly by 4,000
-	if got := sched[fmt.Sprintf("acme/r%d", n-1)]; got < want-time.Minute || got > want+time.Minute {
-		t.Errorf("last repository scheduled in %v, want about %v", got, want)
+	if got := sched[fmt.Sprintf("acme/r%d", n-1)]; got != want {
+		t.Errorf("last repository scheduled %v after the poll, want %v", got, want)
 	}
 	if n := countJobs(t, db, "available"); n != 1 {
 		t.Errorf("%d available jobs, want 1 (the others are scheduled)", n)

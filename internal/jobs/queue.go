@@ -60,7 +60,11 @@ type Inserter interface {
 type Queue struct {
 	db     *sql.DB
 	client Inserter
-	now    func() time.Time
+	// Now is the queue's clock: when deliveries are received, where a
+	// poll's slots start, whether a job is still waiting for its slot.
+	// It is time.Now; tests set a fixed time before using the queue, so
+	// that no result depends on how fast the machine runs them.
+	Now func() time.Time
 
 	// Deliveries waiting to be recorded, and whether a goroutine is
 	// recording them (see Record).
@@ -71,7 +75,7 @@ type Queue struct {
 
 // NewQueue returns a queue writing to db through client.
 func NewQueue(db *sql.DB, client Inserter) *Queue {
-	return &Queue{db: db, client: client, now: time.Now}
+	return &Queue{db: db, client: client, Now: time.Now}
 }
 
 // Recorded is what Record did.
@@ -198,7 +202,7 @@ func (q *Queue) recordBatch(ctx context.Context, batch []*pendingRecord) ([]Reco
 	)
 	for i, p := range batch {
 		res, err := tx.ExecContext(ctx, `INSERT INTO bumpbot_delivery (id, event, received_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING`,
-			p.delivery, p.event, q.now().Unix())
+			p.delivery, p.event, q.Now().Unix())
 		if err != nil {
 			return nil, fmt.Errorf("delivery %s: %w", p.delivery, err)
 		}
@@ -260,7 +264,7 @@ type repoKey struct {
 // scheduled for later: a poll spreads its jobs over hours, and a push must
 // not wait for the slot a poll gave its repository.
 func (q *Queue) hurry(ctx context.Context, tx *sql.Tx, job *rivertype.JobRow) error {
-	if job == nil || job.State != rivertype.JobStateScheduled || !job.ScheduledAt.After(q.now()) {
+	if job == nil || job.State != rivertype.JobStateScheduled || !job.ScheduledAt.After(q.Now()) {
 		return nil
 	}
 	if _, err := q.client.JobRetryTx(ctx, tx, job.ID); err != nil {
@@ -272,7 +276,7 @@ func (q *Queue) hurry(ctx context.Context, tx *sql.Tx, job *rivertype.JobRow) er
 // Prune forgets deliveries older than age. GitHub redelivers for a few
 // days at most, so a week of memory is plenty.
 func (q *Queue) Prune(ctx context.Context, age time.Duration) (int64, error) {
-	res, err := q.db.ExecContext(ctx, `DELETE FROM bumpbot_delivery WHERE received_at < $1`, q.now().Add(-age).Unix())
+	res, err := q.db.ExecContext(ctx, `DELETE FROM bumpbot_delivery WHERE received_at < $1`, q.Now().Add(-age).Unix())
 	if err != nil {
 		return 0, fmt.Errorf("prune deliveries: %w", err)
 	}
