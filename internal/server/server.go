@@ -52,6 +52,8 @@ type Server struct {
 	queue   *jobs.Queue
 	lister  jobs.Lister
 	handler http.Handler
+	// release gives back the claim on the SQLite queue file.
+	release func() error
 }
 
 // New opens the database (migrating it), builds the GitHub app, the queue
@@ -84,7 +86,10 @@ func New(ctx context.Context, cfg Config, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, opts: opts, log: opts.Logger, db: db}
+	s := &Server{cfg: cfg, opts: opts, log: opts.Logger, db: db, release: func() error { return nil }}
+	if cfg.DatabaseURL == "" {
+		s.claimSQLite(ctx)
+	}
 	runner := &ghRunner{app: app, log: opts.Logger, rec: &reconcile.Reconciler{Planner: opts.Planner, Cache: reconcile.NewBlobCache(), Log: opts.Logger}}
 	s.lister = appLister{app}
 	s.river, err = jobs.NewClient(db, jobs.Config{
@@ -93,13 +98,13 @@ func New(ctx context.Context, cfg Config, opts Options) (*Server, error) {
 		JobTimeout: cfg.JobTimeout, RescueAfter: cfg.RescueAfter,
 	})
 	if err != nil {
-		db.Close()
+		s.Close()
 		return nil, err
 	}
 	s.queue = jobs.NewQueue(db, s.river)
 	hook, err := webhook.New([]byte(cfg.WebhookSecret), s.queue, opts.Logger, webhook.NewMetrics(reg))
 	if err != nil {
-		db.Close()
+		s.Close()
 		return nil, err
 	}
 	mux := http.NewServeMux()
@@ -135,9 +140,25 @@ func (s *Server) Poll(ctx context.Context) (jobs.Polled, error) {
 	return s.queue.Poll(ctx, s.lister, s.cfg.PollInterval)
 }
 
+// claimSQLite makes this process the owner of the SQLite queue file, and
+// runs again at once the jobs a killed process left running there (they
+// would otherwise wait RescueAfter, and the events for their
+// repositories with them). Without the claim (another process uses the
+// file) River's rescuer still covers them.
+func (s *Server) claimSQLite(ctx context.Context) {
+	release, n, err := jobs.ClaimSQLite(ctx, s.db, s.cfg.DB)
+	s.release = release
+	switch {
+	case err != nil:
+		s.log.Warn("jobs left running by an earlier process will wait for the rescue delay", "error", err, "rescue_after", s.cfg.RescueAfter.String())
+	case n > 0:
+		s.log.Info("jobs left running by a process that died run again", "jobs", n)
+	}
+}
+
 // Close releases the database of a server that was never served (Serve
 // closes it itself).
-func (s *Server) Close() error { return s.db.Close() }
+func (s *Server) Close() error { return errors.Join(s.db.Close(), s.release()) }
 
 func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
@@ -154,6 +175,7 @@ func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
 // within ShutdownTimeout, cancel what is left (it stays queued in the
 // database) and close the database.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	defer s.release() //nolint:errcheck // closing a lock file
 	defer s.db.Close()
 	// River stops hard when its start context ends; shutdown is ours to
 	// drive, gracefully, below.
@@ -203,7 +225,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 func (s *Server) ListenAndServe(ctx context.Context) error {
 	ln, err := net.Listen("tcp", s.cfg.Addr)
 	if err != nil {
-		s.db.Close()
+		s.Close()
 		return fmt.Errorf("listen %s: %w", s.cfg.Addr, err)
 	}
 	return s.Serve(ctx, ln)
