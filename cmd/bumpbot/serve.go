@@ -39,6 +39,11 @@ YAML file (--config) overridden by the environment:
   BUMPBOT_POLL_INTERVAL          reconcile every repository this often without
                                  an event (default 6h; 0 disables): new
                                  versions of third-party layers send no event
+  BUMPBOT_JOB_TIMEOUT            time limit of one reconcile (default 5m): a
+                                 stuck repository frees its worker after it
+  BUMPBOT_RESCUE_AFTER           a job still "running" this long belonged to a
+                                 dead process and runs again (default the
+                                 timeout plus a fifth; must exceed it)
 
 Endpoints: POST /webhooks/github, GET /healthz, /readyz, /metrics.`,
 		Args: cobra.NoArgs,
