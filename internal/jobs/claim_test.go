@@ -3,7 +3,6 @@ package jobs_test
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"testing"
 
 	"github.com/bumpbot/bumpbot/internal/jobs"
@@ -14,12 +13,7 @@ import (
 // nothing (those jobs may be alive).
 func TestClaimSQLiteRequeuesDeadOwnersJobs(t *testing.T) {
 	t.Parallel()
-	path := filepath.Join(t.TempDir(), "bumpbot.db")
-	db, err := jobs.Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db, path := openDBFile(t)
 	ctx := context.Background()
 	q := jobs.NewQueue(db, newClient(t, db, runnerFunc(func(context.Context, int64, string) error { return nil })))
 	if _, err := q.Record(ctx, "d1", "push", []jobs.ReconcileArgs{{InstallationID: 1, Repo: "acme/a"}}); err != nil {

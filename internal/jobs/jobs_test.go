@@ -22,12 +22,20 @@ func TestMain(m *testing.M) { os.Exit(jobstest.Main(m)) }
 
 func openDB(t *testing.T) *sql.DB {
 	t.Helper()
-	db, err := jobs.Open(context.Background(), filepath.Join(t.TempDir(), "bumpbot.db"))
+	db, _ := openDBFile(t)
+	return db
+}
+
+// openDBFile opens a new SQLite queue and returns it and its path.
+func openDBFile(t *testing.T) (*sql.DB, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "bumpbot.db")
+	db, err := jobs.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	return db
+	return db, path
 }
 
 // openPostgres returns a connection pool to url, as one replica of the
