@@ -29,7 +29,7 @@ type Config struct {
 	JobTimeout time.Duration
 	// RescueAfter is how long a job may stay "running" before it is
 	// considered abandoned by a dead process and retried (default
-	// DefaultRescueAfter). River never rescues a job before its timeout
+	// JobTimeout plus a fifth). River never rescues a job before its timeout
 	// has passed, so it should be a little longer than JobTimeout: a
 	// reconcile still running in a live process is then never run twice
 	// at once, and a repository whose process was killed mid-run is
@@ -44,14 +44,11 @@ type Config struct {
 	PollEvery time.Duration
 }
 
-// Defaults of JobTimeout and RescueAfter: a reconcile takes seconds, and a
-// killed process's job must not block its repository (every event for it
-// coalesces into the dead job) for long. A RescueAfter left unset is
-// JobTimeout plus a fifth.
-const (
-	DefaultJobTimeout  = 5 * time.Minute
-	DefaultRescueAfter = 6 * time.Minute
-)
+// DefaultJobTimeout is the default JobTimeout: a reconcile takes
+// seconds, and a killed process's job must not block its repository
+// (every event for it coalesces into the dead job) for long. A
+// RescueAfter left unset is JobTimeout plus a fifth (6m by default).
+const DefaultJobTimeout = 5 * time.Minute
 
 // NewClient returns a River client that works reconcile jobs from db, a
 // database opened by Open or OpenPostgres. It is not started.
