@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/bumpbot/bumpbot/internal/bump"
-	"github.com/bumpbot/bumpbot/internal/layerarn"
 	"github.com/bumpbot/bumpbot/internal/layers"
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
 )
@@ -44,7 +43,7 @@ func (p BumpPlanner) Plan(ctx context.Context, in bump.Input) (Plan, error) {
 		u := updateOf(g, plan)
 		if len(parts) > 1 {
 			// Several layers: no one layer, region or version names it.
-			u.Layer, u.Region, u.From, u.To = "", "", 0, 0
+			u.Layer, u.Partition, u.Region, u.Account, u.From, u.To = "", "", "", "", 0, 0
 		}
 		u.Parts = parts
 		return u, nil
@@ -64,9 +63,14 @@ func updateOf(g bump.LayerPlan, plan bump.Plan) Update {
 	}
 	for _, c := range g.Changes {
 		u.From, u.To = min(u.From, c.From), max(u.To, c.To)
-		if ms := layerarn.FindAll(c.ARNTo); len(ms) > 0 && u.Region == "" {
-			u.Region = ms[0].Region
+		if u.Region == "" {
+			u.Partition, u.Region, u.Account = c.Partition, c.Region, c.Account
 		}
+		at := ref.Pos{File: c.File, Line: c.Line, Column: c.Column}
+		if c.VersionAt != nil {
+			at = *c.VersionAt
+		}
+		u.Locations = append(u.Locations, at)
 	}
 	var paths []string
 	for _, f := range g.Files {
@@ -81,7 +85,7 @@ func updateOf(g bump.LayerPlan, plan bump.Plan) Update {
 	var notes []string
 	for _, n := range append(slices.Clone(plan.Notes), plan.Errors...) {
 		if slices.Contains(paths, n.File) {
-			notes = append(notes, fmt.Sprintf("- `%s`: %s", n.File, n.Message))
+			notes = append(notes, fmt.Sprintf("- `%s`: %s", n.Location(), n.Message))
 		}
 	}
 	if len(notes) > 0 {

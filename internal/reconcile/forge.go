@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
+	"github.com/bumpbot/bumpbot/internal/problem"
 )
 
 // BranchPrefix is the only branch namespace the bot ever writes to. Forges
@@ -60,7 +60,7 @@ type Snapshot struct {
 	Named bool
 	// Warnings are problems met while listing (an unreadable directory);
 	// they are reported with the plan's notes.
-	Warnings []ref.Warning
+	Warnings []problem.Problem
 }
 
 // ErrSkipFile is wrapped by a ReadFile error that concerns that file only

@@ -18,6 +18,7 @@ import (
 	"sync/atomic"
 
 	"github.com/bumpbot/bumpbot/internal/bump"
+	"github.com/bumpbot/bumpbot/internal/problem"
 	"github.com/bumpbot/bumpbot/internal/rewrite"
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
 )
@@ -26,11 +27,15 @@ import (
 // Grouping), with the new bytes of every file it edits.
 type Update struct {
 	// ID is the planner's name for a per-layer update, which Merge takes.
-	ID     string
-	Layer  string // layer name, e.g. "AWSLambdaPowertoolsPythonV3-python312-x86_64"
-	Region string
-	From   int // the oldest version pinned today
-	To     int
+	ID        string
+	Layer     string // layer name, e.g. "AWSLambdaPowertoolsPythonV3-python312-x86_64"
+	Partition string
+	Region    string // as the files spell it: a region, or a placeholder
+	Account   string
+	From      int // the oldest version pinned today
+	To        int
+	// Locations are the version literals the update edits.
+	Locations []ref.Pos
 	// Files holds the full new contents, paths relative to the root.
 	Files []ref.File
 	// Body is the changelog and compatibility notes, markdown.
@@ -71,26 +76,31 @@ const (
 	AllInOne
 )
 
-// DefaultMaxFileSize skips blobs larger than this: no hand-written
-// infrastructure file is that big, and reading them costs requests.
-const DefaultMaxFileSize = 1 << 20
-
 // Labels are put on every pull request the bot opens.
 var Labels = []string{"dependencies", "lambda-layers"}
+
+// byteSize renders a size for a person: 12 MiB, 300 KiB, 80 bytes.
+func byteSize(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
 
 // Reconciler runs reconciles. It is safe for concurrent use on different
 // repositories.
 type Reconciler struct {
-	Planner     Planner
-	Cache       *BlobCache // nil: no cache
-	Log         *slog.Logger
-	MaxFileSize int64 // 0: DefaultMaxFileSize
+	Planner Planner
+	Cache   *BlobCache // nil: no cache
+	Log     *slog.Logger
+	// MaxFileSize skips larger files with a note (an error for a file
+	// named on its own); 0 means rewrite.DefaultMaxFileSize, the scanner's
+	// own limit, so the App and the CLI read the same files.
+	MaxFileSize int64
 	Grouping    Grouping
-	// Candidate chooses the files worth reading by path; nil means
-	// IsCandidate (what the GitHub app fetches, by name). A working tree
-	// is cheap to read: the CLI reads every file listed (AllFiles), as
-	// `bumpbot scan` does.
-	Candidate func(path string) bool
 }
 
 // Result tells what one reconcile did.
@@ -236,11 +246,7 @@ func declined(u Update, closed []OpenChange) (int, bool) {
 func (r *Reconciler) read(ctx context.Context, key string, f Forge, snap Snapshot, res *Result) (bump.Input, map[string]string, error) {
 	limit := r.MaxFileSize
 	if limit <= 0 {
-		limit = DefaultMaxFileSize
-	}
-	candidate := r.Candidate
-	if candidate == nil {
-		candidate = IsCandidate
+		limit = rewrite.DefaultMaxFileSize
 	}
 	cached := r.Cache.get(key)
 	keep := map[string][]byte{}
@@ -248,16 +254,24 @@ func (r *Reconciler) read(ctx context.Context, key string, f Forge, snap Snapsho
 	modes := map[string]string{}
 	var wanted []Entry
 	for _, e := range snap.Entries {
-		if candidate(e.Path) && e.Size <= limit {
-			wanted = append(wanted, e)
+		// A file named on its own is read whatever its kind, as the
+		// scanner reads it; a tree's files by the scanner's one rule.
+		if !snap.Named && !rewrite.IsCandidate(e.Path, false) {
+			continue
 		}
+		if e.Size > limit {
+			in.Warnings = append(in.Warnings, problem.Newf(problem.TooLarge, e.Path, 0, 0,
+				"%s, over the %s limit: not read", byteSize(e.Size), byteSize(limit)))
+			continue
+		}
+		wanted = append(wanted, e)
 	}
 	res.Candidates += len(wanted)
 	reads := readAll(ctx, f, wanted, cached)
 	for i, e := range wanted {
 		rd := reads[i]
 		if errors.Is(rd.err, ErrSkipFile) {
-			in.Warnings = append(in.Warnings, ref.Warning{File: e.Path, Message: rd.err.Error()})
+			in.Warnings = append(in.Warnings, problem.New(problem.Read, e.Path, 0, 0, rd.err))
 			continue
 		}
 		if rd.err != nil {
@@ -341,19 +355,27 @@ func readAll(ctx context.Context, f Forge, entries []Entry, cached map[string][]
 
 var unsafeRef = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
 
-// BranchName is the branch of one update: bumpbot/<layer>, plus the region
-// only when another update of the same run has the same layer name;
-// bumpbot/layers for a merged update.
+// BranchName is the branch of one update: bumpbot/<layer>, plus the
+// account and the region, each only when another update of the same run
+// has the same layer name but another account or region, so two updates
+// never share a branch; bumpbot/layers for a merged update.
 func BranchName(u Update, all []Update) string {
 	if u.Parts != nil {
 		return BranchPrefix + "layers"
 	}
-	name := unsafeRef.ReplaceAllString(u.Layer, "-")
+	name := branchPart(u.Layer)
+	otherAccount, otherRegion := false, false
 	for _, o := range all {
-		if o.Layer == u.Layer && o.Region != u.Region {
-			name += "-" + unsafeRef.ReplaceAllString(u.Region, "-")
-			break
+		if o.Parts == nil && o.Layer == u.Layer {
+			otherAccount = otherAccount || o.Account != u.Account
+			otherRegion = otherRegion || o.Region != u.Region
 		}
+	}
+	if otherAccount {
+		name += "-" + branchPart(u.Account)
+	}
+	if otherRegion {
+		name += "-" + branchPart(u.Region)
 	}
 	name = strings.Trim(name, ".-")
 	if name == "" {
@@ -361,6 +383,9 @@ func BranchName(u Update, all []Update) string {
 	}
 	return BranchPrefix + name
 }
+
+// branchPart makes a name safe in a branch name.
+func branchPart(s string) string { return unsafeRef.ReplaceAllString(s, "-") }
 
 // Title is the pull request title of an update.
 func Title(u Update) string {

@@ -9,10 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"gopkg.in/yaml.v3"
-
+	"github.com/bumpbot/bumpbot/internal/config"
 	"github.com/bumpbot/bumpbot/internal/jobs"
-	"github.com/bumpbot/bumpbot/internal/layers"
 )
 
 // Config is the server's configuration: an optional YAML file, overridden
@@ -40,21 +38,32 @@ type Config struct {
 // DefaultPollInterval is the default PollInterval.
 const DefaultPollInterval = 6 * time.Hour
 
+// Flags are the settings given on the command line, which win over the
+// environment and the file; a nil field was not given.
+type Flags struct {
+	Registry *string
+	Regions  *string
+}
+
 // LoadConfig reads the YAML file at path (skipped when empty) and then the
 // environment through getenv, and checks the result.
 func LoadConfig(path string, getenv func(string) string) (Config, error) {
+	return LoadConfigWith(path, getenv, Flags{})
+}
+
+// LoadConfigWith is the one place serve's settings are layered: flags,
+// then the environment, then the file at path, then defaults (regions
+// default to AWS_REGION or AWS_DEFAULT_REGION). A file that cannot be read
+// is a *config.LoadError; mistakes in it are config.ParseErrors, each
+// with its line and column.
+func LoadConfigWith(path string, getenv func(string) string, flags Flags) (Config, error) {
 	cfg := Config{Addr: ":8080", DB: "bumpbot.db", Registry: "aws", Workers: 4, PollInterval: DefaultPollInterval}
 	if path != "" {
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return Config{}, fmt.Errorf("config: %w", err)
-		}
-		dec := yaml.NewDecoder(strings.NewReader(string(b)))
-		dec.KnownFields(true)
-		if err := dec.Decode(&cfg); err != nil {
-			return Config{}, fmt.Errorf("config %s: %w", path, err)
+		if err := config.LoadYAML(path, &cfg); err != nil {
+			return Config{}, err
 		}
 	}
+	fileRegions := cfg.Regions
 	str := map[string]*string{
 		"BUMPBOT_PRIVATE_KEY": &cfg.PrivateKey, "BUMPBOT_PRIVATE_KEY_FILE": &cfg.PrivateKeyFile,
 		"BUMPBOT_WEBHOOK_SECRET": &cfg.WebhookSecret, "BUMPBOT_ADDR": &cfg.Addr, "BUMPBOT_DB": &cfg.DB,
@@ -82,9 +91,20 @@ func LoadConfig(path string, getenv func(string) string) (Config, error) {
 		}
 		cfg.PollInterval = d
 	}
-	if v := getenv("BUMPBOT_REGIONS"); v != "" {
-		cfg.Regions = layers.SplitRegions(v)
+	if flags.Registry != nil {
+		cfg.Registry = *flags.Registry
 	}
+	var flagRegions config.Value
+	if flags.Regions != nil {
+		flagRegions = config.Flag("regions", *flags.Regions, true)
+	}
+	regions := config.First(flagRegions, config.Env(getenv, "BUMPBOT_REGIONS"),
+		config.File("regions", strings.Join(fileRegions, ",")), config.DefaultRegion(getenv))
+	rs, err := config.Regions(regions)
+	if err != nil {
+		return Config{}, err
+	}
+	cfg.Regions = rs
 	return cfg, cfg.validate()
 }
 

@@ -58,24 +58,6 @@ type Reference struct {
 	VersionLen int `json:"-"`
 }
 
-// Warning is a located problem that did not stop the scan, such as a file
-// that failed to parse and was scanned for literal ARNs instead.
-type Warning struct {
-	File    string
-	Line    int
-	Message string
-	// Unparsed means the file could not be parsed at all; the caller falls
-	// back to literal detection for it.
-	Unparsed bool
-}
-
-func (w Warning) Error() string {
-	if w.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s", w.File, w.Line, w.Message)
-	}
-	return fmt.Sprintf("%s: %s", w.File, w.Message)
-}
-
 // File is a file's path (as it should be reported) and its bytes.
 type File struct {
 	Path string
