@@ -22,6 +22,7 @@ import (
 	"github.com/bumpbot/bumpbot/internal/ghapp"
 	"github.com/bumpbot/bumpbot/internal/jobs"
 	"github.com/bumpbot/bumpbot/internal/reconcile"
+	"github.com/bumpbot/bumpbot/internal/repostate"
 	"github.com/bumpbot/bumpbot/internal/webhook"
 )
 
@@ -52,6 +53,7 @@ type Server struct {
 	queue   *jobs.Queue
 	lister  jobs.Lister
 	handler http.Handler
+	state   *repostate.Store
 }
 
 // New opens the database (migrating it), builds the GitHub app, the queue
@@ -85,7 +87,14 @@ func New(ctx context.Context, cfg Config, opts Options) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: cfg, opts: opts, log: opts.Logger, db: db}
-	runner := &ghRunner{app: app, log: opts.Logger, rec: &reconcile.Reconciler{Planner: opts.Planner, Cache: reconcile.NewBlobCache(), Log: opts.Logger}}
+	state, err := repostate.Open(ctx, db)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	s.state = state
+	runner := &ghRunner{app: app, log: opts.Logger, rec: &reconcile.Reconciler{Planner: opts.Planner, Cache: reconcile.NewBlobCache(), Log: opts.Logger},
+		problems: problemReporter{state: state, counter: newProblemCounter(reg), log: opts.Logger}}
 	s.lister = appLister{app}
 	s.river, err = jobs.NewClient(db, jobs.Config{
 		Runner: runner, Logger: opts.Logger, Metrics: jobs.NewMetrics(reg, db), Workers: cfg.Workers, PollInterval: opts.PollInterval,
@@ -242,9 +251,10 @@ func recoverPanics(log *slog.Logger, next http.Handler) http.Handler {
 
 // ghRunner reconciles a repository through its installation's client.
 type ghRunner struct {
-	app *ghapp.App
-	rec *reconcile.Reconciler
-	log *slog.Logger
+	app      *ghapp.App
+	rec      *reconcile.Reconciler
+	log      *slog.Logger
+	problems problemReporter
 }
 
 func (g *ghRunner) Reconcile(ctx context.Context, req jobs.Request) error {
@@ -263,8 +273,14 @@ func (g *ghRunner) Reconcile(ctx context.Context, req jobs.Request) error {
 	rec := *g.rec
 	rec.Log = g.log.With("installation_id", inst, "repo", repo)
 	res, err := rec.Run(ctx, fmt.Sprintf("%d/%s", inst, repo), r)
-	rec.Log.Info("reconciled", "candidates", res.Candidates, "fetched", res.Fetched, "opened", res.Opened, "updated", res.Updated, "unchanged", res.Unchanged, "declined", res.Declined, "refused", res.Refused)
-	return err
+	g.problems.report(ctx, rec.Log, inst, repo, res.Report)
+	if err != nil {
+		rec.Log.Warn("reconcile failed", "error", err, "candidates", res.Candidates, "opened", res.Opened, "updated", res.Updated)
+		return err
+	}
+	rec.Log.Info("reconciled", "candidates", res.Candidates, "fetched", res.Fetched, "opened", res.Opened, "updated", res.Updated, "unchanged", res.Unchanged,
+		"declined", res.Declined, "refused", res.Refused, "errors", len(res.Report.Errors), "notes", len(res.Report.Notes))
+	return nil
 }
 
 // appLister lists the app's repositories for the poll.
@@ -278,3 +294,7 @@ func (l appLister) ListRepos(ctx context.Context) ([]jobs.ReconcileArgs, error) 
 	}
 	return out, err
 }
+
+// State returns the store of per-repository state (the problems of each
+// repository's last reconcile).
+func (s *Server) State() *repostate.Store { return s.state }
