@@ -157,3 +157,31 @@ func must(t *testing.T, err error) {
 		t.Fatal(err)
 	}
 }
+
+// Replacing a file keeps its owner and group when bumpbot runs as root
+// (in a container, a CI job): a root-owned copy would lock the user out.
+func TestPublishKeepsOwner(t *testing.T) {
+	t.Parallel()
+	if os.Geteuid() != 0 {
+		t.Skip("needs root to give a file another owner")
+	}
+	root := t.TempDir()
+	p := filepath.Join(root, "main.tf")
+	must(t, os.WriteFile(p, []byte("old\n"), 0o640))
+	must(t, os.Chown(p, 4321, 8765))
+	d := readForPublish(t, root)
+	if _, err := d.Publish(context.Background(), change("main.tf"), nil); err != nil {
+		t.Fatal(err)
+	}
+	info, err := os.Stat(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := info.Sys().(*syscall.Stat_t)
+	if st.Uid != 4321 || st.Gid != 8765 || info.Mode().Perm() != 0o640 {
+		t.Errorf("owner %d:%d mode %v, want 4321:8765 0640 kept", st.Uid, st.Gid, info.Mode().Perm())
+	}
+	if got, _ := os.ReadFile(p); string(got) != "new\n" {
+		t.Errorf("content %q", got)
+	}
+}
