@@ -16,6 +16,7 @@ import (
 	"github.com/bumpbot/bumpbot/internal/layers"
 	"github.com/bumpbot/bumpbot/internal/problem"
 	"github.com/bumpbot/bumpbot/internal/reconcile"
+	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
 	"github.com/bumpbot/bumpbot/internal/worktree"
 )
 
@@ -140,12 +141,7 @@ func landed(r bump.Report, err error, path string, rel func(string) string) bump
 		if failed[edited] {
 			continue
 		}
-		c.File = rel(c.File)
-		if c.VersionAt != nil {
-			at := *c.VersionAt
-			at.File = rel(at.File)
-			c.VersionAt = &at
-		}
+		c.File, c.VersionAt = rel(c.File), ref.Relocated(c.VersionAt, rel)
 		out.Changes = append(out.Changes, c)
 		layersLanded[c.Layer] = true
 	}

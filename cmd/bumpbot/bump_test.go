@@ -76,12 +76,21 @@ func TestBumpDiff(t *testing.T) {
 	if !strings.Contains(string(before), "default     = 3") {
 		t.Error("bump without --write changed a file")
 	}
-	if git, err := exec.LookPath("git"); err == nil {
-		cmd := exec.Command(git, "apply", "--check", "-")
-		cmd.Stdin = strings.NewReader(stdout)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("git apply --check: %v\n%s", err, out)
-		}
+	gitApplyCheck(t, stdout)
+}
+
+// gitApplyCheck checks with git itself that diff applies to the working
+// directory.
+func gitApplyCheck(t *testing.T, diff string) {
+	t.Helper()
+	git, err := exec.LookPath("git")
+	if err != nil {
+		t.Fatalf("git is needed to check the diff applies: %v", err)
+	}
+	cmd := exec.Command(git, "apply", "--check", "-")
+	cmd.Stdin = strings.NewReader(diff)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("git apply --check: %v\n%s", err, out)
 	}
 }
 

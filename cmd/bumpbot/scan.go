@@ -43,12 +43,7 @@ when any was, 2 on usage error.`,
 				}
 				rel := func(file string) string { return filepath.ToSlash(res.OSPath(file)) }
 				for _, r := range res.Refs {
-					r.File = rel(r.File)
-					if r.VersionAt != nil {
-						at := *r.VersionAt
-						at.File = rel(at.File)
-						r.VersionAt = &at
-					}
+					r.File, r.VersionAt = rel(r.File), ref.Relocated(r.VersionAt, rel)
 					out.References = append(out.References, r)
 				}
 				named := res.Root == ""

@@ -2,7 +2,6 @@ package main
 
 import (
 	"os"
-	"os/exec"
 	"strings"
 	"testing"
 )
@@ -64,13 +63,7 @@ func TestBumpOverlappingPaths(t *testing.T) {
 	if heads["+++ b/demo/sam/template.yaml"] != 1 || heads["+++ b/demo/sam/linked.yaml"] != 0 {
 		t.Errorf("template.yaml should be in the diff once, under its own name: %v", heads)
 	}
-	if git, err := exec.LookPath("git"); err == nil {
-		cmd := exec.Command(git, "apply", "--check", "-")
-		cmd.Stdin = strings.NewReader(stdout)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("git apply --check: %v\n%s", err, out)
-		}
-	}
+	gitApplyCheck(t, stdout)
 }
 
 // Regions and strategy are checked before any work: a malformed region is

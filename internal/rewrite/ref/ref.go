@@ -30,6 +30,17 @@ type Pos struct {
 	Offset int    `json:"-"`
 }
 
+// Relocated returns a copy of p naming its file as rel says (relative to
+// another directory, say), or nil for nil.
+func Relocated(p *Pos, rel func(string) string) *Pos {
+	if p == nil {
+		return nil
+	}
+	q := *p
+	q.File = rel(q.File)
+	return &q
+}
+
 // String renders file:line:col.
 func (p Pos) String() string { return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Column) }
 
