@@ -24,9 +24,9 @@ func init() { register(newBumpCmd) }
 
 func newBumpCmd() *cobra.Command {
 	var (
-		lf                layerFlags
-		regions, strategy string
-		write, asJSON     bool
+		lf                            layerFlags
+		regions, strategy, configPath string
+		write, asJSON                 bool
 	)
 	cmd := &cobra.Command{
 		Use:   "bump [--registry aws|dir:PATH] [--regions R1,R2] [--strategy latest|next] [--write] [--json] PATH...",
@@ -52,25 +52,31 @@ not parse, a deleted pin that cannot be replaced) are reported (stderr, or
 that do not support the function's runtime or architecture are skipped
 with a note on stderr; that is not an error.
 
+The repository configuration PATH/.github/bumpbot.yml (or --config FILE)
+is honoured as the App honours it: paths (include/exclude globs), strategy,
+regions and ignore rules. Flags and the environment win over it. A file
+that does not parse is reported with its line and column and its PATH is
+left alone.
+
 Exit status: 0 when no error was reported (with or without changes), 1 when
 any error was reported, 2 on usage error.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			strat, err := layers.ParseStrategy(strategy)
-			if err != nil {
-				return usageError{err}
+			given := bumpSettings{
+				strategy: config.Flag("strategy", strategy, cmd.Flags().Changed("strategy")),
+				regions:  config.First(config.Flag("regions", regions, cmd.Flags().Changed("regions")), config.Env(os.Getenv, "BUMPBOT_REGIONS")),
+				fallback: config.DefaultRegion(os.Getenv),
 			}
-			rs, err := config.Regions(config.First(config.Flag("regions", regions, cmd.Flags().Changed("regions")),
-				config.Env(os.Getenv, "BUMPBOT_REGIONS"), config.DefaultRegion(os.Getenv)))
-			if err != nil {
+			// Checked before any work, whatever a configuration file says.
+			if _, err := given.options(config.Repo{}); err != nil {
 				return usageError{err}
 			}
 			b, err := lf.open(cmd)
 			if err != nil {
 				return err
 			}
-			opts := bump.Options{Strategy: strat, Regions: rs, Changelog: bump.PackageChangelog{Builder: b}}
-			return runBump(cmd, args, b.Registry, opts, write, asJSON)
+			given.changelog = bump.PackageChangelog{Builder: b}
+			return runBump(cmd, args, b.Registry, given, configPath, write, asJSON)
 		},
 	}
 	lf.add(cmd)
@@ -79,23 +85,57 @@ any error was reported, 2 on usage error.`,
 	f.StringVar(&strategy, "strategy", "latest", "latest or next")
 	f.BoolVar(&write, "write", false, "edit the files in place instead of printing a diff")
 	f.BoolVar(&asJSON, "json", false, "print one JSON object")
+	f.StringVar(&configPath, "config", "", "repository configuration (default: PATH/"+config.RepoPath+" when present)")
 	return cmd
+}
+
+// bumpSettings are the settings bump takes from flags and the
+// environment, completed per PATH by its repository configuration.
+type bumpSettings struct {
+	strategy, regions config.Value // flags and environment
+	fallback          config.Value // regions when nothing else says
+	changelog         bump.Changelogger
+}
+
+// options layers the settings over a repository configuration: flags,
+// then the environment, then the file, then defaults.
+func (s bumpSettings) options(cfg config.Repo) (bump.Options, error) {
+	strat, err := layers.ParseStrategy(config.First(s.strategy, config.File("strategy", cfg.Strategy)).Text)
+	if err != nil {
+		return bump.Options{}, err
+	}
+	rs, err := config.Regions(config.First(s.regions, config.File("regions", strings.Join(cfg.Regions, ",")), s.fallback))
+	if err != nil {
+		return bump.Options{}, err
+	}
+	return bump.Options{Strategy: strat, Regions: rs, Changelog: s.changelog, Ignore: cfg.Ignored}, nil
 }
 
 // runBump reconciles every PATH as a working tree (the reconcile the
 // GitHub App runs, over a directory forge and with all bumps in one
 // change), then prints what it found. A file reached by several PATHs, or
 // by a link and its own name, is handled once.
-func runBump(cmd *cobra.Command, args []string, reg layers.Registry, opts bump.Options, write, asJSON bool) error {
+func runBump(cmd *cobra.Command, args []string, reg layers.Registry, given bumpSettings, configPath string, write, asJSON bool) error {
 	out, errw := cmd.OutOrStdout(), cmd.ErrOrStderr()
-	rec := &reconcile.Reconciler{
-		Planner:  reconcile.BumpPlanner{Registry: reg, Options: opts},
-		Grouping: reconcile.AllInOne,
-	}
 	all := bump.NewReport()
 	var diff strings.Builder
 	claims := &worktree.Claims{}
 	for _, p := range args {
+		cfg, probs, ok := repoConfig(p, configPath)
+		all.Errors = append(all.Errors, probs...)
+		if !ok {
+			continue
+		}
+		opts, err := given.options(cfg)
+		if err != nil {
+			all.Errors = append(all.Errors, problem.New(problem.Config, p, 0, 0, err))
+			continue
+		}
+		rec := &reconcile.Reconciler{
+			Planner:  reconcile.BumpPlanner{Registry: reg, Options: opts},
+			Grouping: reconcile.AllInOne,
+			Include:  cfg.IncludesPath,
+		}
 		d := &worktree.Dir{Root: p, Write: write, FullPaths: true, Claimed: claims}
 		if !asJSON && !write {
 			d.Out = &diff

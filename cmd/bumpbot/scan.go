@@ -6,6 +6,7 @@ import (
 	"io"
 	"path/filepath"
 
+	"github.com/bumpbot/bumpbot/internal/config"
 	"github.com/bumpbot/bumpbot/internal/problem"
 	"github.com/bumpbot/bumpbot/internal/rewrite"
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
@@ -16,6 +17,7 @@ func init() { register(newScanCmd) }
 
 func newScanCmd() *cobra.Command {
 	var asJSON, markdown bool
+	var configPath string
 	cmd := &cobra.Command{
 		Use:   "scan [--json] PATH...",
 		Short: "List every pinned Lambda layer version under PATH",
@@ -28,7 +30,9 @@ carry file, line, column, kind and message.
 A file that fails to parse is an error (it is still scanned for literal
 ARNs); a file over the size limit in a tree is a note, a file named on
 the command line that cannot be read or is over the limit is an error.
-Errors and notes go to stderr in text mode.
+Errors and notes go to stderr in text mode. Only the paths the repository
+configuration (PATH/.github/bumpbot.yml, or --config FILE) includes are
+listed.
 
 Exit status: 0 when no error was reported (also when nothing is found), 1
 when any was, 2 on usage error.`,
@@ -36,6 +40,11 @@ when any was, 2 on usage error.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			out := scanOutput{References: []ref.Reference{}, Errors: []problem.Problem{}, Notes: []problem.Problem{}}
 			for _, p := range args {
+				cfg, probs, ok := repoConfig(p, configPath)
+				out.Errors = append(out.Errors, probs...)
+				if !ok {
+					continue
+				}
 				res, err := rewrite.ScanPath(p, rewrite.Options{Markdown: markdown})
 				if err != nil {
 					out.Errors = append(out.Errors, problem.New(problem.Read, p, 0, 0, err))
@@ -43,6 +52,9 @@ when any was, 2 on usage error.`,
 				}
 				rel := func(file string) string { return filepath.ToSlash(res.OSPath(file)) }
 				for _, r := range res.Refs {
+					if res.Root != "" && !cfg.IncludesPath(r.File) {
+						continue
+					}
 					r.File, r.VersionAt = rel(r.File), ref.Relocated(r.VersionAt, rel)
 					out.References = append(out.References, r)
 				}
@@ -67,6 +79,7 @@ when any was, 2 on usage error.`,
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
 	cmd.Flags().BoolVar(&markdown, "markdown", false, "also scan Markdown files")
+	cmd.Flags().StringVar(&configPath, "config", "", "repository configuration whose paths are scanned (default: PATH/"+config.RepoPath+" when present)")
 	return cmd
 }
 

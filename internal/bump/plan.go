@@ -11,8 +11,10 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
+	"github.com/bumpbot/bumpbot/internal/config"
 	"github.com/bumpbot/bumpbot/internal/layerarn"
 	"github.com/bumpbot/bumpbot/internal/layers"
 	"github.com/bumpbot/bumpbot/internal/problem"
@@ -29,6 +31,10 @@ type Options struct {
 	// Changelog describes each bump; nil means MetadataChangelog on the
 	// plan's registry.
 	Changelog Changelogger
+	// Ignore, when set, says which versions of a layer never to move to
+	// (ranges), or that the layer is not to be bumped at all (whole): the
+	// repository configuration's ignore rules.
+	Ignore func(config.Layer) (ranges []config.VersionRange, whole bool)
 }
 
 // Change is one reference moved to a new version (the JSON contract of
@@ -184,6 +190,7 @@ type resolved struct {
 	res      layers.Resolution
 	concrete layerarn.ARN // the pin in the first region, for changelogs
 	err      error
+	ignored  []int // newer versions passed over because the configuration ignores them
 }
 
 // PlanRefs plans bumps of references already scanned; read returns the
@@ -202,7 +209,16 @@ func PlanRefs(ctx context.Context, refs []ref.Reference, warns []problem.Problem
 		if r.Version == nil {
 			continue // the version is not written in the file: nothing to bump
 		}
+		if opts.Ignore != nil {
+			if _, whole := opts.Ignore(layerOf(r)); whole {
+				p.Notes = append(p.Notes, note(problem.Ignored, r.Pos, "%s: ignored by the configuration: not bumped", r.Layer))
+				continue
+			}
+		}
 		rv := resolveRef(ctx, reg, r, opts, 0)
+		if len(rv.ignored) > 0 {
+			p.Notes = append(p.Notes, note(problem.Ignored, r.Pos, "%s: version %s ignored by the configuration", r.Layer, joinInts(rv.ignored)))
+		}
 		switch {
 		case errors.Is(rv.err, layers.ErrIncompatible) && len(rv.res.Missing) == 0:
 			// Already at the newest version the function can use.
@@ -220,9 +236,42 @@ func PlanRefs(ctx context.Context, refs []ref.Reference, warns []problem.Problem
 	return p
 }
 
-// resolveRef turns a reference into a resolution request and runs it;
-// limit, when above zero, is the highest version it may move to.
+// resolveRef resolves a reference to the newest version it may move to:
+// limit, when above zero, is the highest, and versions the configuration
+// ignores are stepped over by resolving again below them.
 func resolveRef(ctx context.Context, reg layers.Registry, r ref.Reference, opts Options, limit int) resolved {
+	var ranges []config.VersionRange
+	if opts.Ignore != nil {
+		ranges, _ = opts.Ignore(layerOf(r))
+	}
+	var ignored []int
+	for {
+		rv := resolveOnce(ctx, reg, r, opts, limit)
+		rv.ignored = ignored
+		if rv.err != nil || !rv.res.Bump() {
+			return rv
+		}
+		i := slices.IndexFunc(ranges, func(g config.VersionRange) bool { return g.Contains(rv.res.To) })
+		if i < 0 {
+			return rv
+		}
+		// Each pass lowers the limit below an ignored range, so this ends.
+		ignored = append(ignored, rv.res.To)
+		if limit = ranges[i].Min - 1; limit <= rv.res.From {
+			rv.ignored, rv.res.To = ignored, rv.res.From
+			return rv
+		}
+	}
+}
+
+// layerOf names a reference's layer for configuration rules.
+func layerOf(r ref.Reference) config.Layer {
+	return config.Layer{Partition: r.Partition, Region: r.Region, Account: r.Account, Name: r.Layer}
+}
+
+// resolveOnce turns a reference into a resolution request and runs it;
+// limit, when above zero, is the highest version it may move to.
+func resolveOnce(ctx context.Context, reg layers.Registry, r ref.Reference, opts Options, limit int) resolved {
 	out := resolved{r: r}
 	if isPlaceholder(r.Account) {
 		out.err = fmt.Errorf("%s: account is a placeholder (%s): the layer cannot be looked up: %w", r.ARN, r.Account, errPlaceholder)
@@ -471,4 +520,12 @@ func sortPlan(p *Plan) {
 	problem.Sort(p.Errors)
 	problem.Sort(p.Notes)
 	sort.Slice(p.Files, func(i, j int) bool { return p.Files[i].Path < p.Files[j].Path })
+}
+
+func joinInts(vs []int) string {
+	s := make([]string, len(vs))
+	for i, v := range vs {
+		s[i] = strconv.Itoa(v)
+	}
+	return strings.Join(s, ", ")
 }

@@ -104,6 +104,18 @@ func decodeNode(path string, n *yaml.Node, v reflect.Value, errs *ParseErrors) {
 		}
 		return
 	}
+	if u, ok := v.Addr().Interface().(yaml.Unmarshaler); ok {
+		err := u.UnmarshalYAML(n)
+		if inner, ok := err.(ParseErrors); ok {
+			for _, e := range inner {
+				e.Path = path
+				*errs = append(*errs, e)
+			}
+		} else if err != nil {
+			*errs = append(*errs, ParseError{Path: path, Line: n.Line, Column: n.Column, Message: err.Error()})
+		}
+		return
+	}
 	if v.Kind() == reflect.Struct && v.Type() != durationType {
 		decodeStruct(path, n, v, errs)
 		return
@@ -187,3 +199,6 @@ func kindName(n *yaml.Node) string {
 	}
 	return fmt.Sprintf("%q", n.Value)
 }
+
+// reflectValue is the settable value p points to.
+func reflectValue(p any) reflect.Value { return reflect.ValueOf(p).Elem() }

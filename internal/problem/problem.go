@@ -53,6 +53,11 @@ const (
 	Changelog Kind = "changelog"
 	// Network: a registry or forge could not be reached.
 	Network Kind = "network"
+	// Ignored: the configuration says not to bump this layer, or not to
+	// these versions.
+	Ignored Kind = "ignored"
+	// Config: a configuration file is broken.
+	Config Kind = "config"
 	// Other: anything not classified above.
 	Other Kind = "error"
 )

@@ -101,6 +101,9 @@ type Reconciler struct {
 	// own limit, so the App and the CLI read the same files.
 	MaxFileSize int64
 	Grouping    Grouping
+	// Include, when set, chooses the files considered by path (the
+	// repository configuration's paths); nil considers every candidate.
+	Include func(path string) bool
 }
 
 // Result tells what one reconcile did.
@@ -256,7 +259,7 @@ func (r *Reconciler) read(ctx context.Context, key string, f Forge, snap Snapsho
 	for _, e := range snap.Entries {
 		// A file named on its own is read whatever its kind, as the
 		// scanner reads it; a tree's files by the scanner's one rule.
-		if !snap.Named && !rewrite.IsCandidate(e.Path, false) {
+		if !snap.Named && !rewrite.IsCandidate(e.Path, false) || r.Include != nil && !r.Include(e.Path) {
 			continue
 		}
 		if e.Size > limit {
