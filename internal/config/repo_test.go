@@ -123,7 +123,7 @@ func TestMatch(t *testing.T) {
 	for pat, want := range map[string]bool{
 		"AWSLambdaPowertools*": true, "Datadog-*": false,
 		"arn:aws:lambda:*:017000801446:layer:AWSLambdaPowertoolsPythonV2": true,
-		"arn:aws:lambda:us-*:017000801446:layer:*":                         false,
+		"arn:aws:lambda:us-*:017000801446:layer:*":                        false,
 	} {
 		if got := config.MatchLayer(pat, l); got != want {
 			t.Errorf("MatchLayer(%q) = %v", pat, got)
