@@ -85,6 +85,9 @@ type Report struct {
 	// newer versions that do not suit the function's runtime, a file
 	// over the size limit).
 	Notes []problem.Problem `json:"notes"`
+	// Pins are every reference planned, bumped or not: the layer index
+	// of the repository.
+	Pins []ref.Reference `json:"-"`
 }
 
 // NewReport returns an empty report whose lists encode as [] rather than
@@ -99,6 +102,7 @@ func (r *Report) Add(o Report) {
 	r.Changelogs = append(r.Changelogs, o.Changelogs...)
 	r.Errors = append(r.Errors, o.Errors...)
 	r.Notes = append(r.Notes, o.Notes...)
+	r.Pins = append(r.Pins, o.Pins...)
 }
 
 // Plan is the outcome of planning.
@@ -197,6 +201,7 @@ type resolved struct {
 // bytes of a reference's file.
 func PlanRefs(ctx context.Context, refs []ref.Reference, warns []problem.Problem, read func(file string) ([]byte, error), reg layers.Registry, opts Options) Plan {
 	p := Plan{Report: NewReport()}
+	p.Pins = refs
 	for _, w := range warns {
 		if isError(w, false) {
 			p.Errors = append(p.Errors, w)

@@ -125,6 +125,9 @@ type Result struct {
 	// Report is what the plan found (changes, changelogs, errors, notes),
 	// whatever was published.
 	Report bump.Report
+	// Planned is true once the files were read and planned: Report then
+	// says what the repository holds, even if publishing failed later.
+	Planned bool
 }
 
 // Run reconciles the repository behind f; key names it in the blob cache
@@ -150,7 +153,7 @@ func (r *Reconciler) Run(ctx context.Context, key string, f Forge) (Result, erro
 	if err != nil {
 		return res, fmt.Errorf("plan: %w", err)
 	}
-	res.Report = plan.Report
+	res.Report, res.Planned = plan.Report, true
 	if len(plan.Updates) == 0 {
 		return res, nil
 	}

@@ -2,7 +2,9 @@
 // reconciles, in the job database (SQLite or PostgreSQL): for now the
 // problems its last reconcile met, so that an error nobody reads in a log
 // (expired AWS credentials, a template that does not parse) stays visible
-// to the fleet view and the repository's dashboard.
+// to the fleet view and the repository's dashboard, and the layer index:
+// which layer versions each repository pins, so a layer-publish event
+// reconciles only the repositories that pin that layer.
 package repostate
 
 import (
@@ -13,23 +15,6 @@ import (
 
 	"github.com/bumpbot/bumpbot/internal/problem"
 )
-
-// schema is written in the SQL both databases accept.
-var schema = []string{
-	`CREATE TABLE IF NOT EXISTS bumpbot_repo_problem (
-	installation_id BIGINT NOT NULL,
-	repo            TEXT NOT NULL,
-	seq             INTEGER NOT NULL,
-	severity        TEXT NOT NULL,
-	kind            TEXT NOT NULL,
-	file            TEXT NOT NULL,
-	line            INTEGER NOT NULL,
-	col             INTEGER NOT NULL,
-	message         TEXT NOT NULL,
-	recorded_at     BIGINT NOT NULL,
-	PRIMARY KEY (installation_id, repo, seq)
-)`,
-}
 
 // Severity says whether a problem kept something from being done (an
 // error) or is a remark (a note).
@@ -62,35 +47,45 @@ func Open(ctx context.Context, db *sql.DB) (*Store, error) {
 }
 
 // ReplaceProblems records the problems of a repository's latest reconcile
-// in place of the previous ones, in one transaction: a reader sees the
-// old set or the new one, never a mix.
+// in place of the previous ones.
 func (s *Store) ReplaceProblems(ctx context.Context, installation int64, repo string, errs, notes []problem.Problem, at time.Time) error {
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("record problems of %s: %w", repo, err)
-	}
-	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, `DELETE FROM bumpbot_repo_problem WHERE installation_id = $1 AND repo = $2`, installation, repo); err != nil {
-		return fmt.Errorf("record problems of %s: %w", repo, err)
-	}
-	seq := 0
-	for _, list := range []struct {
-		sev Severity
-		ps  []problem.Problem
-	}{{Error, errs}, {Note, notes}} {
-		for _, p := range list.ps {
-			seq++
-			_, err := tx.ExecContext(ctx, `INSERT INTO bumpbot_repo_problem
-				(installation_id, repo, seq, severity, kind, file, line, col, message, recorded_at)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-				installation, repo, seq, string(list.sev), string(p.Kind), p.File, p.Line, p.Column, p.Message, at.UnixMilli())
-			if err != nil {
-				return fmt.Errorf("record problems of %s: %w", repo, err)
+	return s.replace(ctx, "bumpbot_repo_problem", installation, repo, func(tx *sql.Tx) error {
+		seq := 0
+		for _, list := range []struct {
+			sev Severity
+			ps  []problem.Problem
+		}{{Error, errs}, {Note, notes}} {
+			for _, p := range list.ps {
+				seq++
+				if _, err := tx.ExecContext(ctx, `INSERT INTO bumpbot_repo_problem
+					(installation_id, repo, seq, severity, kind, file, line, col, message, recorded_at)
+					VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+					installation, repo, seq, string(list.sev), string(p.Kind), p.File, p.Line, p.Column, p.Message, at.UnixMilli()); err != nil {
+					return err
+				}
 			}
 		}
+		return nil
+	})
+}
+
+// replace deletes a repository's rows of table and writes new ones with
+// fill, in one transaction: a reader sees the old rows or the new ones,
+// never a mix.
+func (s *Store) replace(ctx context.Context, table string, installation int64, repo string, fill func(*sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("%s of %s: %w", table, repo, err)
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE installation_id = $1 AND repo = $2`, installation, repo); err != nil {
+		return fmt.Errorf("%s of %s: %w", table, repo, err)
+	}
+	if err := fill(tx); err != nil {
+		return fmt.Errorf("%s of %s: %w", table, repo, err)
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("record problems of %s: %w", repo, err)
+		return fmt.Errorf("%s of %s: %w", table, repo, err)
 	}
 	return nil
 }

@@ -2,13 +2,11 @@ package repostate_test
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/bumpbot/bumpbot/internal/jobs"
 	"github.com/bumpbot/bumpbot/internal/problem"
 	"github.com/bumpbot/bumpbot/internal/repostate"
 )
@@ -18,15 +16,7 @@ import (
 func TestReplaceProblems(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db, err := jobs.Open(ctx, filepath.Join(t.TempDir(), "state.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	s, err := repostate.Open(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := openStore(t)
 	at := time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
 	parse := problem.Newf(problem.Parse, "t.yaml", 3, 0, "cannot parse template")
 	denied := problem.Newf(problem.AccessDenied, "main.tf", 4, 17, "access denied")

@@ -12,10 +12,11 @@ import (
 	"github.com/bumpbot/bumpbot/internal/repostate"
 )
 
-// problemReporter carries what a reconcile could not do to everywhere an
-// operator or a maintainer looks: one log line per problem (repository,
-// file, line, kind), a counter by kind in /metrics, and the repository's
-// stored state, replaced on each reconcile.
+// problemReporter carries what a reconcile found to everywhere an operator
+// or a maintainer looks: one log line per problem (repository, file, line,
+// kind), a counter by kind in /metrics, and the repository's stored state
+// (its problems and its pins in the layer index), replaced on each
+// reconcile.
 type problemReporter struct {
 	state   *repostate.Store
 	counter *prometheus.CounterVec
@@ -52,5 +53,8 @@ func (p problemReporter) report(ctx context.Context, log *slog.Logger, inst int6
 	}
 	if err := p.state.ReplaceProblems(ctx, inst, repo, r.Errors, r.Notes, now()); err != nil {
 		log.Warn("cannot record the reconcile's problems", "error", err)
+	}
+	if err := p.state.ReplacePins(ctx, inst, repo, r.Pins); err != nil {
+		log.Warn("cannot record the repository's pins in the layer index", "error", err)
 	}
 }

@@ -74,6 +74,21 @@ func TestReconcileProblemsAreReported(t *testing.T) {
 		t.Errorf("stored errors %v", kinds)
 	}
 
+	// The layer index holds the repository's pins, for publish events
+	// and the fleet view.
+	pins, err := srv.srv.State().RepoPins(context.Background(), inst+1, "acme/broken")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var files []string
+	for _, p := range pins {
+		if p.Layer == "mylayer" && p.Version == 3 && p.Account == account {
+			files = append(files, p.File)
+		}
+	}
+	if strings.Join(files, " ") != ".github/workflows/deploy.yml Makefile main.tf template.yaml" {
+		t.Errorf("indexed pins of mylayer:3 in %v", files)
+	}
 	waitFor(t, "the pull request", func() bool { return len(e.gh.Pulls("acme/broken")) == 1 })
 	for _, f := range []string{"Makefile", ".github/workflows/deploy.yml", "main.tf"} {
 		b, _ := e.gh.File("acme/broken", "bumpbot/mylayer", f)

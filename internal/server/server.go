@@ -273,7 +273,11 @@ func (g *ghRunner) Reconcile(ctx context.Context, req jobs.Request) error {
 	rec := *g.rec
 	rec.Log = g.log.With("installation_id", inst, "repo", repo)
 	res, err := rec.Run(ctx, fmt.Sprintf("%d/%s", inst, repo), r)
-	g.problems.report(ctx, rec.Log, inst, repo, res.Report)
+	if res.Planned {
+		// What the repository holds now; a reconcile that failed before
+		// planning leaves the last known state in place.
+		g.problems.report(ctx, rec.Log, inst, repo, res.Report)
+	}
 	if err != nil {
 		rec.Log.Warn("reconcile failed", "error", err, "candidates", res.Candidates, "opened", res.Opened, "updated", res.Updated)
 		return err
