@@ -12,6 +12,7 @@ import (
 
 	"github.com/bumpbot/bumpbot/internal/bump"
 	"github.com/bumpbot/bumpbot/internal/config"
+	"github.com/bumpbot/bumpbot/internal/layers"
 	"github.com/bumpbot/bumpbot/internal/reconcile"
 	"github.com/bumpbot/bumpbot/internal/server"
 )
@@ -41,6 +42,9 @@ YAML file (--config) overridden by the environment:
                                  an event (default 6h; 0 disables): new
                                  versions of third-party layers send no event
   BUMPBOT_REGISTRY               aws (default) or dir:PATH
+  BUMPBOT_AWS_EVENTS_TOKEN       enables POST /webhooks/aws (layer-publish
+                                 events from EventBridge), which requires
+                                 it in the X-Bumpbot-Token header
   BUMPBOT_REGIONS                regions for ARNs whose region is a
                                  placeholder (default AWS_REGION, else
                                  AWS_DEFAULT_REGION)
@@ -49,7 +53,8 @@ Precedence: flags, then the environment, then the file, then defaults.
 Exit status: 1 when the file cannot be read or the server fails, 2 when
 a setting is missing or malformed (each problem on its own line).
 
-Endpoints: POST /webhooks/github, GET /healthz, /readyz, /metrics.`,
+Endpoints: POST /webhooks/github, POST /webhooks/aws (when enabled),
+GET /healthz, /readyz, /metrics.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var flags server.Flags
@@ -78,7 +83,11 @@ Endpoints: POST /webhooks/github, GET /healthz, /readyz, /metrics.`,
 				return err
 			}
 			planner := reconcile.BumpPlanner{Registry: b.Registry, Options: bump.Options{Regions: cfg.Regions, Changelog: bump.PackageChangelog{Builder: b}}}
-			srv, err := server.New(ctx, cfg, server.Options{Planner: planner, Logger: log, Collectors: []prometheus.Collector{awsMetrics}})
+			opts := server.Options{Planner: planner, Logger: log, Collectors: []prometheus.Collector{awsMetrics}}
+			if c, ok := b.Registry.(*layers.Cache); ok {
+				opts.Forget = c.Forget
+			}
+			srv, err := server.New(ctx, cfg, opts)
 			if err != nil {
 				return err
 			}

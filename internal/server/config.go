@@ -33,6 +33,11 @@ type Config struct {
 	// without an event ("6h"; 0 disables): third-party layers publish
 	// new versions without any event reaching the bot.
 	PollInterval time.Duration `yaml:"poll_interval"`
+
+	// AWSEventsToken enables POST /webhooks/aws (layer-publish events
+	// from an EventBridge API destination), which then requires it in
+	// the X-Bumpbot-Token header; empty disables the endpoint (404).
+	AWSEventsToken string `yaml:"aws_events_token"`
 }
 
 // DefaultPollInterval is the default PollInterval.
@@ -69,6 +74,7 @@ func LoadConfigWith(path string, getenv func(string) string, flags Flags) (Confi
 		"BUMPBOT_WEBHOOK_SECRET": &cfg.WebhookSecret, "BUMPBOT_ADDR": &cfg.Addr, "BUMPBOT_DB": &cfg.DB,
 		"BUMPBOT_DATABASE_URL": &cfg.DatabaseURL,
 		"BUMPBOT_GITHUB_URL":   &cfg.GitHubURL, "BUMPBOT_REGISTRY": &cfg.Registry,
+		"BUMPBOT_AWS_EVENTS_TOKEN": &cfg.AWSEventsToken,
 	}
 	for k, p := range str {
 		if v := getenv(k); v != "" {
@@ -160,5 +166,6 @@ func (c Config) LogValue() slog.Value {
 		slog.String("github_url", c.GitHubURL), slog.String("registry", c.Registry),
 		slog.Any("regions", c.Regions), slog.Int("workers", c.Workers), slog.String("poll_interval", c.PollInterval.String()),
 		slog.Bool("private_key_set", c.PrivateKey != "" || c.PrivateKeyFile != ""),
+		slog.Bool("aws_events", c.AWSEventsToken != ""),
 	)
 }

@@ -19,8 +19,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/riverqueue/river"
 
+	"github.com/bumpbot/bumpbot/internal/awsevents"
 	"github.com/bumpbot/bumpbot/internal/ghapp"
 	"github.com/bumpbot/bumpbot/internal/jobs"
+	"github.com/bumpbot/bumpbot/internal/layerarn"
 	"github.com/bumpbot/bumpbot/internal/reconcile"
 	"github.com/bumpbot/bumpbot/internal/repostate"
 	"github.com/bumpbot/bumpbot/internal/webhook"
@@ -41,6 +43,9 @@ type Options struct {
 	// Collectors are more metrics to serve at /metrics (the AWS calls of
 	// the layer registry, for one).
 	Collectors []prometheus.Collector
+	// Forget, when set, drops the layer registry's cached answers for a
+	// layer version a publish or delete event names.
+	Forget func(layerarn.ARN)
 }
 
 // Server is a running bumpbot serve.
@@ -112,6 +117,16 @@ func New(ctx context.Context, cfg Config, opts Options) (*Server, error) {
 	}
 	mux := http.NewServeMux()
 	mux.Handle("POST /webhooks/github", hook)
+	if cfg.AWSEventsToken != "" {
+		aws, err := awsevents.New(cfg.AWSEventsToken, awsevents.Options{
+			Index: state, Queue: s.queue, Regions: cfg.Regions, Logger: opts.Logger, Forget: opts.Forget, Metrics: awsevents.NewMetrics(reg),
+		})
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
+		mux.Handle("POST /webhooks/aws", aws)
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok\n")) })
 	mux.HandleFunc("GET /readyz", s.ready)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
