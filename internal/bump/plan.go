@@ -127,6 +127,9 @@ type Input struct {
 	// Warnings are problems met while listing or reading the files (an
 	// unreadable directory or file); they are reported with the scanner's.
 	Warnings []problem.Problem
+	// Config, when set, is the repository configuration a reconcile read:
+	// its strategy, regions and ignore rules replace the planner's.
+	Config *config.Repo
 }
 
 // PlanFiles plans bumps of an in-memory tree of files (a repository tree

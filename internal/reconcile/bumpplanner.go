@@ -20,7 +20,21 @@ type BumpPlanner struct {
 
 // Plan implements Planner.
 func (p BumpPlanner) Plan(ctx context.Context, in bump.Input) (Plan, error) {
-	plan := bump.PlanInput(ctx, in, p.Registry, p.Options)
+	opts := p.Options
+	if c := in.Config; c != nil {
+		if c.Strategy != "" {
+			s, err := layers.ParseStrategy(c.Strategy)
+			if err != nil {
+				return Plan{}, err
+			}
+			opts.Strategy = s
+		}
+		if len(c.Regions) > 0 {
+			opts.Regions = c.Regions
+		}
+		opts.Ignore = c.Ignored
+	}
+	plan := bump.PlanInput(ctx, in, p.Registry, opts)
 	out := Plan{Report: plan.Report}
 	groups, err := plan.ByLayer()
 	if err != nil {

@@ -85,6 +85,9 @@ type Change struct {
 	Title   string
 	Body    string
 	Labels  []string
+	// Reviewers, TeamReviewers and Assignees are asked for on the review
+	// request when it is opened (the repository configuration's).
+	Reviewers, TeamReviewers, Assignees []string
 }
 
 // OpenChange is a review request the bot opened earlier that is still open

@@ -18,6 +18,7 @@ import (
 	"sync/atomic"
 
 	"github.com/bumpbot/bumpbot/internal/bump"
+	"github.com/bumpbot/bumpbot/internal/config"
 	"github.com/bumpbot/bumpbot/internal/problem"
 	"github.com/bumpbot/bumpbot/internal/rewrite"
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
@@ -43,6 +44,9 @@ type Update struct {
 	// Parts are the per-layer updates a merged update carries; nil for a
 	// per-layer update.
 	Parts []Update
+	// Group names the configuration's group a merged update is, "" for
+	// all layers in one.
+	Group string
 }
 
 // Plan is a Planner's answer.
@@ -104,6 +108,13 @@ type Reconciler struct {
 	// Include, when set, chooses the files considered by path (the
 	// repository configuration's paths); nil considers every candidate.
 	Include func(path string) bool
+	// ReadConfig makes the reconcile read the repository's configuration
+	// (config.RepoPath) from the snapshot, over Config's defaults, and
+	// follow it: paths, strategy, regions, ignore rules, grouping, labels,
+	// reviewers, assignees, commit prefix, open pull request limit. The
+	// App sets it; the CLI layers the file under its flags itself.
+	ReadConfig bool
+	Config     ConfigSource
 }
 
 // Result tells what one reconcile did.
@@ -128,6 +139,15 @@ type Result struct {
 	// Planned is true once the files were read and planned: Report then
 	// says what the repository holds, even if publishing failed later.
 	Planned bool
+	// Config is the configuration followed (ReadConfig), and ConfigValid
+	// whether the repository's file, if any, parsed: a broken one leaves
+	// its problems in Report.Errors (kind problem.Config) and the last
+	// valid configuration, or the defaults, in force.
+	Config      config.Repo
+	ConfigValid bool
+	// Limited counts updates not opened because the repository has
+	// open-pull-requests-limit bot pull requests open already.
+	Limited int
 }
 
 // Run reconciles the repository behind f; key names it in the blob cache
@@ -145,15 +165,29 @@ func (r *Reconciler) Run(ctx context.Context, key string, f Forge) (Result, erro
 	if snap.Truncated {
 		log.Warn("file listing truncated by the forge; reconciling the files listed")
 	}
-	in, modes, err := r.read(ctx, key, f, snap, &res)
+	var cfgProblems []problem.Problem
+	res.ConfigValid = true
+	if r.ReadConfig {
+		if res.Config, cfgProblems, err = r.loadConfig(ctx, f, snap); err != nil {
+			return res, err
+		}
+		for _, p := range cfgProblems {
+			res.ConfigValid = res.ConfigValid && p.File != config.RepoPath
+		}
+	}
+	in, modes, err := r.read(ctx, key, f, snap, res.Config, &res)
 	if err != nil {
 		return res, err
+	}
+	if r.ReadConfig {
+		in.Config = &res.Config
 	}
 	plan, err := r.Planner.Plan(ctx, in)
 	if err != nil {
 		return res, fmt.Errorf("plan: %w", err)
 	}
 	res.Report, res.Planned = plan.Report, true
+	res.Report.Errors = append(cfgProblems, res.Report.Errors...)
 	if len(plan.Updates) == 0 {
 		return res, nil
 	}
@@ -179,16 +213,22 @@ func (r *Reconciler) Run(ctx context.Context, key string, f Forge) (Result, erro
 		}
 		kept = append(kept, u)
 	}
-	updates, err := r.group(plan, kept)
+	updates, err := r.group(plan, kept, res.Config.Group)
 	if err != nil {
 		return res, err
 	}
+	open := len(byBranch)
 	var errs []error
 	for _, u := range updates {
-		c := r.change(u, snap, modes, updates)
+		c := r.change(u, snap, modes, updates, res.Config)
 		existing := byBranch[c.Branch]
 		if existing != nil && strings.Contains(existing.Body, marker(u)) {
 			res.Unchanged++
+			continue
+		}
+		if limit := res.Config.OpenPullRequestsLimit; existing == nil && limit > 0 && open >= limit {
+			res.Limited++
+			log.Info("bump held back: open-pull-requests-limit reached", "layer", u.Layer, "to", u.To, "limit", limit)
 			continue
 		}
 		pub, err := f.Publish(ctx, c, existing)
@@ -208,6 +248,7 @@ func (r *Reconciler) Run(ctx context.Context, key string, f Forge) (Result, erro
 		}
 		if pub.Opened {
 			res.Opened++
+			open++
 		} else {
 			res.Updated++
 		}
@@ -217,19 +258,63 @@ func (r *Reconciler) Run(ctx context.Context, key string, f Forge) (Result, erro
 	return res, errors.Join(errs...)
 }
 
-// group turns the per-layer updates kept into the changes to propose.
-func (r *Reconciler) group(plan Plan, kept []Update) ([]Update, error) {
-	if r.Grouping == PerLayer || len(kept) == 0 {
+// group turns the per-layer updates kept into the changes to propose:
+// one per layer, one for all (Grouping AllInOne, or the configuration's
+// group: all), or one per named group of the configuration, each
+// gathering the layers its globs match (the others stay per layer).
+func (r *Reconciler) group(plan Plan, kept []Update, g config.Group) ([]Update, error) {
+	if len(kept) == 0 {
+		return kept, nil
+	}
+	all := r.Grouping == AllInOne || g.Mode == "all"
+	if !all && len(g.Groups) == 0 {
 		return kept, nil
 	}
 	if plan.Merge == nil {
 		return nil, errors.New("plan: the planner cannot merge updates into one change")
 	}
-	u, err := plan.Merge(kept)
-	if err != nil {
-		return nil, fmt.Errorf("plan: %w", err)
+	if all {
+		u, err := plan.Merge(kept)
+		if err != nil {
+			return nil, fmt.Errorf("plan: %w", err)
+		}
+		return []Update{u}, nil
 	}
-	return []Update{u}, nil
+	var out []Update
+	taken := make([]bool, len(kept))
+	for _, ng := range g.Groups {
+		var parts []Update
+		for i, u := range kept {
+			if !taken[i] && matchesAny(ng.Layers, u) {
+				taken[i] = true
+				parts = append(parts, u)
+			}
+		}
+		if len(parts) == 0 {
+			continue
+		}
+		u, err := plan.Merge(parts)
+		if err != nil {
+			return nil, fmt.Errorf("plan: group %s: %w", ng.Name, err)
+		}
+		u.Group = ng.Name
+		out = append(out, u)
+	}
+	for i, u := range kept {
+		if !taken[i] {
+			out = append(out, u)
+		}
+	}
+	return out, nil
+}
+
+func matchesAny(globs []string, u Update) bool {
+	for _, g := range globs {
+		if config.MatchLayer(g, config.Layer{Partition: u.Partition, Region: u.Region, Account: u.Account, Name: u.Layer}) {
+			return true
+		}
+	}
+	return false
 }
 
 // declined returns the number of a change closed without merging that
@@ -249,7 +334,7 @@ func declined(u Update, closed []OpenChange) (int, bool) {
 // read returns the planner's input: the candidate files of snap, from
 // the cache when their SHA is known, and their modes by path. It counts
 // candidates and fetches in res.
-func (r *Reconciler) read(ctx context.Context, key string, f Forge, snap Snapshot, res *Result) (bump.Input, map[string]string, error) {
+func (r *Reconciler) read(ctx context.Context, key string, f Forge, snap Snapshot, cfg config.Repo, res *Result) (bump.Input, map[string]string, error) {
 	limit := r.MaxFileSize
 	if limit <= 0 {
 		limit = rewrite.DefaultMaxFileSize
@@ -262,7 +347,7 @@ func (r *Reconciler) read(ctx context.Context, key string, f Forge, snap Snapsho
 	for _, e := range snap.Entries {
 		// A file named on its own is read whatever its kind, as the
 		// scanner reads it; a tree's files by the scanner's one rule.
-		if !snap.Named && !rewrite.IsCandidate(e.Path, false) || r.Include != nil && !r.Include(e.Path) {
+		if !snap.Named && !rewrite.IsCandidate(e.Path, false) || r.Include != nil && !r.Include(e.Path) || !cfg.IncludesPath(e.Path) {
 			continue
 		}
 		if e.Size > limit {
@@ -367,6 +452,9 @@ var unsafeRef = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
 // never share a branch; bumpbot/layers for a merged update.
 func BranchName(u Update, all []Update) string {
 	if u.Parts != nil {
+		if u.Group != "" {
+			return BranchPrefix + "group-" + strings.Trim(branchPart(u.Group), ".-")
+		}
 		return BranchPrefix + "layers"
 	}
 	name := branchPart(u.Layer)
@@ -393,14 +481,17 @@ func BranchName(u Update, all []Update) string {
 // branchPart makes a name safe in a branch name.
 func branchPart(s string) string { return unsafeRef.ReplaceAllString(s, "-") }
 
-func (r *Reconciler) change(u Update, snap Snapshot, modes map[string]string, all []Update) Change {
+func (r *Reconciler) change(u Update, snap Snapshot, modes map[string]string, all []Update, cfg config.Repo) Change {
 	c := Change{
-		Branch:  BranchName(u, all),
-		Base:    snap,
-		Message: Title(u),
-		Title:   Title(u),
-		Body:    Body(u),
-		Labels:  Labels,
+		Branch:        BranchName(u, all),
+		Base:          snap,
+		Message:       prefixed(cfg, Title(u)),
+		Title:         prefixed(cfg, Title(u)),
+		Body:          Body(u),
+		Labels:        labelsOf(cfg),
+		Reviewers:     cfg.Reviewers,
+		TeamReviewers: cfg.TeamReviewers,
+		Assignees:     cfg.Assignees,
 	}
 	for _, f := range u.Files {
 		c.Files = append(c.Files, FileChange{Path: f.Path, Content: f.Src, Mode: modes[f.Path]})

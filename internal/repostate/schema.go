@@ -30,4 +30,10 @@ var schema = []string{
 	PRIMARY KEY (installation_id, repo, seq)
 )`,
 	`CREATE INDEX IF NOT EXISTS bumpbot_layer_pin_layer ON bumpbot_layer_pin (account, layer)`,
+	`CREATE TABLE IF NOT EXISTS bumpbot_repo_config (
+	installation_id BIGINT NOT NULL,
+	repo            TEXT NOT NULL,
+	config          TEXT NOT NULL,
+	PRIMARY KEY (installation_id, repo)
+)`,
 }

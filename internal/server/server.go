@@ -287,7 +287,13 @@ func (g *ghRunner) Reconcile(ctx context.Context, req jobs.Request) error {
 	}
 	rec := *g.rec
 	rec.Log = g.log.With("installation_id", inst, "repo", repo)
+	rec.ReadConfig, rec.Config = true, repoConfigSource{state: g.problems.state, installation: inst, repo: repo}
 	res, err := rec.Run(ctx, fmt.Sprintf("%d/%s", inst, repo), r)
+	if res.Planned && res.ConfigValid {
+		if err := g.problems.state.SaveConfig(ctx, inst, repo, res.Config); err != nil {
+			rec.Log.Warn("cannot record the repository's configuration", "error", err)
+		}
+	}
 	if res.Planned {
 		// What the repository holds now; a reconcile that failed before
 		// planning leaves the last known state in place.
