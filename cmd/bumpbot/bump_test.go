@@ -143,7 +143,7 @@ func TestBumpJSON(t *testing.T) {
 	}
 	wantChange := map[string]any{
 		"file": "demo/serverless/serverless.yml", "line": 15.0, "column": 9.0, "layer": "node-utils", "from": 10.0, "to": 14.0,
-		"partition": "aws", "region": "eu-west-1", "account": "123456789012",
+		"partition": "aws", "region": "eu-west-1", "account": "123456789012", "function": "resize",
 		"version_at": map[string]any{"file": "demo/serverless/serverless.yml", "line": 15.0, "column": 64.0},
 		"arn_from":   "arn:aws:lambda:eu-west-1:123456789012:layer:node-utils:10",
 		"arn_to":     "arn:aws:lambda:eu-west-1:123456789012:layer:node-utils:14",

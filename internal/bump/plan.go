@@ -54,6 +54,10 @@ type Change struct {
 	To        int      `json:"to"`
 	ARNFrom   string   `json:"arn_from"`
 	ARNTo     string   `json:"arn_to"`
+	// Function names the function(s) the layer is attached to, when the
+	// file says (a Terraform resource, a template resource, a Serverless
+	// function).
+	Function string `json:"function,omitempty"`
 
 	// LayerID groups changes for one pull request per layer: the layer
 	// name and its account, which a layer keeps in every region.
@@ -474,7 +478,7 @@ func changeOf(r ref.Reference, to int) Change {
 		File: r.File, Line: r.Line, Column: r.Column, VersionAt: r.VersionAt,
 		Partition: r.Partition, Region: r.Region, Account: r.Account, Layer: r.Layer,
 		From: *r.Version, To: to, ARNFrom: render(*r.Version), ARNTo: render(to),
-		LayerID: layerID(r),
+		LayerID: layerID(r), Function: functionOf(r),
 	}
 }
 

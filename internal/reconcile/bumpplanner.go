@@ -8,6 +8,7 @@ import (
 
 	"github.com/bumpbot/bumpbot/internal/bump"
 	"github.com/bumpbot/bumpbot/internal/layers"
+	"github.com/bumpbot/bumpbot/internal/problem"
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
 )
 
@@ -80,11 +81,12 @@ func updateOf(g bump.LayerPlan, plan bump.Plan) Update {
 		if u.Region == "" {
 			u.Partition, u.Region, u.Account = c.Partition, c.Region, c.Account
 		}
-		at := ref.Pos{File: c.File, Line: c.Line, Column: c.Column}
+		m := Move{At: ref.Pos{File: c.File, Line: c.Line, Column: c.Column}, Function: c.Function, From: c.From, To: c.To}
+		m.VersionAt = m.At
 		if c.VersionAt != nil {
-			at = *c.VersionAt
+			m.VersionAt = *c.VersionAt
 		}
-		u.Locations = append(u.Locations, at)
+		u.Moves = append(u.Moves, m)
 	}
 	var paths []string
 	for _, f := range g.Files {
@@ -98,7 +100,7 @@ func updateOf(g bump.LayerPlan, plan bump.Plan) Update {
 	}
 	var notes []string
 	for _, n := range append(slices.Clone(plan.Notes), plan.Errors...) {
-		if slices.Contains(paths, n.File) {
+		if concerns(u, paths, n) {
 			notes = append(notes, fmt.Sprintf("- `%s`: %s", n.Location(), n.Message))
 		}
 	}
@@ -107,4 +109,25 @@ func updateOf(g bump.LayerPlan, plan bump.Plan) Update {
 	}
 	u.Body = b.String()
 	return u
+}
+
+// concerns reports whether a problem belongs in an update's description:
+// it is about one of the pins the update moves (at the reference or its
+// version literal), or about a whole file the update edits. A note about
+// another layer of the same file stays out of this pull request.
+func concerns(u Update, paths []string, p problem.Problem) bool {
+	if !slices.Contains(paths, p.File) && !slices.ContainsFunc(u.Moves, func(m Move) bool { return m.At.File == p.File }) {
+		return false
+	}
+	if p.Line == 0 {
+		return true
+	}
+	for _, m := range u.Moves {
+		for _, at := range []ref.Pos{m.At, m.VersionAt} {
+			if at.File == p.File && at.Line == p.Line {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -46,9 +46,13 @@ type Entry struct {
 
 // Snapshot is the default branch at one commit: the files a reconcile reads.
 type Snapshot struct {
-	Branch  string // the default branch name
-	Commit  string // head commit of Branch
-	Tree    string // root tree of Commit
+	Branch string // the default branch name
+	Commit string // head commit of Branch
+	Tree   string // root tree of Commit
+	// WebURL is where people browse the repository
+	// (https://github.com/owner/name), for links to pinned lines; "" for
+	// a working tree.
+	WebURL  string
 	Entries []Entry
 	// Truncated reports that the forge could not list every file (GitHub
 	// truncates very large recursive trees); the reconcile works on what

@@ -35,8 +35,8 @@ type Update struct {
 	Account   string
 	From      int // the oldest version pinned today
 	To        int
-	// Locations are the version literals the update edits.
-	Locations []ref.Pos
+	// Moves are the pins the update moves, in file order.
+	Moves []Move
 	// Files holds the full new contents, paths relative to the root.
 	Files []ref.File
 	// Body is the changelog and compatibility notes, markdown.
@@ -47,6 +47,14 @@ type Update struct {
 	// Group names the configuration's group a merged update is, "" for
 	// all layers in one.
 	Group string
+}
+
+// Move is one pin an update moves.
+type Move struct {
+	At        ref.Pos // the reference
+	VersionAt ref.Pos // the literal edited: At's, or a variable's
+	Function  string  // the function(s) the layer is attached to, if known
+	From, To  int
 }
 
 // Plan is a Planner's answer.
@@ -487,7 +495,7 @@ func (r *Reconciler) change(u Update, snap Snapshot, modes map[string]string, al
 		Base:          snap,
 		Message:       prefixed(cfg, Title(u)),
 		Title:         prefixed(cfg, Title(u)),
-		Body:          Body(u),
+		Body:          Body(u, Site{WebURL: snap.WebURL, Commit: snap.Commit}),
 		Labels:        labelsOf(cfg),
 		Reviewers:     cfg.Reviewers,
 		TeamReviewers: cfg.TeamReviewers,
