@@ -156,7 +156,7 @@ func moves(b *strings.Builder, u Update, site Site) {
 	fmt.Fprintf(b, "| `%s` pinned in | Function | From | To |\n| --- | --- | --- | --- |\n", u.Layer)
 	for _, m := range u.Moves {
 		where := site.link(m.At)
-		if m.VersionAt != m.At {
+		if m.VersionAt.File != m.At.File || m.VersionAt.Line != m.At.Line {
 			where += " (version in " + site.link(m.VersionAt) + ")"
 		}
 		fn := "—"
