@@ -14,6 +14,7 @@ import (
 	"github.com/bumpbot/bumpbot/internal/bump"
 	"github.com/bumpbot/bumpbot/internal/config"
 	"github.com/bumpbot/bumpbot/internal/layers"
+	"github.com/bumpbot/bumpbot/internal/policy"
 	"github.com/bumpbot/bumpbot/internal/problem"
 	"github.com/bumpbot/bumpbot/internal/reconcile"
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
@@ -26,6 +27,7 @@ func newBumpCmd() *cobra.Command {
 	var (
 		lf                            layerFlags
 		regions, strategy, configPath string
+		policyPath                    string
 		write, asJSON                 bool
 	)
 	cmd := &cobra.Command{
@@ -71,6 +73,16 @@ any error was reported, 2 on usage error.`,
 			if _, err := given.options(config.Repo{}); err != nil {
 				return usageError{err}
 			}
+			if policyPath != "" {
+				pol, err := policy.Load(policyPath)
+				if _, ok := errors.AsType[*config.LoadError](err); ok {
+					return err
+				}
+				if err != nil {
+					return usagef("%v", err)
+				}
+				given.policy = pol
+			}
 			b, err := lf.open(cmd)
 			if err != nil {
 				return err
@@ -85,6 +97,7 @@ any error was reported, 2 on usage error.`,
 	f.StringVar(&strategy, "strategy", "latest", "latest or next")
 	f.BoolVar(&write, "write", false, "edit the files in place instead of printing a diff")
 	f.BoolVar(&asJSON, "json", false, "print one JSON object")
+	f.StringVar(&policyPath, "policy", "", "security policy (bumpbot-policy.yml): no pin moves to a version it rejects")
 	f.StringVar(&configPath, "config", "", "repository configuration (default: PATH/"+config.RepoPath+" when present)")
 	return cmd
 }
@@ -95,6 +108,7 @@ type bumpSettings struct {
 	strategy, regions config.Value // flags and environment
 	fallback          config.Value // regions when nothing else says
 	changelog         bump.Changelogger
+	policy            policy.Policy // versions no bump may land on
 }
 
 // options layers the settings over a repository configuration: flags,
@@ -108,7 +122,11 @@ func (s bumpSettings) options(cfg config.Repo) (bump.Options, error) {
 	if err != nil {
 		return bump.Options{}, err
 	}
-	return bump.Options{Strategy: strat, Regions: rs, Changelog: s.changelog, Ignore: cfg.Ignored}, nil
+	ignore := func(l config.Layer) ([]config.VersionRange, bool) {
+		ranges, whole := cfg.Ignored(l)
+		return append(ranges, s.policy.Ranges(l)...), whole
+	}
+	return bump.Options{Strategy: strat, Regions: rs, Changelog: s.changelog, Ignore: ignore}, nil
 }
 
 // runBump reconciles every PATH as a working tree (the reconcile the

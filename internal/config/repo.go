@@ -141,7 +141,7 @@ func ParseRepo(file string, src []byte, base Repo) (Repo, error) {
 // check validates the values decoding cannot; each error is located at
 // its key through a second look at the document.
 func (c Repo) check(file string, doc *yaml.Node) ParseErrors {
-	at := func(keys ...string) (int, int) { return locate(doc, keys...) }
+	at := func(keys ...string) (int, int) { return Locate(doc, keys...) }
 	var errs ParseErrors
 	add := func(msg string, keys ...string) {
 		line, col := at(keys...)
@@ -218,26 +218,37 @@ func validDay(d string) bool {
 	return false
 }
 
-// locate returns the line and column of the value under keys (a path of
-// mapping keys from the document root), or of the deepest key found.
-func locate(doc *yaml.Node, keys ...string) (int, int) {
+// Locate returns the line and column of the key at path in a YAML
+// document (mapping keys, or decimal indexes into lists), or of the
+// deepest part of path found: where to point a person at a value that
+// decoded but does not make sense.
+func Locate(doc *yaml.Node, path ...string) (int, int) {
 	n := doc
 	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
 		n = n.Content[0]
 	}
 	line, col := n.Line, n.Column
-	for _, k := range keys {
-		found := false
-		for i := 0; n.Kind == yaml.MappingNode && i+1 < len(n.Content); i += 2 {
-			if n.Content[i].Value == k {
-				line, col = n.Content[i].Line, n.Content[i].Column
-				n, found = n.Content[i+1], true
-				break
+	for _, k := range path {
+		var next *yaml.Node
+		switch n.Kind {
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				if n.Content[i].Value == k {
+					line, col = n.Content[i].Line, n.Content[i].Column
+					next = n.Content[i+1]
+					break
+				}
+			}
+		case yaml.SequenceNode:
+			if i, err := strconv.Atoi(k); err == nil && i >= 0 && i < len(n.Content) {
+				next = n.Content[i]
+				line, col = next.Line, next.Column
 			}
 		}
-		if !found {
+		if next == nil {
 			break
 		}
+		n = next
 	}
 	return line, col
 }
