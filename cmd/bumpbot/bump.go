@@ -165,6 +165,13 @@ func runBump(cmd *cobra.Command, args []string, reg layers.Registry, given bumpS
 	if err := printReport(out, errw, all, diff.String(), write, asJSON); err != nil {
 		return err
 	}
+	if !asJSON {
+		verb := "can move"
+		if write {
+			verb = "moved"
+		}
+		fmt.Fprintf(errw, "%s, %d %s, %d errors\n", pinCount(all.Pins), len(all.Changes), verb, len(all.Errors))
+	}
 	if len(all.Errors) > 0 {
 		return silentError{exitError}
 	}
@@ -190,6 +197,7 @@ func landed(r bump.Report, err error, path string, rel func(string) string) bump
 		}
 	}
 	out := bump.NewReport()
+	out.Pins = r.Pins
 	layersLanded := map[string]bool{}
 	for _, c := range r.Changes {
 		edited := c.File
@@ -256,4 +264,18 @@ func versionAt(c bump.Change) string {
 		return ""
 	}
 	return fmt.Sprintf(" (version at %s)", c.VersionAt)
+}
+
+// pinCount says how many pins with a version were found in how many
+// files: "57 pins in 31 files".
+func pinCount(refs []ref.Reference) string {
+	files := map[string]bool{}
+	n := 0
+	for _, r := range refs {
+		if r.Version != nil {
+			n++
+			files[r.File] = true
+		}
+	}
+	return fmt.Sprintf("%d pins in %d files", n, len(files))
 }

@@ -71,6 +71,9 @@ when any was, 2 on usage error.`,
 			if err := out.print(cmd.OutOrStdout(), cmd.ErrOrStderr(), asJSON); err != nil {
 				return err
 			}
+			if !asJSON {
+				fmt.Fprintf(cmd.ErrOrStderr(), "%s, %d errors, %d notes\n", pinCount(out.References), len(out.Errors), len(out.Notes))
+			}
 			if len(out.Errors) > 0 {
 				return silentError{exitError}
 			}

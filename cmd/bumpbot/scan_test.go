@@ -147,3 +147,21 @@ func jsonEqual(a, b any) bool {
 	y, _ := json.Marshal(b)
 	return bytes.Equal(x, y)
 }
+
+// Every run ends with a one-line summary on stderr; --version names the
+// build.
+func TestSummaryAndVersion(t *testing.T) {
+	reg := demoCopy(t)
+	_, _, stderr := runCLI(t, "scan", "demo")
+	if !strings.HasSuffix(stderr, "7 pins in 5 files, 0 errors, 0 notes\n") {
+		t.Errorf("scan summary: %q", stderr)
+	}
+	_, _, stderr = runCLI(t, "bump", reg, "demo")
+	if !strings.HasSuffix(stderr, "7 pins in 5 files, 7 can move, 0 errors\n") {
+		t.Errorf("bump summary: %q", stderr)
+	}
+	code, stdout, _ := runCLI(t, "--version")
+	if code != 0 || !strings.HasPrefix(stdout, "bumpbot version ") || !strings.Contains(stdout, "go1.") {
+		t.Errorf("--version: exit %d, %q", code, stdout)
+	}
+}
