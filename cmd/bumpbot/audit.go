@@ -1,8 +1,6 @@
 package main
 
 import (
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -45,12 +43,9 @@ a policy file that does not parse: each mistake with its line and column).`,
 			if policyPath == "" {
 				return usagef("--policy FILE is required")
 			}
-			pol, err := policy.Load(policyPath)
-			if _, ok := errors.AsType[*config.LoadError](err); ok {
-				return err
-			}
+			pol, err := loadPolicy(policyPath)
 			if err != nil {
-				return usagef("%v", err)
+				return err
 			}
 			out := auditOutput{Violations: []violation{}, Errors: []problem.Problem{}, Notes: []problem.Problem{}}
 			for _, p := range args {
@@ -126,16 +121,9 @@ func (o *auditOutput) check(pol policy.Policy, r ref.Reference) {
 
 func (o auditOutput) print(w, errw io.Writer, asJSON bool) error {
 	if asJSON {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(o)
+		return writeJSON(w, o)
 	}
-	for _, e := range o.Errors {
-		fmt.Fprintf(errw, "error: %s\n", e.Error())
-	}
-	for _, n := range o.Notes {
-		fmt.Fprintf(errw, "note: %s\n", n.Error())
-	}
+	printProblems(errw, o.Errors, o.Notes)
 	for _, v := range o.Violations {
 		sev := "error"
 		if !v.Due {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -74,12 +73,9 @@ any error was reported, 2 on usage error.`,
 				return usageError{err}
 			}
 			if policyPath != "" {
-				pol, err := policy.Load(policyPath)
-				if _, ok := errors.AsType[*config.LoadError](err); ok {
-					return err
-				}
+				pol, err := loadPolicy(policyPath)
 				if err != nil {
-					return usagef("%v", err)
+					return err
 				}
 				given.policy = pol
 			}
@@ -229,16 +225,9 @@ func landed(r bump.Report, err error, path string, rel func(string) string) bump
 
 func printReport(out, errw io.Writer, p bump.Report, diff string, write, asJSON bool) error {
 	if asJSON {
-		enc := json.NewEncoder(out)
-		enc.SetIndent("", "  ")
-		return enc.Encode(p)
+		return writeJSON(out, p)
 	}
-	for _, e := range p.Errors {
-		fmt.Fprintf(errw, "error: %s\n", e.Error())
-	}
-	for _, n := range p.Notes {
-		fmt.Fprintf(errw, "note: %s\n", n.Error())
-	}
+	printProblems(errw, p.Errors, p.Notes)
 	if write {
 		for _, c := range p.Changes {
 			fmt.Fprintf(out, "%s:%d:%d: %s %d -> %d%s\n", c.File, c.Line, c.Column, c.Layer, c.From, c.To, versionAt(c))

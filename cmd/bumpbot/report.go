@@ -2,9 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 
@@ -53,12 +50,9 @@ be read, 2 on usage error.`,
 			}
 			var pol *policy.Policy
 			if policyPath != "" {
-				p, err := policy.Load(policyPath)
-				if _, ok := errors.AsType[*config.LoadError](err); ok {
-					return err
-				}
+				p, err := loadPolicy(policyPath)
 				if err != nil {
-					return usagef("%v", err)
+					return err
 				}
 				pol = &p
 			}
@@ -82,14 +76,10 @@ be read, 2 on usage error.`,
 			}
 			fleet.Sort(rows)
 			out := cmd.OutOrStdout()
-			for _, e := range errs {
-				fmt.Fprintf(cmd.ErrOrStderr(), "error: %s\n", e.Error())
-			}
+			printProblems(cmd.ErrOrStderr(), errs, nil)
 			switch {
 			case asJSON:
-				enc := json.NewEncoder(out)
-				enc.SetIndent("", "  ")
-				err = enc.Encode(map[string]any{"pins": rows, "summary": fleet.Summarize(rows), "errors": errs})
+				err = writeJSON(out, map[string]any{"pins": rows, "summary": fleet.Summarize(rows), "errors": errs})
 			case asCSV:
 				err = fleet.WriteCSV(out, rows)
 			default:

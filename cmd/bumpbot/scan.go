@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -97,16 +96,9 @@ type scanOutput struct {
 // problems on errw.
 func (o scanOutput) print(w, errw io.Writer, asJSON bool) error {
 	if asJSON {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(o)
+		return writeJSON(w, o)
 	}
-	for _, e := range o.Errors {
-		fmt.Fprintf(errw, "error: %s\n", e.Error())
-	}
-	for _, n := range o.Notes {
-		fmt.Fprintf(errw, "note: %s\n", n.Error())
-	}
+	printProblems(errw, o.Errors, o.Notes)
 	for _, r := range o.References {
 		ctx := string(r.Format)
 		if r.Context != "" {

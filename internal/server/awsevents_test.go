@@ -56,20 +56,15 @@ func TestAWSPublishEvent(t *testing.T) {
 	e.reg = openDirRegistry(t, regRoot)
 	other := strings.Replace(mainTF, "mylayer:3", "other:1", 1)
 	repos := map[string]string{"acme/p1": mainTF, "acme/p2": mainTF, "acme/p3": mainTF, "acme/o4": other, "acme/n5": "# nothing\n"}
-	var list []any
-	i := 10
+	var names []string
 	for name, tf := range repos {
 		e.gh.CreateRepo(t, name, "main", map[string]string{"main.tf": tf})
 		e.gh.AddInstallation(inst, name)
-		i++
-		list = append(list, map[string]any{"id": i, "name": name[5:], "full_name": name})
+		names = append(names, name)
 	}
 	srv := e.start(t, 5*time.Second)
 	// The installation's reconciles fill the layer index; nothing to bump yet.
-	payload := map[string]any{"action": "created", "installation": map[string]any{"id": inst}, "repositories": list}
-	if status, body := deliver(t, srv.url, "installation", "del-aws-1", payload); status != 202 {
-		t.Fatalf("installation: %d %s", status, body)
-	}
+	install(t, srv.url, "del-aws-1", inst, names...)
 	waitFor(t, "6 reconciles", func() bool { return strings.Count(e.logs.String(), `"msg":"reconciled"`) >= 5 })
 
 	if status, _ := postAWS(t, srv.url, "wrong", publishEvent("ev-0", "arn:aws:lambda:us-east-1:123456789012:layer:mylayer:4")); status != 401 {
@@ -131,4 +126,19 @@ func openDirRegistry(t *testing.T, root string) layers.Registry {
 		t.Fatal(err)
 	}
 	return reg
+}
+
+// install delivers an installation (created) event for repos of
+// installation id and checks it is queued.
+func install(t *testing.T, url, delivery string, id int64, repos ...string) {
+	t.Helper()
+	var list []any
+	for i, name := range repos {
+		_, short, _ := strings.Cut(name, "/")
+		list = append(list, map[string]any{"id": 100 + i, "name": short, "full_name": name})
+	}
+	payload := map[string]any{"action": "created", "installation": map[string]any{"id": id}, "repositories": list}
+	if status, body := deliver(t, url, "installation", delivery, payload); status != 202 {
+		t.Fatalf("installation webhook: %d %s", status, body)
+	}
 }

@@ -30,11 +30,7 @@ func TestReconcileProblemsAreReported(t *testing.T) {
 	})
 	e.gh.AddInstallation(inst+1, "acme/broken")
 	srv := e.start(t, 5*time.Second)
-	payload := map[string]any{"action": "created", "installation": map[string]any{"id": inst + 1},
-		"repositories": []any{map[string]any{"id": 2, "name": "broken", "full_name": "acme/broken"}}}
-	if status, body := deliver(t, srv.url, "installation", "del-p1", payload); status != 202 {
-		t.Fatalf("installation webhook: %d %s", status, body)
-	}
+	install(t, srv.url, "del-p1", inst+1, "acme/broken")
 	waitFor(t, "the reconcile", func() bool { return strings.Contains(e.logs.String(), `"msg":"reconciled"`) })
 
 	logs := e.logs.String()

@@ -26,11 +26,7 @@ func TestAppFollowsRepoConfig(t *testing.T) {
 	e.gh.CreateRepo(t, "acme/cfg", "main", map[string]string{"main.tf": two, ".github/bumpbot.yml": cfg})
 	e.gh.AddInstallation(inst+2, "acme/cfg")
 	srv := e.start(t, 5*time.Second)
-	install := map[string]any{"action": "created", "installation": map[string]any{"id": inst + 2},
-		"repositories": []any{map[string]any{"id": 3, "name": "cfg", "full_name": "acme/cfg"}}}
-	if status, body := deliver(t, srv.url, "installation", "del-c1", install); status != 202 {
-		t.Fatalf("installation: %d %s", status, body)
-	}
+	install(t, srv.url, "del-c1", inst+2, "acme/cfg")
 	waitFor(t, "the pull request", func() bool { return len(e.gh.Pulls("acme/cfg")) == 1 })
 	waitFor(t, "labels", func() bool { return len(e.gh.Pulls("acme/cfg")[0].Labels) == 1 })
 	pr := e.gh.Pulls("acme/cfg")[0]
