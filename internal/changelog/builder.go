@@ -67,7 +67,9 @@ func (b *Builder) Build(ctx context.Context, from, to layerarn.ARN) (*Changelog,
 	for i, a := range []layerarn.ARN{from, to} {
 		side := fmt.Sprintf("version %d", a.Version)
 		if errs[i] != nil {
-			c.Notes = append(c.Notes, fmt.Sprintf("%s: could not read the layer content: %v", side, errs[i]))
+			// layerzip redacts its own errors; RedactURLs also covers
+			// those of the registry's Refresh (an SDK's, a proxy's).
+			c.Notes = append(c.Notes, fmt.Sprintf("%s: could not read the layer content: %s", side, layerzip.RedactURLs(errs[i].Error())))
 			continue
 		}
 		for _, n := range append(invs[i].Notes, notes[i]...) {

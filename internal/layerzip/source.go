@@ -16,7 +16,6 @@ import (
 	"net/url"
 	"os"
 	"sort"
-	"strings"
 	"sync"
 )
 
@@ -67,7 +66,7 @@ func Open(ctx context.Context, location string, opts Options) (Source, error) {
 	opts.Limits = opts.Limits.withDefaults()
 	u, err := url.Parse(location)
 	if err != nil {
-		return nil, fmt.Errorf("layer location: %w", err)
+		return nil, fmt.Errorf("layer location: %w", urlError("parse", location, err))
 	}
 	switch u.Scheme {
 	case "file":
@@ -77,15 +76,6 @@ func Open(ctx context.Context, location string, opts Options) (Source, error) {
 	default:
 		return nil, fmt.Errorf("layer location %q: unsupported scheme %q", redact(location), u.Scheme)
 	}
-}
-
-// redact drops the query of a URL: a presigned URL's query is a credential
-// that must not end up in logs or notes.
-func redact(location string) string {
-	if i := strings.IndexByte(location, '?'); i >= 0 {
-		return location[:i]
-	}
-	return location
 }
 
 // fileSource reads a local zip. When count is false it is the spool of a
