@@ -2,6 +2,7 @@ package layerzip
 
 import (
 	"archive/zip"
+	"context"
 	"encoding/binary"
 	"fmt"
 	"hash/crc32"
@@ -42,6 +43,7 @@ type pyRoot struct {
 // inspector accumulates one zip's inventory.
 type inspector struct {
 	limits  Limits
+	budget  budget
 	inv     *Inventory
 	needs   []need
 	pkgs    []Package
@@ -50,6 +52,10 @@ type inspector struct {
 	unsafe  int
 	deep    int
 	dropped int
+	// unread counts needed entries the budget left unread; overlaps
+	// those skipped because their data is another entry's.
+	unread   int
+	overlaps int
 }
 
 // group0 is a named set of entries fingerprinted together.
@@ -66,13 +72,15 @@ type fileSum struct {
 	size uint64
 }
 
-func newInspector(l Limits) *inspector {
-	return &inspector{
+func newInspector(ctx context.Context, l Limits) *inspector {
+	in := &inspector{
 		limits: l.withDefaults(),
 		inv:    &Inventory{Format: FormatVersion, Packages: []Package{}},
 		groups: map[string]*group0{},
 		py:     map[string]*pyRoot{},
 	}
+	in.budget = budget{ctx: ctx, limits: &in.limits}
+	return in
 }
 
 func (in *inspector) note(format string, args ...any) {
@@ -222,7 +230,13 @@ func (in *inspector) read(n need) {
 		limit = in.limits.MaxJarSize
 	}
 	shown := printable(n.file.Name)
-	data, err := in.readEntry(n.file, limit)
+	data, err := in.budget.open(n.file, limit, n.kind == needPythonMeta)
+	if stopped(err) {
+		// Nothing is made up from the path either: past the budget
+		// the zip has shown it is hostile, and one note says so.
+		in.unread++
+		return
+	}
 	if err != nil {
 		in.note("could not read %s: %v", shown, err)
 	}
@@ -270,7 +284,7 @@ func (in *inspector) read(n need) {
 		name, version := splitNameVersion(n.dist)
 		p := Package{Ecosystem: Java, Name: name, Version: version, Path: n.file.Name}
 		if err == nil {
-			if g, a, v, perr := pomProperties(data, in.limits); perr == nil {
+			if g, a, v, perr := in.pomProperties(data); perr == nil {
 				p.Name, p.Version = printable(a), printable(v)
 				if g != "" {
 					p.Canonical = printable(g + ":" + a)
@@ -325,6 +339,10 @@ func (in *inspector) finish() *Inventory {
 	if in.deep > 0 {
 		in.note("skipped %d entries nested deeper than %d directories", in.deep, in.limits.MaxDepth)
 	}
+	if in.overlaps > 0 {
+		in.note("skipped %d entries whose data overlaps another entry's (a zip bomb's shape): the same bytes are read once", in.overlaps)
+	}
+	in.budgetNote()
 	if in.dropped > 0 {
 		in.inv.Notes = append(in.inv.Notes, fmt.Sprintf("and %d more notes", in.dropped))
 	}

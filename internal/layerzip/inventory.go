@@ -56,16 +56,23 @@ type Inventory struct {
 	// names, so nothing was inventoried and the inventory must not be
 	// cached under that digest.
 	Unverified bool `json:"-"`
+	// Incomplete: reading stopped at Limits.MaxReadTime, so the inventory
+	// depends on the machine's speed and must not be cached either.
+	Incomplete bool `json:"-"`
 }
 
 // Read opens a layer location and inspects it. Content problems (a corrupt
-// zip, a malformed package.json) become notes in the Inventory; the error
-// is for what may succeed on retry: the network, an expired URL, a limit
-// on the download.
+// zip, a malformed package.json, a spent read budget) become notes in the
+// Inventory; the error is for what may succeed on retry: the network, an
+// expired URL, a limit on the download, and the caller's cancellation
+// (wrapping context.Canceled).
 func Read(ctx context.Context, location string, opts Options) (*Inventory, Stats, error) {
+	opts.Limits = opts.Limits.withDefaults()
+	ctx, cancel := context.WithTimeoutCause(ctx, opts.Limits.MaxReadTime, errTimeBudget)
+	defer cancel()
 	src, err := Open(ctx, location, opts)
 	if de := (*digestError)(nil); errors.As(err, &de) {
-		inv := newInspector(opts.Limits).inv
+		inv := newInspector(ctx, opts.Limits).inv
 		inv.Notes, inv.Unverified = []string{de.Error()}, true
 		return inv, de.stats, nil
 	}
@@ -73,26 +80,54 @@ func Read(ctx context.Context, location string, opts Options) (*Inventory, Stats
 		return nil, Stats{}, err
 	}
 	defer src.Close()
-	inv := Inspect(src, src.Size(), opts.Limits)
-	if err := src.Err(); err != nil {
-		return nil, src.Stats(), err
+	inv, work, err := inspect(ctx, src, src.Size(), opts.Limits)
+	st := src.Stats()
+	st.EntriesRead, st.Inflated = work.EntriesRead, work.Inflated
+	if serr := src.Err(); serr != nil {
+		return nil, st, serr
 	}
-	return inv, src.Stats(), nil
+	if err != nil {
+		return nil, st, err
+	}
+	return inv, st, nil
 }
 
 // prefetcher is implemented by sources for which a read costs a request.
 type prefetcher interface {
 	prefetchEntries(files []*zip.File)
 	prefetchRange(s span)
+	release(s span)
 }
 
 // Inspect inventories the zip in r. It never fails: what cannot be read is
 // noted. When r is a ranged Source, only the end records, the central
 // directory and the needed metadata entries are fetched.
 func Inspect(r io.ReaderAt, size int64, limits Limits) *Inventory {
-	in := newInspector(limits)
+	inv, _, _ := InspectContext(context.Background(), r, size, limits)
+	return inv
+}
+
+// InspectContext is Inspect within limits.MaxReadTime that stops when ctx
+// is done: then it returns an error wrapping ctx's (context.Canceled for a
+// cancelled job). Stats holds the entries read and bytes inflated.
+func InspectContext(ctx context.Context, r io.ReaderAt, size int64, limits Limits) (*Inventory, Stats, error) {
+	limits = limits.withDefaults()
+	ctx, cancel := context.WithTimeoutCause(ctx, limits.MaxReadTime, errTimeBudget)
+	defer cancel()
+	return inspect(ctx, r, size, limits)
+}
+
+// inspect runs an inspector under ctx, whose deadline may be the
+// MaxReadTime budget (a note) or the caller's (an error).
+func inspect(ctx context.Context, r io.ReaderAt, size int64, limits Limits) (*Inventory, Stats, error) {
+	in := newInspector(ctx, limits)
 	in.inspect(r, size)
-	return in.finish()
+	inv := in.finish()
+	st := Stats{EntriesRead: in.budget.reads, Inflated: in.budget.inflated}
+	if err := ctx.Err(); err != nil && context.Cause(ctx) != errTimeBudget {
+		return nil, st, fmt.Errorf("read layer zip: %w", err)
+	}
+	return inv, st, nil
 }
 
 func (in *inspector) inspect(r io.ReaderAt, size int64) {
@@ -114,8 +149,9 @@ func (in *inspector) inspect(r io.ReaderAt, size int64) {
 		return
 	}
 	p, ranged := r.(prefetcher)
+	dir := span{d.offset, min(d.offset+d.size, size)}
 	if ranged {
-		p.prefetchRange(span{d.offset, min(d.offset+d.size, size)})
+		p.prefetchRange(dir)
 	}
 	if n := countEntries(r, size, d, in.limits.MaxEntries); n > in.limits.MaxEntries {
 		in.note("could not read layer zip: more than %d entries", in.limits.MaxEntries)
@@ -126,21 +162,52 @@ func (in *inspector) inspect(r io.ReaderAt, size int64) {
 		in.note("could not read layer zip: %v", err)
 		return
 	}
+	if ranged {
+		// archive/zip holds its own copy of every record now.
+		p.release(dir)
+	}
 	in.inv.Entries = len(zr.File)
-	for _, f := range zr.File {
+	for i, f := range zr.File {
+		if i%4096 == 0 && in.budget.live() != nil {
+			return
+		}
 		in.classify(f)
 	}
 	in.planRecords()
+	if len(in.needs) > in.limits.MaxReads {
+		in.unread += len(in.needs) - in.limits.MaxReads
+		in.needs = in.needs[:in.limits.MaxReads]
+	}
+	files := make([]*zip.File, len(in.needs))
+	for i, n := range in.needs {
+		files[i] = n.file
+	}
 	if ranged {
-		files := make([]*zip.File, len(in.needs))
-		for i, n := range in.needs {
-			files[i] = n.file
-		}
 		p.prefetchEntries(files)
 	}
-	for _, n := range in.needs {
+	skip := overlapping(files)
+	for i, n := range in.needs {
+		if skip[i] {
+			in.overlaps++
+			continue
+		}
 		in.read(n)
 	}
+}
+
+// release drops the blocks that lie inside s: once archive/zip has parsed
+// the central directory, the fetched copy of it is dead weight.
+func (r *remote) release(s span) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	kept := r.blocks[:0]
+	for _, b := range r.blocks {
+		if b.off < s.start || b.off+int64(len(b.data)) > s.end {
+			kept = append(kept, b)
+		}
+	}
+	clear(r.blocks[len(kept):])
+	r.blocks = kept
 }
 
 // prefetchRange fetches one range unless it is already held.
@@ -158,26 +225,6 @@ func (r *remote) prefetchRange(s span) {
 	if err := r.fetch(s.start, s.end, []span{s}); err != nil {
 		r.err = err
 	}
-}
-
-// readEntry reads a metadata entry through the per-file cap.
-func (in *inspector) readEntry(f *zip.File, limit int64) ([]byte, error) {
-	if f.CompressedSize64 > uint64(limit)+uint64(limit/2)+4096 {
-		return nil, fmt.Errorf("%d compressed bytes, more than the %d allowed", f.CompressedSize64, limit)
-	}
-	rc, err := f.Open()
-	if err != nil {
-		return nil, err
-	}
-	defer rc.Close()
-	data, err := io.ReadAll(io.LimitReader(rc, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("more than %d bytes uncompressed", limit)
-	}
-	return data, nil
 }
 
 // safeName reports whether a zip entry name stays inside /opt once

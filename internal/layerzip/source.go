@@ -24,6 +24,11 @@ import (
 type Stats struct {
 	Requests int   `json:"requests"`
 	Bytes    int64 `json:"bytes"`
+	// EntriesRead and Inflated are what inspecting cost: entries opened
+	// (inside jars too) and uncompressed bytes read, the read budget's
+	// two counters.
+	EntriesRead int   `json:"entries_read"`
+	Inflated    int64 `json:"inflated"`
 }
 
 // Source is the content of one layer zip, addressed by offset.
