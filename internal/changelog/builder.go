@@ -63,6 +63,11 @@ func (b *Builder) Build(ctx context.Context, from, to layerarn.ARN) (*Changelog,
 		})
 	}
 	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		// A cancelled job: its reads stopped half-way, which is no
+		// changelog to publish.
+		return nil, fmt.Errorf("changelog %s → %s: %w", from, to, err)
+	}
 	c.BytesRead = read[0] + read[1]
 	for i, a := range []layerarn.ARN{from, to} {
 		side := fmt.Sprintf("version %d", a.Version)
@@ -107,8 +112,9 @@ func (b *Builder) inventory(ctx context.Context, a layerarn.ARN, v layers.Versio
 		return nil, st.Bytes, nil, err
 	}
 	var notes []string
-	if inv.Unverified {
-		// Not the content the digest names: caching it would stick.
+	if inv.Unverified || inv.Incomplete {
+		// Not the content the digest names, or cut by the time budget:
+		// caching either would stick.
 		return inv, st.Bytes, nil, nil
 	}
 	if err := b.Cache.Put(v.CodeSha256, inv); err != nil {

@@ -65,6 +65,8 @@ var urlInText = regexp.MustCompile(`(?i)\bhttps?://[^\s?#"'<>]*[?#][^\s"'<>]*`)
 func RedactURLs(text string) string {
 	return urlInText.ReplaceAllStringFunc(text, func(u string) string {
 		i := strings.IndexAny(u, "?#")
-		return u[:i] + "?" + redacted
+		// Punctuation after a URL ("GET URL: reason") is the sentence's.
+		tail := len(strings.TrimRight(u[i+1:], ":,.;)"))
+		return u[:i] + "?" + redacted + u[i+1+tail:]
 	})
 }

@@ -96,8 +96,8 @@ func TestRedact(t *testing.T) {
 			t.Errorf("redact(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
-	text := `request send failed, Get "https://host/layer.zip` + presignedQuery + `": EOF; see https://example.com/doc`
-	want := `request send failed, Get "https://host/layer.zip?REDACTED": EOF; see https://example.com/doc`
+	text := `request send failed, Get "https://host/layer.zip` + presignedQuery + `": EOF; see https://example.com/doc, GET https://h/x?a=b: reset`
+	want := `request send failed, Get "https://host/layer.zip?REDACTED": EOF; see https://example.com/doc, GET https://h/x?REDACTED: reset`
 	if got := RedactURLs(text); got != want {
 		t.Errorf("RedactURLs:\n got %s\nwant %s", got, want)
 	}
