@@ -318,19 +318,7 @@ func (in *inspector) finish() *Inventory {
 		g.pkg.Name = printable(g.pkg.Name)
 		in.pkgs = append(in.pkgs, g.pkg)
 	}
-	sort.Slice(in.pkgs, func(i, j int) bool {
-		a, b := in.pkgs[i], in.pkgs[j]
-		if a.Ecosystem != b.Ecosystem {
-			return a.Ecosystem < b.Ecosystem
-		}
-		if la, lb := strings.ToLower(a.Name), strings.ToLower(b.Name); la != lb {
-			return la < lb
-		}
-		if a.Name != b.Name {
-			return a.Name < b.Name
-		}
-		return a.Path < b.Path
-	})
+	SortByName(in.pkgs, func(p Package) (string, string, string) { return p.Ecosystem, p.Name, p.Path })
 	in.disambiguate()
 	in.inv.Packages = append(in.inv.Packages, in.pkgs...)
 	if in.unsafe > 0 {
