@@ -5,7 +5,6 @@
 package changelog
 
 import (
-
 	"github.com/bumpbot/bumpbot/internal/layerzip"
 )
 
