@@ -92,6 +92,13 @@ func Read(ctx context.Context, location string, opts Options) (*Inventory, Stats
 	return inv, st, nil
 }
 
+// bigDirectory is the central directory size (about 10,000 entries)
+// past which a layer waits for bigDirectories.
+const bigDirectory = 1 << 20
+
+// bigDirectories admits one layer with a big central directory at a time.
+var bigDirectories = make(chan struct{}, 1)
+
 // prefetcher is implemented by sources for which a read costs a request.
 type prefetcher interface {
 	prefetchEntries(files []*zip.File)
@@ -148,6 +155,26 @@ func (in *inspector) inspect(r io.ReaderAt, size int64) {
 		in.note("could not read layer zip: central directory of %d bytes, more than the %d allowed", d.size, in.limits.MaxDirectorySize)
 		return
 	}
+	if d.size > bigDirectory {
+		// archive/zip keeps every record in memory while the layer is
+		// inspected: one big directory at a time per process, so the
+		// two sides of a changelog, or four workers, never add up.
+		select {
+		case bigDirectories <- struct{}{}:
+			defer func() { <-bigDirectories }()
+		case <-in.budget.ctx.Done():
+			in.budget.spent = in.budget.ctx.Err()
+			return
+		}
+	}
+	// Holding any *zip.File holds them all (each points at the Reader):
+	// let them go before the next big directory is parsed.
+	defer func() {
+		in.needs = nil
+		for _, pr := range in.py {
+			pr.records = nil
+		}
+	}()
 	p, ranged := r.(prefetcher)
 	dir := span{d.offset, min(d.offset+d.size, size)}
 	if ranged {

@@ -51,10 +51,15 @@ type Limits struct {
 
 // DefaultLimits are sized for Lambda: a layer unzips to at most 250 MB,
 // and a changelog should need a few requests and well under a megabyte.
+// MaxEntries and MaxDirectorySize bound memory (archive/zip keeps every
+// record, about 300 bytes each with its name): 50,000 entries, 8 MiB of
+// directory, are several times what the biggest real layers hold
+// (10,000–20,000 files), and keep a changelog between two hostile layers
+// within 64 MB.
 func DefaultLimits() Limits {
 	return Limits{
-		MaxEntries:       100_000,
-		MaxDirectorySize: 24 << 20,
+		MaxEntries:       50_000,
+		MaxDirectorySize: 8 << 20,
 		MaxMetadataSize:  1 << 20,
 		MaxFetch:         48 << 20,
 		MaxDownload:      300 << 20,

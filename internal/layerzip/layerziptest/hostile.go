@@ -28,12 +28,17 @@ func HostileZips(small bool, variant int) []Hostile {
 		}
 		return full
 	}
+	// The 50k shapes are the largest that DefaultLimits' MaxEntries and
+	// MaxDirectorySize admit, so the read budget is what stops them; the
+	// 100k ones, as first reported, are refused before anything is read.
 	return []Hostile{
 		{"overlap-1k", OverlapBomb(scale(1000, 20), 1<<20+4096, variant)},
+		{"overlap-50k", OverlapBomb(scale(49_999, 30), 1<<20+4096, variant)},
 		{"overlap-100k", OverlapBomb(scale(99_999, 40), 1<<20+4096, variant)},
+		{"long-names-50k", LongNames(scale(49_999, 30), scale(85, 300), variant)},
 		{"long-names-100k", LongNames(scale(99_999, 30), scale(160, 300), variant)},
 		{"nested-jars", JarBomb(scale(4, 2), scale(2368, 20), variant)},
-		{"deep-node-modules-20k", DeepNodeModules(scale(20_000, 60), scale(40, 8), variant)},
+		{"deep-node-modules-20k", DeepNodeModules(scale(20_000, 60), scale(24, 8), variant)},
 	}
 }
 
