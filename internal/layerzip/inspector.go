@@ -117,12 +117,12 @@ func (in *inspector) classify(f *zip.File) {
 	case "nodejs":
 		if root, inside, ok := nodeRoot(rest); ok {
 			if chain, ok := nodePackageChain(inside, in.limits.MaxDepth); ok {
-				in.needs = append(in.needs, need{kind: needNode, file: f, root: root, dist: strings.Join(chain, "/node_modules/")})
+				in.want(need{kind: needNode, file: f, root: root, dist: strings.Join(chain, "/node_modules/")})
 			}
 		}
 	case "ruby":
 		if gemspecPath(rest) {
-			in.needs = append(in.needs, need{kind: needGem, file: f})
+			in.want(need{kind: needGem, file: f})
 		}
 	case "java":
 		if base, ok := jarPath(rest); ok {
@@ -136,6 +136,16 @@ func (in *inspector) classify(f *zip.File) {
 		seg, _, _ := strings.Cut(rest, "/")
 		in.add(Other, top+"/"+seg, "", f, top+"/"+seg, "")
 	}
+}
+
+// want plans to read an entry, or counts it as unread past MaxReads:
+// a zip of 50,000 metadata files is not planned in full only to be cut.
+func (in *inspector) want(n need) {
+	if len(in.needs) >= in.limits.MaxReads {
+		in.unread++
+		return
+	}
+	in.needs = append(in.needs, n)
 }
 
 // add records a file under a digest group; versioned native libraries keep
@@ -170,10 +180,10 @@ func (in *inspector) python(f *zip.File, rest string) {
 		pr.dists[normalizePython(dist)] = true
 		switch {
 		case !isDir || sub == "METADATA" || sub == "PKG-INFO":
-			in.needs = append(in.needs, need{kind: needPythonMeta, file: f, root: root, dist: top})
+			in.want(need{kind: needPythonMeta, file: f, root: root, dist: top})
 		case sub == "top_level.txt":
 			pr.topTxt[top] = true
-			in.needs = append(in.needs, need{kind: needPythonTop, file: f, root: root, dist: top})
+			in.want(need{kind: needPythonTop, file: f, root: root, dist: top})
 		case sub == "RECORD":
 			pr.records[top] = f
 		}
@@ -209,14 +219,14 @@ func (in *inspector) planRecords() {
 	sort.Strings(dirs)
 	for _, rd := range dirs {
 		root, dir, _ := strings.Cut(rd, "\x00")
-		in.needs = append(in.needs, need{kind: needPythonRecord, file: in.py[root].records[dir], root: root, dist: dir})
+		in.want(need{kind: needPythonRecord, file: in.py[root].records[dir], root: root, dist: dir})
 	}
 }
 
 func (in *inspector) jar(f *zip.File, base string) {
 	name, version := splitNameVersion(base)
 	if f.CompressedSize64 <= uint64(in.limits.MaxJarSize) {
-		in.needs = append(in.needs, need{kind: needJar, file: f, dist: base})
+		in.want(need{kind: needJar, file: f, dist: base})
 		return
 	}
 	in.pkgs = append(in.pkgs, Package{Ecosystem: Java, Name: name, Version: version, Path: f.Name})

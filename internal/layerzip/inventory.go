@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"strings"
 )
 
@@ -161,7 +162,13 @@ func (in *inspector) inspect(r io.ReaderAt, size int64) {
 		// two sides of a changelog, or four workers, never add up.
 		select {
 		case bigDirectories <- struct{}{}:
-			defer func() { <-bigDirectories }()
+			defer func() {
+				// Hand the records' memory back before the next big
+				// directory is parsed, rather than let the heap grow
+				// to twice both of them before the collector runs.
+				runtime.GC()
+				<-bigDirectories
+			}()
 		case <-in.budget.ctx.Done():
 			in.budget.spent = in.budget.ctx.Err()
 			return
@@ -200,11 +207,10 @@ func (in *inspector) inspect(r io.ReaderAt, size int64) {
 		}
 		in.classify(f)
 	}
+	// Only the needed records are kept from here on: every *zip.File
+	// points at the Reader, whose File list would hold them all.
+	zr.File = nil
 	in.planRecords()
-	if len(in.needs) > in.limits.MaxReads {
-		in.unread += len(in.needs) - in.limits.MaxReads
-		in.needs = in.needs[:in.limits.MaxReads]
-	}
 	files := make([]*zip.File, len(in.needs))
 	for i, n := range in.needs {
 		files[i] = n.file

@@ -68,7 +68,7 @@ func DefaultLimits() Limits {
 		MergeGap:         256 << 10,
 		MaxRequests:      6,
 		MaxNotes:         50,
-		MaxReads:         20_000,
+		MaxReads:         10_000,
 		MaxInflate:       64 << 20,
 		MaxReadTime:      20 * time.Second,
 	}
