@@ -9,7 +9,9 @@ import (
 
 // BenchmarkHostile reads each hostile shape (layerziptest.HostileZips) as
 // a changelog does, through Range requests, and reports the peak heap of
-// the reader, the entries it opened and the bytes it inflated. The wall
+// the reader, the entries it opened and the bytes it inflated:
+//
+//	go test -run XXX -bench Hostile -benchmem -benchtime 3x ./internal/layerzip/ The wall
 // time per op is the figure the read budget is about (goal: ≤ 2 s per
 // changelog, that is for two such layers).
 func BenchmarkHostile(b *testing.B) {
@@ -19,19 +21,22 @@ func BenchmarkHostile(b *testing.B) {
 		b.Run(h.Name, func(b *testing.B) {
 			var peak uint64
 			var notes int
+			var st Stats
 			for b.Loop() {
 				p := layerziptest.HeapPeak(func() {
 					inv, s, err := Read(context.Background(), u, Options{})
 					if err != nil {
 						b.Fatalf("Read: %v", err)
 					}
-					_, notes = s, len(inv.Notes)
+					st, notes = s, len(inv.Notes)
 				})
 				peak = max(peak, p)
 			}
 			b.ReportMetric(float64(len(h.Zip))/(1<<20), "zip-MB")
 			b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
 			b.ReportMetric(float64(notes), "notes")
+			b.ReportMetric(float64(st.EntriesRead), "entries-read")
+			b.ReportMetric(float64(st.Inflated)/(1<<20), "inflated-MB")
 		})
 	}
 }
