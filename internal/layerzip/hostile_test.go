@@ -167,3 +167,25 @@ func TestCancelStopsReading(t *testing.T) {
 		}
 	})
 }
+
+// TestHundredThousandEntries: where the limits admit a 100,000-entry
+// overlap bomb (zip64 end records), the budget still reads one stream
+// once and plans no more than MaxReads entries.
+func TestHundredThousandEntries(t *testing.T) {
+	t.Parallel()
+	z := layerziptest.OverlapBomb(99_999, 64<<10, 0)
+	limits := Limits{MaxEntries: 100_000, MaxDirectorySize: 24 << 20}
+	inv, st, err := InspectContext(context.Background(), bytes.NewReader(z), int64(len(z)), limits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if inv.Entries != 99_999 || st.EntriesRead != 1 {
+		t.Errorf("%d entries, %d read: want 99999 and 1", inv.Entries, st.EntriesRead)
+	}
+	notes := strings.Join(inv.Notes, "\n")
+	for _, want := range []string{"skipped 9999 entries whose data overlaps", "89999 metadata entries not read: more than the 10000 entries MaxReads allows"} {
+		if !strings.Contains(notes, want) {
+			t.Errorf("notes %q lack %q", inv.Notes, want)
+		}
+	}
+}

@@ -113,35 +113,19 @@ func (z *rawZip) finish(comment string) []byte {
 	dirSize := uint64(z.buf.Len()) - dirOff
 	n := uint64(len(z.entries))
 	records := uint16(n)
+	out := z.buf.Bytes()
 	if n >= 0xffff {
-		recOff := uint64(z.buf.Len())
-		h := le.AppendUint32(nil, 0x06064b50)
-		h = le.AppendUint64(h, 44)
-		h = le.AppendUint16(h, 45)
-		h = le.AppendUint16(h, 45)
-		h = le.AppendUint32(h, 0)
-		h = le.AppendUint32(h, 0)
-		h = le.AppendUint64(h, n)
-		h = le.AppendUint64(h, n)
-		h = le.AppendUint64(h, dirSize)
-		h = le.AppendUint64(h, dirOff)
-		h = le.AppendUint32(h, 0x07064b50)
-		h = le.AppendUint32(h, 0)
-		h = le.AppendUint64(h, recOff)
-		h = le.AppendUint32(h, 1)
-		z.buf.Write(h)
+		out = appendZip64End(out, n, dirSize, dirOff)
 		records = 0xffff
 	}
-	h := le.AppendUint32(nil, 0x06054b50)
+	h := le.AppendUint32(out, 0x06054b50)
 	h = le.AppendUint32(h, 0)
 	h = le.AppendUint16(h, records)
 	h = le.AppendUint16(h, records)
 	h = le.AppendUint32(h, uint32(dirSize))
 	h = le.AppendUint32(h, uint32(dirOff))
 	h = le.AppendUint16(h, uint16(len(comment)))
-	z.buf.Write(h)
-	z.buf.WriteString(comment)
-	return z.buf.Bytes()
+	return append(h, comment...)
 }
 
 // bomb is a deflate stream of a few KB that inflates to prefix followed by
