@@ -12,6 +12,7 @@ import (
 // the reader, the entries it opened and the bytes it inflated:
 //
 //	go test -run XXX -bench Hostile -benchmem -benchtime 3x ./internal/layerzip/ The wall
+//
 // time per op is the figure the read budget is about (goal: ≤ 2 s per
 // changelog, that is for two such layers).
 func BenchmarkHostile(b *testing.B) {
