@@ -52,9 +52,9 @@ func (b *budget) take() error {
 	return nil
 }
 
-// Read inflates through the budget: it stops at MaxInflate bytes in all
-// and as soon as the context is done, so neither a bomb nor a cancelled
-// job keeps a worker busy.
+// reader inflates r through the budget: it stops at MaxInflate bytes in
+// all and as soon as the context is done, so neither a bomb nor a
+// cancelled job keeps a worker busy.
 func (b *budget) reader(r io.Reader) io.Reader { return &budgetReader{r: r, b: b} }
 
 type budgetReader struct {

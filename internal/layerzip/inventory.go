@@ -22,7 +22,8 @@ const (
 
 // FormatVersion changes whenever Inventory's content would differ for the
 // same zip, so inventories cached by an older binary are read again.
-const FormatVersion = 1
+// 2: the read budget (overlapping entries read once, MaxReads).
+const FormatVersion = 2
 
 // Package is one thing a layer puts under /opt.
 type Package struct {
