@@ -116,8 +116,11 @@ func (in *inspector) classify(f *zip.File) {
 		in.python(f, rest)
 	case "nodejs":
 		if root, inside, ok := nodeRoot(rest); ok {
-			if chain, ok := nodePackageChain(inside, in.limits.MaxDepth); ok {
-				in.want(need{kind: needNode, file: f, root: root, dist: strings.Join(chain, "/node_modules/")})
+			if _, ok := nodePackageChain(inside, in.limits.MaxDepth); ok {
+				// The chain joined by "/node_modules/" is the path
+				// itself: keep a substring of the name, not a copy
+				// per package (thousands in a deep node_modules).
+				in.want(need{kind: needNode, file: f, root: root, dist: strings.TrimSuffix(inside, "/package.json")})
 			}
 		}
 	case "ruby":
