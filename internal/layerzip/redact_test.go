@@ -88,7 +88,7 @@ func TestRedact(t *testing.T) {
 		{"https://b.s3.amazonaws.com/x/layer.zip" + presignedQuery, "https://b.s3.amazonaws.com/x/layer.zip?REDACTED"},
 		{"https://user:pw@host/p#frag", "https://host/p?REDACTED"},
 		{"https://host/p", "https://host/p"},
-		{"file:///tmp/layer.zip", "file:///tmp/layer.zip"},
+		{"file:///srv/layers/layer.zip", "file:///srv/layers/layer.zip"},
 		{"https://host/p?a=%zz\x7f", "https://host/p?REDACTED"},
 	}
 	for _, tt := range tests {
