@@ -38,7 +38,7 @@ type manifest struct {
 // test: asking for more than the code uses is what a reviewer of the
 // installation screen must not see.
 var neededPermissions = map[string]struct{ level, why string }{
-	"contents": {"write", "read the default branch (branches, trees, blobs) and commit to bumpbot/* branches (blobs, trees, commits, refs)"},
+	"contents":      {"write", "read the default branch (branches, trees, blobs) and commit to bumpbot/* branches (blobs, trees, commits, refs)"},
 	"pull_requests": {"write", "list, open and edit the bump pull requests"},
 	// POST /issues/{n}/labels creates a label that does not exist yet,
 	// which needs issues: write; pull_requests: write alone is answered
