@@ -128,19 +128,23 @@ func (a *App) Client(installationID int64) (*Client, error) {
 	itr.BaseURL = a.apps.BaseURL
 	gh := github.NewClient(&http.Client{Transport: &tokenOnTop{itr: itr, next: cache}})
 	gh.BaseURL = a.baseURL
-	c := &Client{gh: gh, installation: installationID, metrics: a.cfg.Metrics}
+	c := &Client{gh: gh, app: a.gh, installation: installationID, metrics: a.cfg.Metrics}
 	a.clients[installationID] = c
 	return c, nil
 }
 
 // Client is one installation's view of GitHub.
 type Client struct {
-	gh           *github.Client
+	gh *github.Client
+	// app calls GitHub as the app (JWT), to learn the installation's
+	// account.
+	app          *github.Client
 	installation int64
 	metrics      *Metrics
 
 	mu    sync.Mutex
 	repos map[string]*repoCache
+	login string // the installation's account, once GitHub named it
 }
 
 // repoCache is what a client remembers about one repository between

@@ -64,16 +64,16 @@ func TestInstalledReposPaginates(t *testing.T) {
 		t.Errorf("requests %v, want 2 installation pages, 3 repository pages, 2 tokens", c)
 	}
 
-	// The listing named each default branch: a snapshot reads the branch
-	// at once.
+	// The listing named each default branch, and each installation's
+	// account: a snapshot reads the branch at once.
 	cl, _ := app.Client(inst)
 	r, _ := cl.Repo("acme/b")
 	gh.ResetCounts()
 	if snap, err := r.Snapshot(context.Background()); err != nil || snap.Branch != "trunk" {
 		t.Fatalf("snapshot = %+v, %v", snap, err)
 	}
-	if n := gh.Counts().ByRoute[getRepo]; n != 0 {
-		t.Errorf("snapshot after a listing read the repository %d times, want 0", n)
+	if c := gh.Counts().ByRoute; c[getRepo] != 0 || c[getInstallation] != 0 {
+		t.Errorf("snapshot after a listing: %v, want no repository nor installation read", c)
 	}
 }
 
@@ -120,7 +120,7 @@ func TestRememberDefaultBranchAt(t *testing.T) {
 				c.RememberDefaultBranchAt(repoN, h.branch, h.seen)
 			}
 			ctx := context.Background()
-			c.GitHub().Repositories.Get(ctx, "acme", "no-such-repo") // mint the token
+			warm(t, c)
 			gh.ResetCounts()
 			if snap, err := forge(t, c).Snapshot(ctx); err != nil || snap.Branch != "main" {
 				t.Fatalf("snapshot = %+v, %v", snap, err)

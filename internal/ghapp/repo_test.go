@@ -53,6 +53,19 @@ func client(t *testing.T, gh *ghapptest.Server, cfg ghapp.Config) *ghapp.Client 
 	return c
 }
 
+// warm makes c mint its token and learn its installation's account: one
+// request each per installation, not part of what a snapshot costs.
+func warm(t *testing.T, c *ghapp.Client) {
+	t.Helper()
+	ctx := context.Background()
+	if _, _, err := c.GitHub().Repositories.Get(ctx, "acme", "no-such-repo"); err == nil {
+		t.Fatal("acme/no-such-repo exists")
+	}
+	if _, err := c.Account(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // forge returns the forge of repoN through c.
 func forge(t *testing.T, c *ghapp.Client) *ghapp.Repo {
 	t.Helper()
