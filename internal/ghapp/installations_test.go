@@ -131,3 +131,41 @@ func TestRememberDefaultBranchAt(t *testing.T) {
 		})
 	}
 }
+
+// Only MaxClients clients are kept: the least recently used one is
+// rebuilt on its next use, with a new token, and still works.
+func TestClientsBounded(t *testing.T) {
+	t.Parallel()
+	gh := fakeGitHub(t, map[string]string{"main.tf": "v1\n"})
+	gh.CreateRepo(t, "other/svc", "main", map[string]string{"x": "y"})
+	gh.AddInstallation(8, "other/svc")
+	app, err := ghapp.NewApp(ghapp.Config{AppID: appID, PrivateKey: gh.PrivateKeyPEM, BaseURL: gh.URL, MaxClients: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, _ := app.Client(inst)
+	if again, _ := app.Client(inst); again != first {
+		t.Error("a client was rebuilt while it was the most recent")
+	}
+	app.Client(8) // evicts inst's client
+	rebuilt, err := app.Client(inst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rebuilt == first {
+		t.Fatal("MaxClients 1: the first client is still kept after another installation's")
+	}
+	ctx := context.Background()
+	for _, c := range []*ghapp.Client{first, rebuilt} {
+		r, err := c.Repo(repoN)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := r.Snapshot(ctx); err != nil {
+			t.Errorf("snapshot through an evicted or rebuilt client: %v", err)
+		}
+	}
+	if n := gh.Counts().ByRoute["POST /app/installations/{id}/access_tokens"]; n != 2 {
+		t.Errorf("%d tokens minted, want 2 (one per client of inst)", n)
+	}
+}

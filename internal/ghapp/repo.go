@@ -64,9 +64,9 @@ func (r *Repo) Snapshot(ctx context.Context) (reconcile.Snapshot, error) {
 	if err != nil {
 		return reconcile.Snapshot{}, err
 	}
-	r.c.mu.Lock()
+	r.cache.mu.Lock()
 	cachedTree, cached := r.cache.tree, r.cache.entries
-	r.c.mu.Unlock()
+	r.cache.mu.Unlock()
 	if cachedTree != snap.Tree {
 		tree, _, err := gh.Git.GetTree(ctx, r.owner, r.name, snap.Tree, true)
 		if err != nil {
@@ -81,9 +81,10 @@ func (r *Repo) Snapshot(ctx context.Context) (reconcile.Snapshot, error) {
 		}
 		snap.Truncated = tree.GetTruncated()
 		if !snap.Truncated {
-			r.c.mu.Lock()
+			r.cache.mu.Lock()
 			r.cache.tree, r.cache.entries = snap.Tree, cached
-			r.c.mu.Unlock()
+			r.cache.mu.Unlock()
+			r.c.recost(r.FullName(), r.cache)
 		}
 	}
 	for _, e := range cached {
@@ -96,9 +97,9 @@ func (r *Repo) Snapshot(ctx context.Context) (reconcile.Snapshot, error) {
 // commit, the tree and the name come from one answer, so the commit a
 // change is built on is the head whose tree was read.
 func (r *Repo) head(ctx context.Context) (reconcile.Snapshot, error) {
-	r.c.mu.Lock()
+	r.cache.mu.Lock()
 	branch, seen := r.cache.branch, r.cache.branchSeen
-	r.c.mu.Unlock()
+	r.cache.mu.Unlock()
 	if branch != "" && time.Since(seen) < defaultBranchTTL {
 		snap, err := r.branchHead(ctx, branch)
 		if !errors.Is(err, errNoBranch) {
