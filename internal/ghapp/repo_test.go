@@ -37,16 +37,22 @@ func fakeGitHub(t *testing.T, files map[string]string) *ghapptest.Server {
 	return gh
 }
 
-// client returns the installation client of inst on gh, configured by cfg
-// (app id, key and URL filled in).
-func client(t *testing.T, gh *ghapptest.Server, cfg ghapp.Config) *ghapp.Client {
-	t.Helper()
+// newApp returns the app on gh, configured by cfg (app id, key and URL
+// filled in).
+func newApp(tb testing.TB, gh *ghapptest.Server, cfg ghapp.Config) *ghapp.App {
+	tb.Helper()
 	cfg.AppID, cfg.PrivateKey, cfg.BaseURL = appID, gh.PrivateKeyPEM, gh.URL
 	app, err := ghapp.NewApp(cfg)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	c, err := app.Client(inst)
+	return app
+}
+
+// client returns the installation client of inst on gh, configured by cfg.
+func client(t *testing.T, gh *ghapptest.Server, cfg ghapp.Config) *ghapp.Client {
+	t.Helper()
+	c, err := newApp(t, gh, cfg).Client(inst)
 	if err != nil {
 		t.Fatal(err)
 	}

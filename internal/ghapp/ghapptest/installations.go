@@ -125,14 +125,25 @@ func (s *Server) listInstallations(r *http.Request, _ *repo) (int, any) {
 // getInstallation serves GET /app/installations/{id}: one installation,
 // for a valid app JWT.
 func (s *Server) getInstallation(r *http.Request, _ *repo) (int, any) {
-	if !s.appJWT(r) {
-		return http.StatusUnauthorized, apiError("A JSON web token could not be decoded")
-	}
-	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if _, ok := s.installations[id]; !ok {
-		return http.StatusNotFound, apiError("Not Found")
+	id, status, refusal := s.installationOf(r)
+	if refusal != nil {
+		return status, refusal
 	}
 	return http.StatusOK, s.installationJSON(id)
+}
+
+// installationOf checks r's app JWT and returns the installation its path
+// names ({id}), or the status and body GitHub answers when either is
+// wrong.
+func (s *Server) installationOf(r *http.Request) (id int64, status int, refusal any) {
+	if !s.appJWT(r) {
+		return 0, http.StatusUnauthorized, apiError("A JSON web token could not be decoded")
+	}
+	id, _ = strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if _, ok := s.installations[id]; !ok {
+		return 0, http.StatusNotFound, apiError("Not Found")
+	}
+	return id, 0, nil
 }
 
 // installationJSON is an installation as GitHub describes it. An

@@ -315,12 +315,9 @@ func (s *Server) repoFor(inst int64, fullName string) *repo {
 
 // accessToken verifies the app JWT and mints an installation token.
 func (s *Server) accessToken(r *http.Request, _ *repo) (int, any) {
-	if !s.appJWT(r) {
-		return http.StatusUnauthorized, apiError("A JSON web token could not be decoded")
-	}
-	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if _, ok := s.installations[id]; !ok {
-		return http.StatusNotFound, apiError("Not Found")
+	id, status, refusal := s.installationOf(r)
+	if refusal != nil {
+		return status, refusal
 	}
 	if s.suspended[id] {
 		return http.StatusForbidden, apiError("This installation has been suspended")
