@@ -20,6 +20,9 @@ func (r *Repo) Publish(ctx context.Context, c reconcile.Change, existing *reconc
 	if err := reconcile.CheckBranch(c.Branch, c.Base.Branch); err != nil {
 		return reconcile.Published{}, err
 	}
+	if err := r.owned(ctx); err != nil {
+		return reconcile.Published{}, err
+	}
 	// An open pull request names the branch: make sure it is still the
 	// bot's alone before writing anything.
 	if existing != nil {
@@ -198,6 +201,9 @@ func (r *Repo) label(ctx context.Context, number int, labels []string) error {
 // that body is already there (find before create, so a retried job does
 // not comment twice).
 func (r *Repo) Comment(ctx context.Context, number int, body string) error {
+	if err := r.owned(ctx); err != nil {
+		return err
+	}
 	comments, _, err := r.c.gh.Issues.ListComments(ctx, r.owner, r.name, number, &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: 100}})
 	if err != nil {
 		return fmt.Errorf("list comments of #%d in %s: %w", number, r.FullName(), err)

@@ -46,6 +46,7 @@ type Server struct {
 	intercept     func(route string, r *http.Request) bool
 	limits        map[string]time.Duration // route → Retry-After of its next answer
 	suspended     map[int64]bool           // suspended installations
+	accounts      map[int64]string         // installation → account login, when set
 	pageLimit     int                      // cap on per_page; 0: GitHub's 100
 	now           time.Time
 }
@@ -138,6 +139,7 @@ func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /app/installations/{id}/access_tokens", s.serve(s.accessToken, false))
 	mux.HandleFunc("GET /app/installations", s.serve(s.listInstallations, false))
+	mux.HandleFunc("GET /app/installations/{id}", s.serve(s.getInstallation, false))
 	mux.HandleFunc("GET /installation/repositories", s.serve(s.installationRepos, false))
 	for pattern, h := range map[string]handler{
 		"GET /repos/{owner}/{repo}":                           s.getRepo,
@@ -313,12 +315,9 @@ func (s *Server) repoFor(inst int64, fullName string) *repo {
 
 // accessToken verifies the app JWT and mints an installation token.
 func (s *Server) accessToken(r *http.Request, _ *repo) (int, any) {
-	if !s.appJWT(r) {
-		return http.StatusUnauthorized, apiError("A JSON web token could not be decoded")
-	}
-	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if _, ok := s.installations[id]; !ok {
-		return http.StatusNotFound, apiError("Not Found")
+	id, status, refusal := s.installationOf(r)
+	if refusal != nil {
+		return status, refusal
 	}
 	if s.suspended[id] {
 		return http.StatusForbidden, apiError("This installation has been suspended")
