@@ -161,6 +161,9 @@ func (r *Repo) openPull(ctx context.Context, c reconcile.Change) (reconcile.Publ
 	if err := r.label(ctx, pr.GetNumber(), c.Labels); err != nil {
 		return reconcile.Published{}, err
 	}
+	if err := r.askReview(ctx, pr.GetNumber(), c); err != nil {
+		return reconcile.Published{}, err
+	}
 	r.c.metrics.pr("opened")
 	return reconcile.Published{Number: pr.GetNumber(), URL: pr.GetHTMLURL(), Opened: true}, nil
 }
@@ -193,6 +196,23 @@ func (r *Repo) label(ctx context.Context, number int, labels []string) error {
 	}
 	if _, _, err := r.c.gh.Issues.AddLabelsToIssue(ctx, r.owner, r.name, number, labels); err != nil {
 		return fmt.Errorf("label pull request #%d in %s: %w", number, r.FullName(), err)
+	}
+	return nil
+}
+
+// askReview requests the change's reviewers and assigns its assignees on
+// a new pull request (the repository configuration's).
+func (r *Repo) askReview(ctx context.Context, number int, c reconcile.Change) error {
+	if len(c.Reviewers)+len(c.TeamReviewers) > 0 {
+		req := github.ReviewersRequest{Reviewers: c.Reviewers, TeamReviewers: c.TeamReviewers}
+		if _, _, err := r.c.gh.PullRequests.RequestReviewers(ctx, r.owner, r.name, number, req); err != nil {
+			return fmt.Errorf("request reviewers on #%d in %s: %w", number, r.FullName(), err)
+		}
+	}
+	if len(c.Assignees) > 0 {
+		if _, _, err := r.c.gh.Issues.AddAssignees(ctx, r.owner, r.name, number, c.Assignees); err != nil {
+			return fmt.Errorf("assign #%d in %s: %w", number, r.FullName(), err)
+		}
 	}
 	return nil
 }

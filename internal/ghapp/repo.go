@@ -64,6 +64,7 @@ func (r *Repo) Snapshot(ctx context.Context) (reconcile.Snapshot, error) {
 	if err != nil {
 		return reconcile.Snapshot{}, err
 	}
+	snap.WebURL = r.WebURL()
 	r.cache.mu.Lock()
 	cachedTree, cached := r.cache.tree, r.cache.entries
 	r.cache.mu.Unlock()
@@ -212,4 +213,16 @@ func isNotFound(err error) bool { return hasStatus(err, http.StatusNotFound) }
 func hasStatus(err error, code int) bool {
 	var er *github.ErrorResponse
 	return errors.As(err, &er) && er.Response != nil && er.Response.StatusCode == code
+}
+
+// WebURL is where people browse the repository: github.com for the public
+// API, the server itself for GitHub Enterprise Server (whose API lives
+// under /api/v3).
+func (r *Repo) WebURL() string {
+	u := *r.c.gh.BaseURL
+	if u.Host == "api.github.com" {
+		u.Host = "github.com"
+	}
+	u.Path = strings.TrimSuffix(strings.TrimSuffix(u.Path, "/"), "/api/v3")
+	return strings.TrimSuffix(u.String(), "/") + "/" + r.FullName()
 }

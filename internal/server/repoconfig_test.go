@@ -22,7 +22,7 @@ func TestAppFollowsRepoConfig(t *testing.T) {
 	reconciletest.Publish(t, regRoot, "us-east-1", account, "other", 1, 2)
 	e.reg = openDirRegistry(t, regRoot)
 	two := strings.Replace(mainTF, `:mylayer:3"]`, `:mylayer:3", "arn:aws:lambda:us-east-1:123456789012:layer:other:1"]`, 1)
-	cfg := "version: 1\nlabels: [deps]\ncommit-message: {prefix: \"chore(deps)\"}\nignore:\n  - {layer: other}\n"
+	cfg := "version: 1\nlabels: [deps]\ncommit-message: {prefix: \"chore(deps)\"}\nignore:\n  - {layer: other}\nreviewers: [octocat]\nteam-reviewers: [platform]\nassignees: [hubot]\n"
 	e.gh.CreateRepo(t, "acme/cfg", "main", map[string]string{"main.tf": two, ".github/bumpbot.yml": cfg})
 	e.gh.AddInstallation(inst+2, "acme/cfg")
 	srv := e.start(t, 5*time.Second)
@@ -32,6 +32,13 @@ func TestAppFollowsRepoConfig(t *testing.T) {
 	pr := e.gh.Pulls("acme/cfg")[0]
 	if pr.Title != "chore(deps): bump mylayer layer from 3 to 5" || pr.Labels[0] != "deps" {
 		t.Errorf("PR %q labels %v", pr.Title, pr.Labels)
+	}
+	waitFor(t, "assignees", func() bool { return len(e.gh.Pulls("acme/cfg")[0].Assignees) == 1 })
+	if pr := e.gh.Pulls("acme/cfg")[0]; strings.Join(pr.Reviewers, ",") != "octocat" || strings.Join(pr.TeamReviewers, ",") != "platform" || pr.Assignees[0] != "hubot" {
+		t.Errorf("reviewers %v team %v assignees %v", pr.Reviewers, pr.TeamReviewers, pr.Assignees)
+	}
+	if !strings.Contains(pr.Body, "/acme/cfg/blob/") {
+		t.Errorf("the body does not link the pinned line:\n%s", pr.Body)
 	}
 	waitFor(t, "the reconcile", func() bool { return strings.Contains(e.logs.String(), `"repo":"acme/cfg","candidates"`) })
 
@@ -49,7 +56,7 @@ func TestAppFollowsRepoConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got) == 0 || got[0].Kind != problem.Config || got[0].Location() != ".github/bumpbot.yml:6:1" || !strings.Contains(got[0].Message, `unknown key "labls"`) {
+	if len(got) == 0 || got[0].Kind != problem.Config || got[0].Location() != ".github/bumpbot.yml:9:1" || !strings.Contains(got[0].Message, `unknown key "labls"`) {
 		t.Errorf("stored problems %+v", got)
 	}
 	if n := len(e.gh.Pulls("acme/cfg")); n != 1 {

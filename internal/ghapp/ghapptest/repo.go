@@ -32,6 +32,8 @@ type Pull struct {
 	Head   string // branch name
 	Base   string // branch name
 	Labels []string
+	// Reviewers and TeamReviewers were requested, Assignees assigned.
+	Reviewers, TeamReviewers, Assignees []string
 }
 
 // Label is a repository label.
