@@ -36,4 +36,11 @@ var schema = []string{
 	config          TEXT NOT NULL,
 	PRIMARY KEY (installation_id, repo)
 )`,
+	`CREATE TABLE IF NOT EXISTS bumpbot_repo_issue (
+	installation_id BIGINT NOT NULL,
+	repo            TEXT NOT NULL,
+	kind            TEXT NOT NULL,
+	number          INTEGER NOT NULL,
+	PRIMARY KEY (installation_id, repo, kind)
+)`,
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/bumpbot/bumpbot/internal/problem"
 	"github.com/bumpbot/bumpbot/internal/reconcile/reconciletest"
+	"github.com/bumpbot/bumpbot/internal/repostate"
 )
 
 // The App follows .github/bumpbot.yml: labels replace the defaults, the
@@ -51,15 +52,41 @@ func TestAppFollowsRepoConfig(t *testing.T) {
 	if status, body := deliver(t, srv.url, "push", "del-c2", push); status != 202 {
 		t.Fatalf("push: %d %s", status, body)
 	}
-	waitFor(t, "the config error", func() bool { return strings.Contains(e.logs.String(), `"kind":"config"`) })
-	got, err := srv.srv.State().Problems(context.Background(), inst+2, "acme/cfg")
-	if err != nil {
-		t.Fatal(err)
-	}
+	// The problems are logged, then stored: wait for the store.
+	var got []repostate.Recorded
+	waitFor(t, "the stored config error", func() bool {
+		got, _ = srv.srv.State().Problems(context.Background(), inst+2, "acme/cfg")
+		return len(got) > 0 && got[0].Kind == problem.Config
+	})
 	if len(got) == 0 || got[0].Kind != problem.Config || got[0].Location() != ".github/bumpbot.yml:9:1" || !strings.Contains(got[0].Message, `unknown key "labls"`) {
 		t.Errorf("stored problems %+v", got)
 	}
 	if n := len(e.gh.Pulls("acme/cfg")); n != 1 {
 		t.Errorf("%d pull requests: the ignore rule of the last valid configuration did not hold", n)
+	}
+
+	// One issue holds every mistake, kept current, and closes once fixed.
+	waitFor(t, "the configuration issue", func() bool { return len(e.gh.Issues("acme/cfg")) == 1 })
+	is := e.gh.Issues("acme/cfg")[0]
+	golden(t, "config_issue.md", []byte(is.Body))
+	pushConfig := func(delivery, body string) {
+		e.gh.Push(t, "acme/cfg", "main", map[string]string{".github/bumpbot.yml": body}, "edit the config")
+		push["after"] = e.gh.Head("acme/cfg", "main")
+		if status, body := deliver(t, srv.url, "push", delivery, push); status != 202 {
+			t.Fatalf("push: %d %s", status, body)
+		}
+	}
+	pushConfig("del-c3", cfg+"strategy: newest\n")
+	waitFor(t, "the issue updated", func() bool {
+		is := e.gh.Issues("acme/cfg")
+		return len(is) == 1 && strings.Contains(is[0].Body, `strategy "newest"`)
+	})
+	pushConfig("del-c4", cfg)
+	waitFor(t, "the issue closed", func() bool { return e.gh.Issues("acme/cfg")[0].State == "closed" })
+	if n := len(e.gh.Issues("acme/cfg")); n != 1 {
+		t.Errorf("%d issues, want the one kept current", n)
+	}
+	if cs := e.gh.Comments("acme/cfg", is.Number); len(cs) != 1 || !strings.Contains(cs[0].Body, "parses again") {
+		t.Errorf("closing comment %+v", cs)
 	}
 }

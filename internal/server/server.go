@@ -295,6 +295,11 @@ func (g *ghRunner) Reconcile(ctx context.Context, req jobs.Request) error {
 		}
 	}
 	if res.Planned {
+		if err := g.keepConfigIssue(ctx, r, inst, repo, configProblems(res.Report.Errors)); err != nil {
+			rec.Log.Warn("cannot keep the configuration issue", "error", err)
+		}
+	}
+	if res.Planned {
 		// What the repository holds now; a reconcile that failed before
 		// planning leaves the last known state in place.
 		g.problems.report(ctx, rec.Log, inst, repo, res.Report)

@@ -15,6 +15,7 @@ type repo struct {
 	objects       map[string]*object
 	refs          map[string]string // "refs/heads/main" → commit SHA
 	pulls         []*Pull
+	issues        []*Issue
 	labels        map[string]*Label // by lower-case name
 	comments      []*Comment
 	nextNumber    int

@@ -167,6 +167,9 @@ func (s *Server) routes() http.Handler {
 		"PATCH /repos/{owner}/{repo}/issues/comments/{id}":              s.editComment,
 		"POST /repos/{owner}/{repo}/pulls/{number}/requested_reviewers": s.requestReviewers,
 		"POST /repos/{owner}/{repo}/issues/{number}/assignees":          s.addAssignees,
+		"GET /repos/{owner}/{repo}/issues":                              s.listIssues,
+		"POST /repos/{owner}/{repo}/issues":                             s.createIssue,
+		"PATCH /repos/{owner}/{repo}/issues/{number}":                   s.editIssue,
 	} {
 		mux.HandleFunc(pattern, s.serve(h, true))
 	}
