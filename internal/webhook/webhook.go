@@ -33,12 +33,26 @@ type Handler struct {
 	rec     Recorder
 	log     *slog.Logger
 	metrics *Metrics
+	mem     *memory
 }
 
-// New returns the handler. It refuses an empty secret: go-github skips
-// signature checks when both the secret and the signature are empty, which
-// would let anyone enqueue work.
-func New(secret []byte, rec Recorder, log *slog.Logger, m *Metrics) (*Handler, error) {
+// Option changes a Handler built by New.
+type Option func(*Handler) error
+
+// WithBudget bounds the bodies read at once by b instead of DefaultBudget.
+func WithBudget(b Budget) Option {
+	return func(h *Handler) error {
+		if err := b.validate(); err != nil {
+			return err
+		}
+		h.mem = newMemory(b)
+		return nil
+	}
+}
+
+// New returns the handler. It refuses an empty secret: an empty key
+// would let anyone sign, and so enqueue work.
+func New(secret []byte, rec Recorder, log *slog.Logger, m *Metrics, opts ...Option) (*Handler, error) {
 	if len(secret) == 0 {
 		return nil, errors.New("webhook: a webhook secret is required")
 	}
@@ -48,8 +62,18 @@ func New(secret []byte, rec Recorder, log *slog.Logger, m *Metrics) (*Handler, e
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Handler{secret: secret, rec: rec, log: log, metrics: m}, nil
+	h := &Handler{secret: secret, rec: rec, log: log, metrics: m, mem: newMemory(DefaultBudget)}
+	for _, o := range opts {
+		if err := o(h); err != nil {
+			return nil, err
+		}
+	}
+	return h, nil
 }
+
+// retryAfter is what a 503 for an exhausted budget asks a client to wait,
+// in seconds: a full-size body is read in well under that on a fair link.
+const retryAfter = "5"
 
 // Outcomes reported in the response body and the metrics.
 const (
@@ -59,6 +83,7 @@ const (
 	outcomeIgnored   = "ignored"
 	outcomeTooLarge  = "too_large"
 	outcomeBadSig    = "bad_signature"
+	outcomeBusy      = "busy" // the body budget is exhausted
 	outcomeMalformed = "malformed"
 	outcomeError     = "error"
 )
@@ -80,19 +105,55 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	r.Body = http.MaxBytesReader(w, r.Body, MaxBody)
-	payload, err := github.ValidatePayload(r, h.secret)
+	want, ok := parseSignature(r.Header)
+	if !ok {
+		// Refused on its headers alone: not a body byte is read.
+		log.Warn("webhook refused: no well-formed X-Hub-Signature-256 (sha256=<64 hex>) header")
+		answer(http.StatusUnauthorized, outcomeBadSig)
+		return
+	}
+	mediaType := contentType(r)
+	if mediaType == "" {
+		log.Warn("webhook refused: unsupported content type", "content_type", r.Header.Get("Content-Type"))
+		answer(http.StatusUnsupportedMediaType, outcomeMalformed)
+		return
+	}
+	if r.ContentLength > MaxBody {
+		log.Warn("webhook payload too large", "content_length", r.ContentLength)
+		answer(http.StatusRequestEntityTooLarge, outcomeTooLarge)
+		return
+	}
+	res, ok := h.mem.reserve(r.ContentLength)
+	if !ok {
+		log.Warn("webhook refused: too many bodies being read at once", "content_length", r.ContentLength)
+		w.Header().Set("Retry-After", retryAfter)
+		answer(http.StatusServiceUnavailable, outcomeBusy)
+		return
+	}
+	defer res.release()
+	payload, err := readSigned(http.MaxBytesReader(w, r.Body, MaxBody), res, h.secret, want)
+	res.release() // the payload, when signed, is a copy
 	if err != nil {
 		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
 			log.Warn("webhook payload too large")
 			answer(http.StatusRequestEntityTooLarge, outcomeTooLarge)
 			return
 		}
-		// The error says what failed (missing or wrong signature, bad
-		// content type); it never holds the secret.
-		log.Warn("webhook refused", "error", err)
-		answer(http.StatusUnauthorized, outcomeBadSig)
+		if errors.Is(err, errBadSignature) {
+			log.Warn("webhook refused", "error", err)
+			answer(http.StatusUnauthorized, outcomeBadSig)
+			return
+		}
+		log.Warn("webhook body unreadable", "error", err)
+		answer(http.StatusBadRequest, outcomeMalformed)
 		return
+	}
+	if mediaType == typeForm {
+		if payload, err = formPayload(payload); err != nil {
+			log.Warn("webhook form unreadable", "error", err)
+			answer(http.StatusBadRequest, outcomeMalformed)
+			return
+		}
 	}
 	if !validDelivery(delivery) || event == "" {
 		// The delivery id is not covered by the signature: anything but
