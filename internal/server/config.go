@@ -35,6 +35,10 @@ type Config struct {
 	// without an event ("6h"; 0 disables): third-party layers publish
 	// new versions without any event reaching the bot.
 	PollInterval time.Duration `yaml:"poll_interval"`
+
+	// Exposure of the public listener: where metrics are served and how
+	// much memory webhook bodies may hold at once.
+	Exposure `yaml:",inline"`
 }
 
 // DefaultPollInterval is the default PollInterval.
@@ -85,6 +89,9 @@ func LoadConfig(path string, getenv func(string) string) (Config, error) {
 	if v := getenv("BUMPBOT_REGIONS"); v != "" {
 		cfg.Regions = layers.SplitRegions(v)
 	}
+	if err := cfg.Exposure.load(getenv); err != nil {
+		return Config{}, err
+	}
 	return cfg, cfg.validate()
 }
 
@@ -109,6 +116,7 @@ func (c *Config) validate() error {
 	if c.PollInterval < 0 || (c.PollInterval > 0 && c.PollInterval < time.Second) {
 		errs = append(errs, fmt.Errorf("BUMPBOT_POLL_INTERVAL=%s: use 0 (off) or at least 1s", c.PollInterval))
 	}
+	errs = append(errs, c.Exposure.validate())
 	return errors.Join(errs...)
 }
 
@@ -140,5 +148,6 @@ func (c Config) LogValue() slog.Value {
 		slog.String("github_url", c.GitHubURL), slog.String("registry", c.Registry),
 		slog.Any("regions", c.Regions), slog.Int("workers", c.Workers), slog.String("poll_interval", c.PollInterval.String()),
 		slog.Bool("private_key_set", c.PrivateKey != "" || c.PrivateKeyFile != ""),
+		slog.String("metrics_addr", c.MetricsAddr), slog.Int("webhook_budget_mb", c.WebhookBudgetMB),
 	)
 }
