@@ -39,6 +39,10 @@ YAML file (--config) overridden by the environment:
   BUMPBOT_POLL_INTERVAL          reconcile every repository this often without
                                  an event (default 6h; 0 disables): new
                                  versions of third-party layers send no event
+  BUMPBOT_METRICS_ADDR           serve /metrics on this address only (not on
+                                 the public port)
+  BUMPBOT_WEBHOOK_BUDGET_MB      MiB of webhook bodies read at once (default
+                                 64, at least 32); more get 503 unread
 
 Endpoints: POST /webhooks/github, GET /healthz, /readyz, /metrics.`,
 		Args: cobra.NoArgs,
