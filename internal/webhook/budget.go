@@ -54,12 +54,14 @@ type memory struct {
 	// trimmed is whether nothing was used since the last trim.
 	trimmed bool
 	timer   *time.Timer
+	// idle is how long the budget stays unused before a trim (idleTrim).
+	idle time.Duration
 	// returnMemory hands freed memory back to the system.
 	returnMemory func()
 }
 
 func newMemory(b Budget) *memory {
-	return &memory{shared: b.Bytes - b.Small, small: b.Small, trimmed: true, returnMemory: debug.FreeOSMemory}
+	return &memory{shared: b.Bytes - b.Small, small: b.Small, trimmed: true, idle: idleTrim, returnMemory: debug.FreeOSMemory}
 }
 
 // reservation is one request's share of the budget.
@@ -136,9 +138,9 @@ func (r *reservation) release() {
 		m.inUse -= r.size
 		if m.inUse == 0 && !m.trimmed {
 			if m.timer == nil {
-				m.timer = time.AfterFunc(idleTrim, m.trim)
+				m.timer = time.AfterFunc(m.idle, m.trim)
 			} else {
-				m.timer.Reset(idleTrim)
+				m.timer.Reset(m.idle)
 			}
 		}
 	})
