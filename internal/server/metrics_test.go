@@ -6,6 +6,7 @@ import (
 	"time"
 )
 
+// get returns the status of a GET of url.
 func get(t *testing.T, url string) int {
 	t.Helper()
 	resp, err := http.Get(url)

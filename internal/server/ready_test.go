@@ -17,15 +17,7 @@ func TestReadyzFollowsPostgres(t *testing.T) {
 	e := newEnv(t)
 	e.databaseURL = jobstest.Database(t)
 	srv := e.start(t, 5*time.Second)
-	ready := func() int {
-		t.Helper()
-		resp, err := http.Get(srv.url + "/readyz")
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		return resp.StatusCode
-	}
+	ready := func() int { return get(t, srv.url+"/readyz") }
 	if got := ready(); got != http.StatusOK {
 		t.Fatalf("/readyz with the database up = %d, want 200", got)
 	}
@@ -35,13 +27,8 @@ func TestReadyzFollowsPostgres(t *testing.T) {
 	if got := ready(); got != http.StatusServiceUnavailable {
 		t.Errorf("/readyz with the database gone = %d, want 503", got)
 	}
-	resp, err := http.Get(srv.url + "/healthz")
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		t.Errorf("/healthz with the database gone = %d, want 200 (the process is alive)", resp.StatusCode)
+	if got := get(t, srv.url+"/healthz"); got != http.StatusOK {
+		t.Errorf("/healthz with the database gone = %d, want 200 (the process is alive)", got)
 	}
 	if err := jobstest.SetReachable(e.databaseURL, true); err != nil {
 		t.Fatal(err)
@@ -58,15 +45,7 @@ func TestReadyzFollowsRecording(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	srv := e.start(t, 5*time.Second)
-	ready := func() int {
-		t.Helper()
-		resp, err := http.Get(srv.url + "/readyz")
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		return resp.StatusCode
-	}
+	ready := func() int { return get(t, srv.url+"/readyz") }
 	if got := ready(); got != http.StatusOK {
 		t.Fatalf("/readyz on a sound database = %d, want 200", got)
 	}

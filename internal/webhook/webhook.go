@@ -105,55 +105,13 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	want, ok := parseSignature(r.Header)
-	if !ok {
-		// Refused on its headers alone: not a body byte is read.
-		log.Warn("webhook refused: no well-formed X-Hub-Signature-256 (sha256=<64 hex>) header")
-		answer(http.StatusUnauthorized, outcomeBadSig)
-		return
-	}
-	mediaType := contentType(r)
-	if mediaType == "" {
-		log.Warn("webhook refused: unsupported content type", "content_type", r.Header.Get("Content-Type"))
-		answer(http.StatusUnsupportedMediaType, outcomeMalformed)
-		return
-	}
-	if r.ContentLength > MaxBody {
-		log.Warn("webhook payload too large", "content_length", r.ContentLength)
-		answer(http.StatusRequestEntityTooLarge, outcomeTooLarge)
-		return
-	}
-	res, ok := h.mem.reserve(r.ContentLength)
-	if !ok {
-		log.Warn("webhook refused: too many bodies being read at once", "content_length", r.ContentLength)
-		w.Header().Set("Retry-After", retryAfter)
-		answer(http.StatusServiceUnavailable, outcomeBusy)
-		return
-	}
-	defer res.release()
-	payload, err := readSigned(http.MaxBytesReader(w, r.Body, MaxBody), res, h.secret, want)
-	res.release() // the payload, when signed, is a copy
-	if err != nil {
-		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-			log.Warn("webhook payload too large")
-			answer(http.StatusRequestEntityTooLarge, outcomeTooLarge)
-			return
+	payload, status, outcome := h.readPayload(w, r, log)
+	if outcome != "" {
+		if status == http.StatusServiceUnavailable {
+			w.Header().Set("Retry-After", retryAfter)
 		}
-		if errors.Is(err, errBadSignature) {
-			log.Warn("webhook refused", "error", err)
-			answer(http.StatusUnauthorized, outcomeBadSig)
-			return
-		}
-		log.Warn("webhook body unreadable", "error", err)
-		answer(http.StatusBadRequest, outcomeMalformed)
+		answer(status, outcome)
 		return
-	}
-	if mediaType == typeForm {
-		if payload, err = formPayload(payload); err != nil {
-			log.Warn("webhook form unreadable", "error", err)
-			answer(http.StatusBadRequest, outcomeMalformed)
-			return
-		}
 	}
 	if !validDelivery(delivery) || event == "" {
 		// The delivery id is not covered by the signature: anything but
@@ -211,4 +169,53 @@ func validDelivery(id string) bool {
 		}
 	}
 	return true
+}
+
+// readPayload checks the signature header, the content type and the
+// declared length, reads the body within the budget and returns the
+// signed payload, or the status and outcome of a refusal.
+func (h *Handler) readPayload(w http.ResponseWriter, r *http.Request, log *slog.Logger) (payload []byte, status int, outcome string) {
+	want, ok := parseSignature(r.Header)
+	if !ok {
+		// Refused on its headers alone: not a body byte is read.
+		log.Warn("webhook refused: no well-formed X-Hub-Signature-256 (sha256=<64 hex>) header")
+		return nil, http.StatusUnauthorized, outcomeBadSig
+	}
+	mediaType := contentType(r)
+	if mediaType == "" {
+		log.Warn("webhook refused: unsupported content type", "content_type", r.Header.Get("Content-Type"))
+		return nil, http.StatusUnsupportedMediaType, outcomeMalformed
+	}
+	if r.ContentLength > MaxBody {
+		log.Warn("webhook payload too large", "content_length", r.ContentLength)
+		return nil, http.StatusRequestEntityTooLarge, outcomeTooLarge
+	}
+	res, ok := h.mem.reserve(r.ContentLength)
+	if !ok {
+		log.Warn("webhook refused: too many bodies being read at once", "content_length", r.ContentLength)
+		return nil, http.StatusServiceUnavailable, outcomeBusy
+	}
+	// The share comes back on return: the payload, when signed, is a
+	// copy, and parsing and recording it need none of the buffers.
+	defer res.release()
+	payload, err := readSigned(http.MaxBytesReader(w, r.Body, MaxBody), res, h.secret, want)
+	if err != nil {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			log.Warn("webhook payload too large")
+			return nil, http.StatusRequestEntityTooLarge, outcomeTooLarge
+		}
+		if errors.Is(err, errBadSignature) {
+			log.Warn("webhook refused", "error", err)
+			return nil, http.StatusUnauthorized, outcomeBadSig
+		}
+		log.Warn("webhook body unreadable", "error", err)
+		return nil, http.StatusBadRequest, outcomeMalformed
+	}
+	if mediaType == typeForm {
+		if payload, err = formPayload(payload); err != nil {
+			log.Warn("webhook form unreadable", "error", err)
+			return nil, http.StatusBadRequest, outcomeMalformed
+		}
+	}
+	return payload, 0, ""
 }
