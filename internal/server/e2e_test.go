@@ -75,6 +75,8 @@ type env struct {
 	// poll is BUMPBOT_POLL_INTERVAL: "0" (off) unless a test polls, so
 	// webhook tests see only the reconciles their deliveries ask for.
 	poll string
+	// awsToken is BUMPBOT_AWS_EVENTS_TOKEN: "" disables /webhooks/aws.
+	awsToken string
 	// metricsAddr is BUMPBOT_METRICS_ADDR.
 	metricsAddr string
 }
@@ -107,7 +109,7 @@ func (e *env) newServer(t *testing.T, shutdown time.Duration) *server.Server {
 		return map[string]string{
 			"BUMPBOT_APP_ID": fmt.Sprint(appID), "BUMPBOT_PRIVATE_KEY": string(e.gh.PrivateKeyPEM),
 			"BUMPBOT_WEBHOOK_SECRET": secret, "BUMPBOT_DB": e.dbPath, "BUMPBOT_GITHUB_URL": e.gh.URL,
-			"BUMPBOT_POLL_INTERVAL": e.poll, "BUMPBOT_DATABASE_URL": e.databaseURL,
+			"BUMPBOT_POLL_INTERVAL": e.poll, "BUMPBOT_DATABASE_URL": e.databaseURL, "BUMPBOT_AWS_EVENTS_TOKEN": e.awsToken,
 			"BUMPBOT_METRICS_ADDR": e.metricsAddr,
 		}[k]
 	})

@@ -19,9 +19,12 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/riverqueue/river"
 
+	"github.com/bumpbot/bumpbot/internal/awsevents"
 	"github.com/bumpbot/bumpbot/internal/ghapp"
 	"github.com/bumpbot/bumpbot/internal/jobs"
+	"github.com/bumpbot/bumpbot/internal/layerarn"
 	"github.com/bumpbot/bumpbot/internal/reconcile"
+	"github.com/bumpbot/bumpbot/internal/repostate"
 	"github.com/bumpbot/bumpbot/internal/webhook"
 )
 
@@ -40,6 +43,9 @@ type Options struct {
 	// Collectors are more metrics to serve at /metrics (the AWS calls of
 	// the layer registry, for one).
 	Collectors []prometheus.Collector
+	// Forget, when set, drops the layer registry's cached answers for a
+	// layer version a publish or delete event names.
+	Forget func(layerarn.ARN)
 }
 
 // Server is a running bumpbot serve.
@@ -52,6 +58,7 @@ type Server struct {
 	queue   *jobs.Queue
 	lister  jobs.Lister
 	handler http.Handler
+	state   *repostate.Store
 	// metricsLn and metricsSrv serve /metrics apart from the public
 	// listener when MetricsAddr is set.
 	metricsLn  net.Listener
@@ -89,7 +96,14 @@ func New(ctx context.Context, cfg Config, opts Options) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: cfg, opts: opts, log: opts.Logger, db: db}
-	runner := &ghRunner{app: app, log: opts.Logger, rec: &reconcile.Reconciler{Planner: opts.Planner, Cache: reconcile.NewBlobCache(), Log: opts.Logger}}
+	state, err := repostate.Open(ctx, db)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	s.state = state
+	runner := &ghRunner{app: app, log: opts.Logger, rec: &reconcile.Reconciler{Planner: opts.Planner, Cache: reconcile.NewBlobCache(), Log: opts.Logger},
+		problems: problemReporter{state: state, counter: newProblemCounter(reg), log: opts.Logger}}
 	s.lister = appLister{app}
 	s.river, err = jobs.NewClient(db, jobs.Config{
 		Runner: runner, Logger: opts.Logger, Metrics: jobs.NewMetrics(reg, db), Workers: cfg.Workers, PollInterval: opts.PollInterval,
@@ -107,6 +121,16 @@ func New(ctx context.Context, cfg Config, opts Options) (*Server, error) {
 	}
 	mux := http.NewServeMux()
 	mux.Handle("POST /webhooks/github", hook)
+	if cfg.AWSEventsToken != "" {
+		aws, err := awsevents.New(cfg.AWSEventsToken, awsevents.Options{
+			Index: state, Queue: s.queue, Regions: cfg.Regions, Logger: opts.Logger, Forget: opts.Forget, Metrics: awsevents.NewMetrics(reg),
+		})
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
+		mux.Handle("POST /webhooks/aws", aws)
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok\n")) })
 	mux.HandleFunc("GET /readyz", s.ready)
 	if err := s.listenMetrics(mux, promhttp.HandlerFor(reg, promhttp.HandlerOpts{})); err != nil {
@@ -245,9 +269,10 @@ func recoverPanics(log *slog.Logger, next http.Handler) http.Handler {
 
 // ghRunner reconciles a repository through its installation's client.
 type ghRunner struct {
-	app *ghapp.App
-	rec *reconcile.Reconciler
-	log *slog.Logger
+	app      *ghapp.App
+	rec      *reconcile.Reconciler
+	log      *slog.Logger
+	problems problemReporter
 }
 
 func (g *ghRunner) Reconcile(ctx context.Context, req jobs.Request) error {
@@ -265,9 +290,25 @@ func (g *ghRunner) Reconcile(ctx context.Context, req jobs.Request) error {
 	}
 	rec := *g.rec
 	rec.Log = g.log.With("installation_id", inst, "repo", repo)
+	rec.ReadConfig, rec.Config = true, repoConfigSource{state: g.problems.state, installation: inst, repo: repo}
 	res, err := rec.Run(ctx, fmt.Sprintf("%d/%s", inst, repo), r)
-	rec.Log.Info("reconciled", "candidates", res.Candidates, "fetched", res.Fetched, "opened", res.Opened, "updated", res.Updated, "unchanged", res.Unchanged, "declined", res.Declined, "refused", res.Refused)
-	return err
+	if res.Planned && res.ConfigValid {
+		if err := g.problems.state.SaveConfig(ctx, inst, repo, res.Config); err != nil {
+			rec.Log.Warn("cannot record the repository's configuration", "error", err)
+		}
+	}
+	if res.Planned {
+		// What the repository holds now; a reconcile that failed before
+		// planning leaves the last known state in place.
+		g.problems.report(ctx, rec.Log, inst, repo, res.Report)
+	}
+	if err != nil {
+		rec.Log.Warn("reconcile failed", "error", err, "candidates", res.Candidates, "opened", res.Opened, "updated", res.Updated)
+		return err
+	}
+	rec.Log.Info("reconciled", "candidates", res.Candidates, "fetched", res.Fetched, "opened", res.Opened, "updated", res.Updated, "unchanged", res.Unchanged,
+		"declined", res.Declined, "refused", res.Refused, "errors", len(res.Report.Errors), "notes", len(res.Report.Notes))
+	return nil
 }
 
 // appLister lists the app's repositories for the poll.
@@ -281,3 +322,7 @@ func (l appLister) ListRepos(ctx context.Context) ([]jobs.ReconcileArgs, error) 
 	}
 	return out, err
 }
+
+// State returns the store of per-repository state (the problems of each
+// repository's last reconcile).
+func (s *Server) State() *repostate.Store { return s.state }
