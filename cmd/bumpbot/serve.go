@@ -48,6 +48,10 @@ YAML file (--config) overridden by the environment:
   BUMPBOT_REGIONS                regions for ARNs whose region is a
                                  placeholder (default AWS_REGION, else
                                  AWS_DEFAULT_REGION)
+  BUMPBOT_METRICS_ADDR           serve /metrics on this address only (not on
+                                 the public port)
+  BUMPBOT_WEBHOOK_BUDGET_MB      MiB of webhook bodies read at once (default
+                                 64, at least 32); more get 503 unread
 
 Precedence: flags, then the environment, then the file, then defaults.
 Exit status: 1 when the file cannot be read or the server fails, 2 when

@@ -38,6 +38,16 @@ type Config struct {
 	// from an EventBridge API destination), which then requires it in
 	// the X-Bumpbot-Token header; empty disables the endpoint (404).
 	AWSEventsToken string `yaml:"aws_events_token"`
+
+	// What the public listener exposes and what it may cost (exposure.go).
+
+	// MetricsAddr, when set, serves /metrics on its own listener (an
+	// address only the scraper reaches) and not on the public one.
+	MetricsAddr string `yaml:"metrics_addr"`
+	// WebhookBudgetMB bounds the MiB of webhook bodies read at once
+	// (0: webhook.DefaultBudget, 64): forged deliveries beyond it are
+	// answered 503 without being read.
+	WebhookBudgetMB int `yaml:"webhook_budget_mb"`
 }
 
 // DefaultPollInterval is the default PollInterval.
@@ -100,6 +110,9 @@ func LoadConfigWith(path string, getenv func(string) string, flags Flags) (Confi
 	if flags.Registry != nil {
 		cfg.Registry = *flags.Registry
 	}
+	if err := cfg.loadExposure(getenv); err != nil {
+		return Config{}, err
+	}
 	var flagRegions config.Value
 	if flags.Regions != nil {
 		flagRegions = config.Flag("regions", *flags.Regions, true)
@@ -135,6 +148,7 @@ func (c *Config) validate() error {
 	if c.PollInterval < 0 || (c.PollInterval > 0 && c.PollInterval < time.Second) {
 		errs = append(errs, fmt.Errorf("BUMPBOT_POLL_INTERVAL=%s: use 0 (off) or at least 1s", c.PollInterval))
 	}
+	errs = append(errs, c.validateExposure())
 	return errors.Join(errs...)
 }
 
@@ -166,6 +180,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("github_url", c.GitHubURL), slog.String("registry", c.Registry),
 		slog.Any("regions", c.Regions), slog.Int("workers", c.Workers), slog.String("poll_interval", c.PollInterval.String()),
 		slog.Bool("private_key_set", c.PrivateKey != "" || c.PrivateKeyFile != ""),
+		slog.String("metrics_addr", c.MetricsAddr), slog.Int("webhook_budget_mb", c.WebhookBudgetMB),
 		slog.Bool("aws_events", c.AWSEventsToken != ""),
 	)
 }

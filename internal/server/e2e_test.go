@@ -77,6 +77,8 @@ type env struct {
 	poll string
 	// awsToken is BUMPBOT_AWS_EVENTS_TOKEN: "" disables /webhooks/aws.
 	awsToken string
+	// metricsAddr is BUMPBOT_METRICS_ADDR.
+	metricsAddr string
 }
 
 func newEnv(t *testing.T) *env {
@@ -108,6 +110,7 @@ func (e *env) newServer(t *testing.T, shutdown time.Duration) *server.Server {
 			"BUMPBOT_APP_ID": fmt.Sprint(appID), "BUMPBOT_PRIVATE_KEY": string(e.gh.PrivateKeyPEM),
 			"BUMPBOT_WEBHOOK_SECRET": secret, "BUMPBOT_DB": e.dbPath, "BUMPBOT_GITHUB_URL": e.gh.URL,
 			"BUMPBOT_POLL_INTERVAL": e.poll, "BUMPBOT_DATABASE_URL": e.databaseURL, "BUMPBOT_AWS_EVENTS_TOKEN": e.awsToken,
+			"BUMPBOT_METRICS_ADDR": e.metricsAddr,
 		}[k]
 	})
 	if err != nil {

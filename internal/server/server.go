@@ -59,6 +59,10 @@ type Server struct {
 	lister  jobs.Lister
 	handler http.Handler
 	state   *repostate.Store
+	// metricsLn and metricsSrv serve /metrics apart from the public
+	// listener when MetricsAddr is set.
+	metricsLn  net.Listener
+	metricsSrv *http.Server
 }
 
 // New opens the database (migrating it), builds the GitHub app, the queue
@@ -110,7 +114,7 @@ func New(ctx context.Context, cfg Config, opts Options) (*Server, error) {
 		return nil, err
 	}
 	s.queue = jobs.NewQueue(db, s.river)
-	hook, err := webhook.New([]byte(cfg.WebhookSecret), s.queue, opts.Logger, webhook.NewMetrics(reg))
+	hook, err := webhook.New([]byte(cfg.WebhookSecret), s.queue, opts.Logger, webhook.NewMetrics(reg), webhook.WithBudget(cfg.budget()))
 	if err != nil {
 		db.Close()
 		return nil, err
@@ -129,7 +133,10 @@ func New(ctx context.Context, cfg Config, opts Options) (*Server, error) {
 	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok\n")) })
 	mux.HandleFunc("GET /readyz", s.ready)
-	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	if err := s.listenMetrics(mux, promhttp.HandlerFor(reg, promhttp.HandlerOpts{})); err != nil {
+		db.Close()
+		return nil, err
+	}
 	s.handler = recoverPanics(opts.Logger, mux)
 	return s, nil
 }
@@ -160,16 +167,9 @@ func (s *Server) Poll(ctx context.Context) (jobs.Polled, error) {
 
 // Close releases the database of a server that was never served (Serve
 // closes it itself).
-func (s *Server) Close() error { return s.db.Close() }
-
-func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-	defer cancel()
-	if err := s.db.PingContext(ctx); err != nil {
-		http.Error(w, "database unreachable", http.StatusServiceUnavailable)
-		return
-	}
-	w.Write([]byte("ready\n"))
+func (s *Server) Close() error {
+	s.closeMetrics()
+	return s.db.Close()
 }
 
 // Serve runs the job workers and serves HTTP on ln until ctx is done, then
@@ -178,6 +178,7 @@ func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
 // database) and close the database.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	defer s.db.Close()
+	defer s.closeMetrics()
 	// River stops hard when its start context ends; shutdown is ours to
 	// drive, gracefully, below.
 	if err := s.river.Start(context.WithoutCancel(ctx)); err != nil {
@@ -194,8 +195,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	s.serveMetrics()
 	go s.pruneDeliveries(ctx)
-	s.log.Info("serving", "addr", ln.Addr().String(), "config", s.cfg)
+	s.log.Info("serving", "addr", ln.Addr().String(), "metrics_addr", s.MetricsAddr(), "config", s.cfg)
 
 	var serveErr error
 	select {
@@ -208,6 +210,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	if err := srv.Shutdown(sctx); err != nil {
 		s.log.Warn("http shutdown", "error", err)
 	}
+	s.shutdownMetrics(sctx)
 	if err := s.river.Stop(sctx); err != nil {
 		s.log.Warn("jobs did not finish in time; cancelling them (they stay queued)", "error", err)
 		cctx, ccancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
@@ -226,7 +229,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 func (s *Server) ListenAndServe(ctx context.Context) error {
 	ln, err := net.Listen("tcp", s.cfg.Addr)
 	if err != nil {
-		s.db.Close()
+		s.Close()
 		return fmt.Errorf("listen %s: %w", s.cfg.Addr, err)
 	}
 	return s.Serve(ctx, ln)
