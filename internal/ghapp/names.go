@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 )
 
@@ -93,7 +94,10 @@ func (c *Client) account(ctx context.Context, refresh bool) (string, error) {
 	if login != "" && !refresh {
 		return login, nil
 	}
-	in, _, err := c.app.Apps.GetInstallation(ctx, c.installation)
+	in, resp, err := c.app.Apps.GetInstallation(ctx, c.installation)
+	if err != nil && resp != nil && resp.StatusCode == http.StatusNotFound {
+		return "", fmt.Errorf("ghapp: installation %d: %w: %w", c.installation, ErrInstallationGone, err)
+	}
 	if err != nil {
 		return "", fmt.Errorf("ghapp: installation %d: get its account: %w", c.installation, err)
 	}

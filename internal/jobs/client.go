@@ -23,9 +23,17 @@ type Config struct {
 	// RerunDelay is the wait before running again when an event arrived
 	// during a run (default 2s).
 	RerunDelay time.Duration
+	// JobTimeout bounds one reconcile (default DefaultJobTimeout): a
+	// stuck GitHub or AWS call, or a hostile repository, fails the
+	// attempt and frees the worker for other repositories.
+	JobTimeout time.Duration
 	// RescueAfter is how long a job may stay "running" before it is
-	// considered abandoned by a dead process and retried (default 15m,
-	// above the 10-minute job timeout).
+	// considered abandoned by a dead process and retried (default
+	// DefaultRescueAfter). River never rescues a job before its timeout
+	// has passed, so it should be a little longer than JobTimeout: a
+	// reconcile still running in a live process is then never run twice
+	// at once, and a repository whose process was killed mid-run is
+	// reconciled again soon after.
 	RescueAfter time.Duration
 	// Lister lists the repositories a poll reconciles; nil disables
 	// polling.
@@ -35,6 +43,15 @@ type Config struct {
 	// the interval.
 	PollEvery time.Duration
 }
+
+// Defaults of JobTimeout and RescueAfter: a reconcile takes seconds, and a
+// killed process's job must not block its repository (every event for it
+// coalesces into the dead job) for long. A RescueAfter left unset is
+// JobTimeout plus a fifth.
+const (
+	DefaultJobTimeout  = 5 * time.Minute
+	DefaultRescueAfter = 6 * time.Minute
+)
 
 // NewClient returns a River client that works reconcile jobs from db, a
 // database opened by Open or OpenPostgres. It is not started.
@@ -58,12 +75,15 @@ func NewClient(db *sql.DB, cfg Config) (*river.Client[*sql.Tx], error) {
 	if cfg.RerunDelay <= 0 {
 		cfg.RerunDelay = 2 * time.Second
 	}
+	if cfg.JobTimeout <= 0 {
+		cfg.JobTimeout = DefaultJobTimeout
+	}
 	if cfg.RescueAfter <= 0 {
-		cfg.RescueAfter = 15 * time.Minute
+		cfg.RescueAfter = cfg.JobTimeout + cfg.JobTimeout/5
 	}
 	workers := river.NewWorkers()
 	river.AddWorker(workers, &ReconcileWorker{
-		runner: cfg.Runner, db: db, log: cfg.Logger, metrics: cfg.Metrics, rerun: cfg.RerunDelay,
+		runner: cfg.Runner, db: db, log: cfg.Logger, metrics: cfg.Metrics, rerun: cfg.RerunDelay, timeout: cfg.JobTimeout,
 	})
 	river.AddWorker(workers, &PollWorker{
 		lister: cfg.Lister, db: db, spread: cfg.PollEvery, log: cfg.Logger, metrics: cfg.Metrics,
@@ -73,12 +93,15 @@ func NewClient(db *sql.DB, cfg Config) (*river.Client[*sql.Tx], error) {
 		periodic = append(periodic, periodicPoll(cfg.PollEvery))
 	}
 	return river.NewClient(d.river(db), &river.Config{
-		PeriodicJobs:                periodic,
-		Queues:                      map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}},
-		Workers:                     workers,
-		Logger:                      cfg.Logger.With("component", "river"),
-		FetchPollInterval:           cfg.PollInterval,
-		FetchCooldown:               min(cfg.PollInterval, 100*time.Millisecond),
+		PeriodicJobs:      periodic,
+		Queues:            map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}},
+		Workers:           workers,
+		Logger:            cfg.Logger.With("component", "river"),
+		FetchPollInterval: cfg.PollInterval,
+		FetchCooldown:     min(cfg.PollInterval, 100*time.Millisecond),
+		// River's default for workers without a Timeout of their own;
+		// it refuses a rescue delay below it.
+		JobTimeout:                  cfg.JobTimeout,
 		RescueStuckJobsAfter:        cfg.RescueAfter,
 		CompletedJobRetentionPeriod: 24 * time.Hour,
 	})

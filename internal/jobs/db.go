@@ -10,7 +10,9 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
+	"os"
 	"strings"
 
 	"github.com/riverqueue/river/rivermigrate"
@@ -51,6 +53,9 @@ func Open(ctx context.Context, path string) (*sql.DB, error) {
 	// synchronous=NORMAL keeps commits durable across a process crash
 	// (not across power loss), which is what a webhook acknowledgement
 	// promises; busy_timeout covers a second process on the same file.
+	if err := createPrivate(path); err != nil {
+		return nil, err
+	}
 	q := url.Values{}
 	for _, p := range []string{"journal_mode(WAL)", "synchronous(NORMAL)", "busy_timeout(5000)", "foreign_keys(1)"} {
 		q.Add("_pragma", p)
@@ -67,6 +72,22 @@ func Open(ctx context.Context, path string) (*sql.DB, error) {
 		return nil, fmt.Errorf("migrate database %s: %w", path, err)
 	}
 	return db, nil
+}
+
+// createPrivate creates the database file at path, readable by its owner
+// only, unless it exists: the queue holds repository names and webhook
+// payload details, and SQLite would create it 0644. SQLite gives the
+// -wal and -shm files the mode of the database file. An existing file
+// keeps the mode its owner chose.
+func createPrivate(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("create database %s: %w", path, err)
+	}
+	return f.Close()
 }
 
 // IsPostgresURL reports whether s names a PostgreSQL database

@@ -21,7 +21,7 @@ func NewMetrics(reg prometheus.Registerer, db *sql.DB) *Metrics {
 	m := &Metrics{
 		runs: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "bumpbot_reconcile_runs_total",
-			Help: "Reconcile job runs by outcome (succeeded, failed, snoozed).",
+			Help: "Reconcile job runs by outcome (succeeded, failed, snoozed; cancelled: a final error, not retried).",
 		}, []string{"outcome"}),
 		duration: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name:    "bumpbot_reconcile_duration_seconds",

@@ -38,11 +38,13 @@ type ReconcileWorker struct {
 	// rerun is how long to wait before running again when an event
 	// arrived during the run.
 	rerun time.Duration
+	// timeout bounds one attempt (Config.JobTimeout).
+	timeout time.Duration
 }
 
-// Timeout bounds one reconcile; a stuck GitHub call fails the attempt and
-// River retries it later.
-func (w *ReconcileWorker) Timeout(*river.Job[ReconcileArgs]) time.Duration { return 10 * time.Minute }
+// Timeout bounds one reconcile; a stuck GitHub call fails the attempt,
+// frees the worker for other repositories, and River retries it later.
+func (w *ReconcileWorker) Timeout(*river.Job[ReconcileArgs]) time.Duration { return w.timeout }
 
 // Work runs one reconcile. A panic fails the attempt (and is retried) but
 // never takes the process down. A run interrupted by shutdown is snoozed
@@ -66,6 +68,10 @@ func (w *ReconcileWorker) Work(ctx context.Context, job *river.Job[ReconcileArgs
 	if errors.Is(ctx.Err(), context.Canceled) {
 		log.Warn("reconcile interrupted by shutdown; it will run again at start", "error", err)
 		return river.JobSnooze(0)
+	}
+	if isFinal(err) {
+		log.Error("reconcile failed for good; not retrying", "error", err)
+		return river.JobCancel(err)
 	}
 	if err != nil {
 		log.Error("reconcile failed", "error", err)
@@ -91,6 +97,8 @@ func outcome(err error) string {
 		return "succeeded"
 	case errors.Is(err, &rivertype.JobSnoozeError{}):
 		return "snoozed"
+	case errors.Is(err, &rivertype.JobCancelError{}):
+		return "cancelled"
 	}
 	return "failed"
 }

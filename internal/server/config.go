@@ -48,6 +48,14 @@ type Config struct {
 	// (0: webhook.DefaultBudget, 64): forged deliveries beyond it are
 	// answered 503 without being read.
 	WebhookBudgetMB int `yaml:"webhook_budget_mb"`
+
+	// JobTimeout bounds one reconcile ("5m"): a stuck call or a hostile
+	// repository frees its worker for the others after it.
+	JobTimeout time.Duration `yaml:"job_timeout"`
+	// RescueAfter is how long a job may stay running before it is taken
+	// for the job of a killed process and run again; it must exceed
+	// JobTimeout (default: JobTimeout plus a fifth, 6m).
+	RescueAfter time.Duration `yaml:"rescue_after"`
 }
 
 // DefaultPollInterval is the default PollInterval.
@@ -72,7 +80,8 @@ func LoadConfig(path string, getenv func(string) string) (Config, error) {
 // is a *config.LoadError; mistakes in it are config.ParseErrors, each
 // with its line and column.
 func LoadConfigWith(path string, getenv func(string) string, flags Flags) (Config, error) {
-	cfg := Config{Addr: ":8080", DB: "bumpbot.db", Registry: "aws", Workers: 4, PollInterval: DefaultPollInterval}
+	cfg := Config{Addr: ":8080", DB: "bumpbot.db", Registry: "aws", Workers: 4, PollInterval: DefaultPollInterval,
+		JobTimeout: jobs.DefaultJobTimeout}
 	if path != "" {
 		if err := config.LoadYAML(path, &cfg); err != nil {
 			return Config{}, err
@@ -100,12 +109,26 @@ func LoadConfigWith(path string, getenv func(string) string, flags Flags) (Confi
 			*p = n
 		}
 	}
-	if v := getenv("BUMPBOT_POLL_INTERVAL"); v != "" {
-		d, err := time.ParseDuration(v)
-		if err != nil {
-			return Config{}, fmt.Errorf("config: BUMPBOT_POLL_INTERVAL=%q is not a duration (like 6h, or 0 to disable)", v)
+	durations := []struct {
+		env, like string
+		p         *time.Duration
+	}{
+		{"BUMPBOT_POLL_INTERVAL", "6h, or 0 to disable", &cfg.PollInterval},
+		{"BUMPBOT_JOB_TIMEOUT", "5m", &cfg.JobTimeout},
+		{"BUMPBOT_RESCUE_AFTER", "6m", &cfg.RescueAfter},
+	}
+	for _, d := range durations {
+		if v := getenv(d.env); v != "" {
+			n, err := time.ParseDuration(v)
+			if err != nil {
+				return Config{}, fmt.Errorf("config: %s=%q is not a duration (like %s)", d.env, v, d.like)
+			}
+			*d.p = n
 		}
-		cfg.PollInterval = d
+	}
+	if cfg.RescueAfter == 0 {
+		// Unset: in proportion to the timeout (6m for the default 5m).
+		cfg.RescueAfter = cfg.JobTimeout + cfg.JobTimeout/5
 	}
 	if flags.Registry != nil {
 		cfg.Registry = *flags.Registry
@@ -149,7 +172,23 @@ func (c *Config) validate() error {
 		errs = append(errs, fmt.Errorf("BUMPBOT_POLL_INTERVAL=%s: use 0 (off) or at least 1s", c.PollInterval))
 	}
 	errs = append(errs, c.validateExposure())
+	errs = append(errs, c.validateJobTimes()...)
 	return errors.Join(errs...)
+}
+
+// validateJobTimes checks the job timeout and the rescue delay. River
+// never rescues a job before its timeout has passed, and a rescue at the
+// timeout could run a repository twice at once while the first attempt
+// is still winding down: the rescue must come later.
+func (c *Config) validateJobTimes() []error {
+	var errs []error
+	if c.JobTimeout < time.Second {
+		errs = append(errs, fmt.Errorf("BUMPBOT_JOB_TIMEOUT=%s: use at least 1s", c.JobTimeout))
+	}
+	if c.RescueAfter <= c.JobTimeout {
+		errs = append(errs, fmt.Errorf("BUMPBOT_RESCUE_AFTER=%s must exceed BUMPBOT_JOB_TIMEOUT=%s", c.RescueAfter, c.JobTimeout))
+	}
+	return errs
 }
 
 // Key returns the PEM private key, read from PrivateKeyFile when set.
@@ -179,6 +218,7 @@ func (c Config) LogValue() slog.Value {
 		slog.Int64("app_id", c.AppID), slog.String("addr", c.Addr), slog.String("db", c.database()),
 		slog.String("github_url", c.GitHubURL), slog.String("registry", c.Registry),
 		slog.Any("regions", c.Regions), slog.Int("workers", c.Workers), slog.String("poll_interval", c.PollInterval.String()),
+		slog.String("job_timeout", c.JobTimeout.String()), slog.String("rescue_after", c.RescueAfter.String()),
 		slog.Bool("private_key_set", c.PrivateKey != "" || c.PrivateKeyFile != ""),
 		slog.String("metrics_addr", c.MetricsAddr), slog.Int("webhook_budget_mb", c.WebhookBudgetMB),
 		slog.Bool("aws_events", c.AWSEventsToken != ""),

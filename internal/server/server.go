@@ -108,6 +108,7 @@ func New(ctx context.Context, cfg Config, opts Options) (*Server, error) {
 	s.river, err = jobs.NewClient(db, jobs.Config{
 		Runner: runner, Logger: opts.Logger, Metrics: jobs.NewMetrics(reg, db), Workers: cfg.Workers, PollInterval: opts.PollInterval,
 		Lister: s.lister, PollEvery: cfg.PollInterval,
+		JobTimeout: cfg.JobTimeout, RescueAfter: cfg.RescueAfter,
 	})
 	if err != nil {
 		db.Close()
@@ -275,12 +276,19 @@ type ghRunner struct {
 	problems problemReporter
 }
 
-func (g *ghRunner) Reconcile(ctx context.Context, req jobs.Request) error {
+func (g *ghRunner) Reconcile(ctx context.Context, req jobs.Request) (err error) {
 	inst, repo := req.InstallationID, req.Repo
 	c, err := g.app.Client(inst)
 	if err != nil {
 		return err
 	}
+	defer func() {
+		// Uninstalled, a name GitHub would refuse, a repository of another
+		// account: no retry can change the answer.
+		if ghapp.IsInstallationGone(err) || errors.Is(err, ghapp.ErrBadName) || errors.Is(err, ghapp.ErrForeignRepo) {
+			err = jobs.Final(err)
+		}
+	}()
 	// The branch the event named, as of when it was received: saves
 	// reading the repository on a cold reconcile.
 	c.RememberDefaultBranchAt(repo, req.DefaultBranch, req.At)

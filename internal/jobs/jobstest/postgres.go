@@ -23,6 +23,8 @@ import (
 	"testing"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+
+	"github.com/bumpbot/bumpbot/internal/testtool"
 )
 
 // binGlob is where Debian and Ubuntu install the server binaries, one
@@ -49,6 +51,11 @@ func Start() (*Cluster, error) {
 	if err != nil {
 		return nil, err
 	}
+	return startIn(bin)
+}
+
+// startIn starts a cluster with the server binaries of directory bin.
+func startIn(bin string) (*Cluster, error) {
 	// os.MkdirTemp rather than a test's TempDir: a unix socket path must
 	// stay under about 100 bytes.
 	dir, err := os.MkdirTemp("", "bumpbot-pg-")
@@ -63,7 +70,13 @@ func Start() (*Cluster, error) {
 	return c, nil
 }
 
+// findBin returns the directory of the PostgreSQL server binaries: the
+// one of initdb on PATH, else Debian's versioned directory (which Debian
+// keeps off PATH).
 func findBin() (string, error) {
+	if initdb, err := exec.LookPath("initdb"); err == nil {
+		return filepath.Dir(initdb), nil
+	}
 	dirs, _ := filepath.Glob(binGlob)
 	// The newest major version sorts last ("15" < "16"; "9.6" is long gone).
 	slices.Reverse(dirs)
@@ -72,7 +85,30 @@ func findBin() (string, error) {
 			return d, nil
 		}
 	}
-	return "", fmt.Errorf("postgres: no server binaries in %s: install the postgresql package (these tests must run against a real PostgreSQL)", binGlob)
+	return "", fmt.Errorf("postgres: no initdb on PATH nor in %s: install the postgresql package", binGlob)
+}
+
+// needBin is findBin for a test: without the server binaries the test is
+// skipped with the reason, or fails when BUMPBOT_REQUIRE_TOOLS=1
+// (testtool.Need). initdb, pg_ctl and postgres must sit side by side, and
+// root needs runuser.
+func needBin(tb testing.TB) string {
+	tb.Helper()
+	bin, err := findBin()
+	if err != nil {
+		// Not found anywhere: Need says so the way every test tool does.
+		testtool.Need(tb, "initdb")
+	}
+	for _, tool := range []string{"pg_ctl", "postgres"} {
+		if _, err := os.Stat(filepath.Join(bin, tool)); err != nil {
+			testtool.Need(tb, tool)
+		}
+	}
+	if os.Geteuid() == 0 {
+		// The server refuses to run as root: run (below) switches user.
+		testtool.Need(tb, "runuser")
+	}
+	return bin
 }
 
 func (c *Cluster) start() error {
@@ -227,11 +263,14 @@ var shared struct {
 
 // Database returns the URL of a fresh database on the test binary's
 // cluster, starting the cluster on first use. A test binary that calls it
-// must run its tests through Main, which stops the cluster. The test
-// fails (it is never skipped) when PostgreSQL cannot be started.
+// must run its tests through Main, which stops the cluster. Without the
+// PostgreSQL server binaries the test is skipped with the reason (it
+// fails instead when BUMPBOT_REQUIRE_TOOLS=1); when they are there but
+// the cluster does not start, it fails.
 func Database(tb testing.TB) string {
 	tb.Helper()
-	shared.once.Do(func() { shared.c, shared.err = Start() })
+	bin := needBin(tb)
+	shared.once.Do(func() { shared.c, shared.err = startIn(bin) })
 	if shared.err != nil {
 		tb.Fatal(shared.err)
 	}
