@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bumpbot/bumpbot/internal/testtool"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -83,10 +84,7 @@ func TestBumpDiff(t *testing.T) {
 // directory.
 func gitApplyCheck(t *testing.T, diff string) {
 	t.Helper()
-	git, err := exec.LookPath("git")
-	if err != nil {
-		t.Fatalf("git is needed to check the diff applies: %v", err)
-	}
+	git := testtool.Need(t, "git")
 	cmd := exec.Command(git, "apply", "--check", "-")
 	cmd.Stdin = strings.NewReader(diff)
 	if out, err := cmd.CombinedOutput(); err != nil {

@@ -18,6 +18,7 @@ import (
 	"crypto/x509"
 	"encoding/hex"
 	"encoding/pem"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -26,6 +27,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -43,18 +45,19 @@ func main() {
 	mode := flag.String("mode", "forged", "unsigned (no signature header) or forged (well-formed, wrong signature)")
 	upload := flag.Duration("upload", 0, "spread each flood body's upload over this long (0: as fast as loopback takes it)")
 	after := flag.Duration("after", 10*time.Second, "how long after the flood to read the RSS again")
+	check := flag.Bool("check", false, "exit 1 unless the goals hold: every flood request answered 401 or 503, every signed delivery 202, peak RSS under 300 MB, RSS under 100 MB within -after")
 	flag.Parse()
 	if *bin == "" || (*mode != "unsigned" && *mode != "forged") {
 		flag.Usage()
 		os.Exit(2)
 	}
-	if err := run(*bin, *n, *size, *mode, *upload, *after); err != nil {
+	if err := run(*bin, *n, *size, *mode, *upload, *after, *check); err != nil {
 		fmt.Fprintln(os.Stderr, "flood:", err)
 		os.Exit(1)
 	}
 }
 
-func run(bin string, n, size int, mode string, upload, after time.Duration) error {
+func run(bin string, n, size int, mode string, upload, after time.Duration, check bool) error {
 	work, err := os.MkdirTemp("", "bumpbot-flood-")
 	if err != nil {
 		return err
@@ -105,6 +108,26 @@ func run(bin string, n, size int, mode string, upload, after time.Duration) erro
 	} else {
 		fmt.Printf(" (not under 100 MB within %s)\n", after)
 	}
+	if !check {
+		return nil
+	}
+	var failed []string
+	if only := flood.except("401", "503"); only != "" {
+		failed = append(failed, "flood requests answered otherwise than 401 or 503: "+only)
+	}
+	if only := signed.except("202"); only != "" {
+		failed = append(failed, "signed deliveries not accepted: "+only)
+	}
+	if hwm := sampler.hwm(); hwm >= 300<<20 {
+		failed = append(failed, fmt.Sprintf("peak RSS %d MB, goal under 300 MB", hwm>>20))
+	}
+	if backUnder < 0 {
+		failed = append(failed, fmt.Sprintf("RSS not back under 100 MB within %s", after))
+	}
+	if len(failed) > 0 {
+		return errors.New(strings.Join(failed, "; "))
+	}
+	fmt.Println("goals:             met")
 	return nil
 }
 
@@ -282,6 +305,20 @@ func (t *tally) add(k string) {
 		t.n = map[string]int{}
 	}
 	t.n[k]++
+}
+
+// except lists the answers other than the given ones, "" when none.
+func (t *tally) except(ok ...string) string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	var bad []string
+	for k, n := range t.n {
+		if !slices.Contains(ok, k) {
+			bad = append(bad, fmt.Sprintf("%s×%d", k, n))
+		}
+	}
+	sort.Strings(bad)
+	return strings.Join(bad, "  ")
 }
 
 func (t *tally) String() string {
