@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bumpbot/bumpbot/internal/testtool"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -76,12 +77,18 @@ func TestBumpDiff(t *testing.T) {
 	if !strings.Contains(string(before), "default     = 3") {
 		t.Error("bump without --write changed a file")
 	}
-	if git, err := exec.LookPath("git"); err == nil {
-		cmd := exec.Command(git, "apply", "--check", "-")
-		cmd.Stdin = strings.NewReader(stdout)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("git apply --check: %v\n%s", err, out)
-		}
+	gitApplyCheck(t, stdout)
+}
+
+// gitApplyCheck checks with git itself that diff applies to the working
+// directory.
+func gitApplyCheck(t *testing.T, diff string) {
+	t.Helper()
+	git := testtool.Need(t, "git")
+	cmd := exec.Command(git, "apply", "--check", "-")
+	cmd.Stdin = strings.NewReader(diff)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("git apply --check: %v\n%s", err, out)
 	}
 }
 
@@ -126,7 +133,7 @@ func TestBumpJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(stdout), &raw); err != nil {
 		t.Fatalf("not one JSON object: %v\n%s", err, stdout)
 	}
-	if diff := cmp.Diff([]string{"changelogs", "changes", "errors"}, keys(raw)); diff != "" {
+	if diff := cmp.Diff([]string{"changelogs", "changes", "errors", "notes"}, keys(raw)); diff != "" {
 		t.Errorf("top-level keys (-want +got):\n%s", diff)
 	}
 	if len(raw["changes"]) != 7 {
@@ -134,19 +141,26 @@ func TestBumpJSON(t *testing.T) {
 	}
 	wantChange := map[string]any{
 		"file": "demo/serverless/serverless.yml", "line": 15.0, "column": 9.0, "layer": "node-utils", "from": 10.0, "to": 14.0,
-		"arn_from": "arn:aws:lambda:eu-west-1:123456789012:layer:node-utils:10",
-		"arn_to":   "arn:aws:lambda:eu-west-1:123456789012:layer:node-utils:14",
+		"partition": "aws", "region": "eu-west-1", "account": "123456789012", "function": "resize",
+		"version_at": map[string]any{"file": "demo/serverless/serverless.yml", "line": 15.0, "column": 64.0},
+		"arn_from":   "arn:aws:lambda:eu-west-1:123456789012:layer:node-utils:10",
+		"arn_to":     "arn:aws:lambda:eu-west-1:123456789012:layer:node-utils:14",
 	}
-	found := false
+	// The version of this one lives in a variable: version_at is where the
+	// edit lands, relative to here like every path.
+	wantVar := map[string]any{"file": "demo/terraform/variables.tf", "line": 4.0, "column": 17.0}
+	found, foundVar := false, false
 	for _, c := range raw["changes"] {
 		found = found || cmp.Equal(c, wantChange)
+		foundVar = foundVar || c["file"] == "demo/terraform/main.tf" && cmp.Equal(c["version_at"], wantVar)
 	}
-	if !found {
-		t.Errorf("no change %v in %v", wantChange, raw["changes"])
+	if !found || !foundVar {
+		t.Errorf("no change %v, or none with version_at %v, in %v", wantChange, wantVar, raw["changes"])
 	}
-	if len(raw["errors"]) != 1 || raw["errors"][0]["file"] != "demo/broken.txt" ||
-		!strings.HasPrefix(raw["errors"][0]["message"].(string), "demo/broken.txt:1:1: ") {
-		t.Errorf("errors = %v", raw["errors"])
+	wantErr := map[string]any{"file": "demo/broken.txt", "line": 1.0, "column": 1.0, "kind": "not-found",
+		"message": "arn:aws:lambda:us-east-1:123456789012:layer:missing-layer: layer not in registry: layer version not found"}
+	if len(raw["errors"]) != 1 || !cmp.Equal(raw["errors"][0], wantErr) {
+		t.Errorf("errors = %v, want [%v]", raw["errors"], wantErr)
 	}
 
 	// Nothing to do: empty arrays, not null.
@@ -154,7 +168,7 @@ func TestBumpJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, stdout, _ = runCLI(t, "bump", reg, "--json", "empty")
-	if code != 0 || strings.Join(strings.Fields(stdout), "") != `{"changes":[],"changelogs":[],"errors":[]}` {
+	if code != 0 || strings.Join(strings.Fields(stdout), "") != `{"changes":[],"changelogs":[],"errors":[],"notes":[]}` {
 		t.Errorf("empty run: exit %d, %s", code, stdout)
 	}
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -55,9 +54,7 @@ could not be read is noted in the Markdown, and on stderr with --json.`,
 			for _, n := range c.Notes {
 				fmt.Fprintf(cmd.ErrOrStderr(), "bumpbot: %s\n", n)
 			}
-			enc := json.NewEncoder(cmd.OutOrStdout())
-			enc.SetIndent("", "  ")
-			return enc.Encode(c)
+			return writeJSON(cmd.OutOrStdout(), c)
 		},
 	}
 	lf.add(cmd)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/bumpbot/bumpbot/internal/changelog"
 	"github.com/bumpbot/bumpbot/internal/layers"
+	"github.com/bumpbot/bumpbot/internal/layerzip"
 )
 
 // registryOptions are the options every command opens registries with;
@@ -17,6 +18,8 @@ var registryOptions layers.RegistryOptions
 type layerFlags struct {
 	registry, cacheDir string
 	noCache            bool
+	// limits is the read budget of one layer (--layer-max-*).
+	limits layerzip.Limits
 	// observe, when set, is told about every AWS call (serve's metrics).
 	observe layers.CallObserver
 }
@@ -26,6 +29,10 @@ func (l *layerFlags) add(cmd *cobra.Command) {
 	f.StringVar(&l.registry, "registry", "aws", "where layer versions are looked up: aws or dir:PATH")
 	f.StringVar(&l.cacheDir, "cache-dir", "", "directory of cached layer inventories (default: the user cache directory)")
 	f.BoolVar(&l.noCache, "no-cache", false, "read layer contents even when their inventories are cached")
+	d := layerzip.DefaultLimits()
+	f.IntVar(&l.limits.MaxReads, "layer-max-reads", d.MaxReads, "metadata entries read per layer at most (inside jars too); the rest is noted")
+	f.Int64Var(&l.limits.MaxInflate, "layer-max-inflate", d.MaxInflate, "uncompressed bytes read per layer at most; the rest is noted")
+	f.DurationVar(&l.limits.MaxReadTime, "layer-max-read-time", d.MaxReadTime, "wall time spent reading one layer at most; the rest is noted")
 }
 
 // open opens the registry the flags name and returns a changelog builder
@@ -43,7 +50,7 @@ func (l *layerFlags) open(cmd *cobra.Command) (*changelog.Builder, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &changelog.Builder{Registry: reg}
+	b := &changelog.Builder{Registry: reg, Limits: l.limits}
 	if l.noCache {
 		return b, nil
 	}

@@ -1,10 +1,12 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
+	"path/filepath"
 
+	"github.com/bumpbot/bumpbot/internal/config"
+	"github.com/bumpbot/bumpbot/internal/problem"
 	"github.com/bumpbot/bumpbot/internal/rewrite"
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
 	"github.com/spf13/cobra"
@@ -14,57 +16,90 @@ func init() { register(newScanCmd) }
 
 func newScanCmd() *cobra.Command {
 	var asJSON, markdown bool
+	var configPath string
 	cmd := &cobra.Command{
 		Use:   "scan [--json] PATH...",
 		Short: "List every pinned Lambda layer version under PATH",
 		Long: `scan lists every pinned Lambda layer version in the given files or
-directories: one line per reference, file:line:col  arn  (format: context).
-With --json it prints one JSON array of references. Files that fail to parse
-are reported on stderr and scanned for literal ARNs instead.
+directories: one line per reference, file:line:col  arn  (format: context),
+with paths as typed from the current directory. With --json it prints one
+object {"references":[...],"errors":[...],"notes":[...]}; errors and notes
+carry file, line, column, kind and message.
 
-Exit status: 0 on success (also when nothing is found), 1 on error, 2 on
-usage error.`,
+A file that fails to parse is an error (it is still scanned for literal
+ARNs); a file over the size limit in a tree is a note, a file named on
+the command line that cannot be read or is over the limit is an error.
+Errors and notes go to stderr in text mode. Only the paths the repository
+configuration (PATH/.github/bumpbot.yml, or --config FILE) includes are
+listed.
+
+Exit status: 0 when no error was reported (also when nothing is found), 1
+when any was, 2 on usage error.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var all []ref.Reference
-			failed := false
+			out := scanOutput{References: []ref.Reference{}, Errors: []problem.Problem{}, Notes: []problem.Problem{}}
 			for _, p := range args {
-				res, err := rewrite.ScanPath(p, rewrite.Options{Markdown: markdown})
-				if err != nil {
-					fmt.Fprintf(cmd.ErrOrStderr(), "bumpbot: %v\n", err)
-					failed = true
+				cfg, probs, ok := repoConfig(p, configPath)
+				out.Errors = append(out.Errors, probs...)
+				if !ok {
 					continue
 				}
-				for _, w := range res.Warnings {
-					fmt.Fprintf(cmd.ErrOrStderr(), "%s\n", w.Error())
+				res, err := rewrite.ScanPath(p, rewrite.Options{Markdown: markdown})
+				if err != nil {
+					out.Errors = append(out.Errors, problem.New(problem.Read, p, 0, 0, err))
+					continue
 				}
-				all = append(all, res.Refs...)
+				rel := func(file string) string { return filepath.ToSlash(res.OSPath(file)) }
+				for _, r := range res.Refs {
+					if res.Root != "" && !cfg.IncludesPath(r.File) {
+						continue
+					}
+					r.File, r.VersionAt = rel(r.File), ref.Relocated(r.VersionAt, rel)
+					out.References = append(out.References, r)
+				}
+				named := res.Root == ""
+				for _, w := range res.Warnings {
+					w.File = rel(w.File)
+					if w.Kind == problem.Parse || named {
+						out.Errors = append(out.Errors, w)
+					} else {
+						out.Notes = append(out.Notes, w)
+					}
+				}
 			}
-			if err := printRefs(cmd.OutOrStdout(), all, asJSON); err != nil {
+			if err := out.print(cmd.OutOrStdout(), cmd.ErrOrStderr(), asJSON); err != nil {
 				return err
 			}
-			if failed {
+			if !asJSON {
+				fmt.Fprintf(cmd.ErrOrStderr(), "%s, %d errors, %d notes\n", pinCount(out.References), len(out.Errors), len(out.Notes))
+			}
+			if len(out.Errors) > 0 {
 				return silentError{exitError}
 			}
 			return nil
 		},
 	}
-	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON array of references")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
 	cmd.Flags().BoolVar(&markdown, "markdown", false, "also scan Markdown files")
+	cmd.Flags().StringVar(&configPath, "config", "", "repository configuration whose paths are scanned (default: PATH/"+config.RepoPath+" when present)")
 	return cmd
 }
 
-// printRefs writes references as JSON or as file:line:col lines.
-func printRefs(w io.Writer, refs []ref.Reference, asJSON bool) error {
+// scanOutput is what scan prints (the JSON contract of scan --json).
+type scanOutput struct {
+	References []ref.Reference   `json:"references"`
+	Errors     []problem.Problem `json:"errors"`
+	Notes      []problem.Problem `json:"notes"`
+}
+
+// print writes the output as JSON, or as file:line:col lines with the
+// problems on errw.
+func (o scanOutput) print(w, errw io.Writer, asJSON bool) error {
 	if asJSON {
-		if refs == nil {
-			refs = []ref.Reference{}
-		}
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(refs)
+		return writeJSON(w, o)
 	}
-	for _, r := range refs {
+	printProblems(errw, o.Errors, o.Notes)
+	for _, r := range o.References {
 		ctx := string(r.Format)
 		if r.Context != "" {
 			ctx += ": " + r.Context

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -10,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/bumpbot/bumpbot/internal/bump"
+	"github.com/bumpbot/bumpbot/internal/config"
 	"github.com/bumpbot/bumpbot/internal/layers"
 	"github.com/bumpbot/bumpbot/internal/reconcile"
 	"github.com/bumpbot/bumpbot/internal/server"
@@ -39,26 +41,46 @@ YAML file (--config) overridden by the environment:
   BUMPBOT_POLL_INTERVAL          reconcile every repository this often without
                                  an event (default 6h; 0 disables): new
                                  versions of third-party layers send no event
+  BUMPBOT_REGISTRY               aws (default) or dir:PATH
+  BUMPBOT_AWS_EVENTS_TOKEN       enables POST /webhooks/aws (layer-publish
+                                 events from EventBridge), which requires
+                                 it in the X-Bumpbot-Token header
+  BUMPBOT_REGIONS                regions for ARNs whose region is a
+                                 placeholder (default AWS_REGION, else
+                                 AWS_DEFAULT_REGION)
+  BUMPBOT_METRICS_ADDR           serve /metrics on this address only (not on
+                                 the public port)
+  BUMPBOT_WEBHOOK_BUDGET_MB      MiB of webhook bodies read at once (default
+                                 64, at least 32); more get 503 unread
   BUMPBOT_JOB_TIMEOUT            time limit of one reconcile (default 5m): a
                                  stuck repository frees its worker after it
   BUMPBOT_RESCUE_AFTER           a job still "running" this long belonged to a
                                  dead process and runs again (default the
                                  timeout plus a fifth; must exceed it)
 
-Endpoints: POST /webhooks/github, GET /healthz, /readyz, /metrics.`,
+Precedence: flags, then the environment, then the file, then defaults.
+Exit status: 1 when the file cannot be read or the server fails, 2 when
+a setting is missing or malformed (each problem on its own line).
+
+Endpoints: POST /webhooks/github, POST /webhooks/aws (when enabled),
+GET /healthz, /readyz, /metrics.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := server.LoadConfig(configPath, os.Getenv)
+			var flags server.Flags
+			if cmd.Flags().Changed("registry") {
+				flags.Registry = &lf.registry
+			}
+			if cmd.Flags().Changed("regions") {
+				flags.Regions = &regions
+			}
+			cfg, err := server.LoadConfigWith(configPath, os.Getenv, flags)
+			if _, ok := errors.AsType[*config.LoadError](err); ok {
+				return err
+			}
 			if err != nil {
 				return usagef("%v", err)
 			}
-			if cmd.Flags().Changed("registry") || cfg.Registry == "" {
-				cfg.Registry = lf.registry
-			}
 			lf.registry = cfg.Registry
-			if rs := layers.SplitRegions(regions); len(rs) > 0 {
-				cfg.Regions = rs
-			}
 			log := slog.New(slog.NewJSONHandler(cmd.ErrOrStderr(), nil))
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
@@ -70,7 +92,11 @@ Endpoints: POST /webhooks/github, GET /healthz, /readyz, /metrics.`,
 				return err
 			}
 			planner := reconcile.BumpPlanner{Registry: b.Registry, Options: bump.Options{Regions: cfg.Regions, Changelog: bump.PackageChangelog{Builder: b}}}
-			srv, err := server.New(ctx, cfg, server.Options{Planner: planner, Logger: log, Collectors: []prometheus.Collector{awsMetrics}})
+			opts := server.Options{Planner: planner, Logger: log, Collectors: []prometheus.Collector{awsMetrics}}
+			if c, ok := b.Registry.(*layers.Cache); ok {
+				opts.Forget = c.Forget
+			}
+			srv, err := server.New(ctx, cfg, opts)
 			if err != nil {
 				return err
 			}
@@ -80,6 +106,6 @@ Endpoints: POST /webhooks/github, GET /healthz, /readyz, /metrics.`,
 	lf.add(cmd)
 	f := cmd.Flags()
 	f.StringVar(&configPath, "config", "", "YAML configuration file (environment variables override it)")
-	f.StringVar(&regions, "regions", os.Getenv("AWS_REGION"), "comma-separated regions for ARNs whose region is a placeholder")
+	f.StringVar(&regions, "regions", "", "comma-separated regions for ARNs whose region is a placeholder (default: BUMPBOT_REGIONS, the file's regions, AWS_REGION or AWS_DEFAULT_REGION)")
 	return cmd
 }

@@ -29,5 +29,5 @@ func TestPlanErrorsArePerReference(t *testing.T) {
 	if len(got.Changes) != 1 || got.Changes[0] != "pins.txt:3 public 2->12" {
 		t.Errorf("changes = %q, want the public layer bumped to 12", got.Changes)
 	}
-	matchAll(t, "error", []string{"pins.txt:1:1: arn:aws:lambda:us-east-1:222222222222:layer:private:1: pinned version 1 does not exist", "TooManyRequestsException"}, got.Errors)
+	matchAll(t, "error", []string{"[deleted-pin] pins.txt:1:1: arn:aws:lambda:us-east-1:222222222222:layer:private:1: pinned version 1 does not exist", "[throttled] pins.txt:2:1: list versions: arn:aws:lambda:eu-west-1:999999999999:layer:mine: throttled (TooManyRequestsException)"}, got.Errors)
 }

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/bumpbot/bumpbot/internal/testtool"
 )
 
 func TestDiff(t *testing.T) {
@@ -56,11 +58,7 @@ func TestDiff(t *testing.T) {
 // gitApply checks with git itself that the diff applies and gives after.
 func gitApply(t *testing.T, name, before, after, diff string) {
 	t.Helper()
-	git, err := exec.LookPath("git")
-	if err != nil {
-		t.Log("git not on PATH: apply check skipped, diff text checked above")
-		return
-	}
+	git := testtool.Need(t, "git")
 	dir := t.TempDir()
 	if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
 		t.Fatal(err)

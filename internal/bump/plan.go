@@ -11,10 +11,13 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
+	"github.com/bumpbot/bumpbot/internal/config"
 	"github.com/bumpbot/bumpbot/internal/layerarn"
 	"github.com/bumpbot/bumpbot/internal/layers"
+	"github.com/bumpbot/bumpbot/internal/problem"
 	"github.com/bumpbot/bumpbot/internal/rewrite"
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
 )
@@ -28,29 +31,37 @@ type Options struct {
 	// Changelog describes each bump; nil means MetadataChangelog on the
 	// plan's registry.
 	Changelog Changelogger
+	// Ignore, when set, says which versions of a layer never to move to
+	// (ranges), or that the layer is not to be bumped at all (whole): the
+	// repository configuration's ignore rules.
+	Ignore func(config.Layer) (ranges []config.VersionRange, whole bool)
 }
 
 // Change is one reference moved to a new version (the JSON contract of
-// `bumpbot bump --json`). File, Line and Column are the reference's.
+// `bumpbot bump --json`). File, Line and Column are the reference's;
+// VersionAt is the literal the edit rewrites, which differs from them when
+// the version lives in a variable or a parameter.
 type Change struct {
-	File    string `json:"file"`
-	Line    int    `json:"line"`
-	Column  int    `json:"column"`
-	Layer   string `json:"layer"`
-	From    int    `json:"from"`
-	To      int    `json:"to"`
-	ARNFrom string `json:"arn_from"`
-	ARNTo   string `json:"arn_to"`
+	File      string   `json:"file"`
+	Line      int      `json:"line"`
+	Column    int      `json:"column"`
+	VersionAt *ref.Pos `json:"version_at"`
+	Partition string   `json:"partition"`
+	Region    string   `json:"region"`
+	Account   string   `json:"account"`
+	Layer     string   `json:"layer"`
+	From      int      `json:"from"`
+	To        int      `json:"to"`
+	ARNFrom   string   `json:"arn_from"`
+	ARNTo     string   `json:"arn_to"`
+	// Function names the function(s) the layer is attached to, when the
+	// file says (a Terraform resource, a template resource, a Serverless
+	// function).
+	Function string `json:"function,omitempty"`
 
 	// LayerID groups changes for one pull request per layer: the layer
 	// name and its account, which a layer keeps in every region.
 	LayerID string `json:"-"`
-}
-
-// Error is a problem with one reference or file; it never stops the plan.
-type Error struct {
-	File    string `json:"file"`
-	Message string `json:"message"`
 }
 
 // FileEdit is the new content of one file.
@@ -66,21 +77,36 @@ type layerEdit struct {
 }
 
 // Report is what a plan tells its reader (the JSON contract of `bumpbot
-// bump --json`, with Notes on stderr).
+// bump --json`).
 type Report struct {
 	Changes    []Change `json:"changes"`
 	Changelogs []Entry  `json:"changelogs"`
-	Errors     []Error  `json:"errors"`
+	// Errors are problems that kept a reference or a file from being
+	// bumped; they never stop the rest of the plan.
+	Errors []problem.Problem `json:"errors"`
 	// Notes are remarks that are not errors (a deleted pin that is being
 	// bumped away, a shared literal moved to the lowest common target,
-	// newer versions that do not suit the function's runtime).
-	Notes []Error `json:"-"`
+	// newer versions that do not suit the function's runtime, a file
+	// over the size limit).
+	Notes []problem.Problem `json:"notes"`
+	// Pins are every reference planned, bumped or not: the layer index
+	// of the repository.
+	Pins []ref.Reference `json:"-"`
 }
 
 // NewReport returns an empty report whose lists encode as [] rather than
 // null.
 func NewReport() Report {
-	return Report{Changes: []Change{}, Changelogs: []Entry{}, Errors: []Error{}}
+	return Report{Changes: []Change{}, Changelogs: []Entry{}, Errors: []problem.Problem{}, Notes: []problem.Problem{}}
+}
+
+// Add appends o's changes, changelogs, errors and notes to r.
+func (r *Report) Add(o Report) {
+	r.Changes = append(r.Changes, o.Changes...)
+	r.Changelogs = append(r.Changelogs, o.Changelogs...)
+	r.Errors = append(r.Errors, o.Errors...)
+	r.Notes = append(r.Notes, o.Notes...)
+	r.Pins = append(r.Pins, o.Pins...)
 }
 
 // Plan is the outcome of planning.
@@ -104,7 +130,10 @@ type Input struct {
 	Named bool
 	// Warnings are problems met while listing or reading the files (an
 	// unreadable directory or file); they are reported with the scanner's.
-	Warnings []ref.Warning
+	Warnings []problem.Problem
+	// Config, when set, is the repository configuration a reconcile read:
+	// its strategy, regions and ignore rules replace the planner's.
+	Config *config.Repo
 }
 
 // PlanFiles plans bumps of an in-memory tree of files (a repository tree
@@ -130,12 +159,21 @@ func PlanInput(ctx context.Context, in Input, reg layers.Registry, opts Options)
 		}
 		return nil, fmt.Errorf("%s: not among the files given", file)
 	}
-	return PlanRefs(ctx, refs, warns, read, reg, opts)
+	p := PlanRefs(ctx, refs, nil, read, reg, opts)
+	for _, w := range warns {
+		if isError(w, in.Named) {
+			p.Errors = append(p.Errors, w)
+		} else {
+			p.Notes = append(p.Notes, w)
+		}
+	}
+	sortPlan(&p)
+	return p
 }
 
 // scanInput finds the references of in and puts its own warnings among
 // the scanner's, in the scanner's order (file, then line).
-func scanInput(in Input) ([]ref.Reference, []ref.Warning) {
+func scanInput(in Input) ([]ref.Reference, []problem.Problem) {
 	var refs []ref.Reference
 	warns := slices.Clone(in.Warnings)
 	if !in.Named {
@@ -153,12 +191,7 @@ func scanInput(in Input) ([]ref.Reference, []ref.Warning) {
 		}
 		ref.Sort(refs)
 	}
-	sort.SliceStable(warns, func(i, j int) bool {
-		if warns[i].File != warns[j].File {
-			return warns[i].File < warns[j].File
-		}
-		return warns[i].Line < warns[j].Line
-	})
+	problem.Sort(warns)
 	return refs, warns
 }
 
@@ -168,17 +201,19 @@ type resolved struct {
 	res      layers.Resolution
 	concrete layerarn.ARN // the pin in the first region, for changelogs
 	err      error
+	ignored  []int // newer versions passed over because the configuration ignores them
 }
 
 // PlanRefs plans bumps of references already scanned; read returns the
 // bytes of a reference's file.
-func PlanRefs(ctx context.Context, refs []ref.Reference, warns []ref.Warning, read func(file string) ([]byte, error), reg layers.Registry, opts Options) Plan {
+func PlanRefs(ctx context.Context, refs []ref.Reference, warns []problem.Problem, read func(file string) ([]byte, error), reg layers.Registry, opts Options) Plan {
 	p := Plan{Report: NewReport()}
+	p.Pins = refs
 	for _, w := range warns {
-		if w.Unparsed {
-			p.Errors = append(p.Errors, Error{File: w.File, Message: w.Error()})
+		if isError(w, false) {
+			p.Errors = append(p.Errors, w)
 		} else {
-			p.Notes = append(p.Notes, Error{File: w.File, Message: w.Error()})
+			p.Notes = append(p.Notes, w)
 		}
 	}
 	var all []resolved
@@ -186,14 +221,23 @@ func PlanRefs(ctx context.Context, refs []ref.Reference, warns []ref.Warning, re
 		if r.Version == nil {
 			continue // the version is not written in the file: nothing to bump
 		}
+		if opts.Ignore != nil {
+			if _, whole := opts.Ignore(layerOf(r)); whole {
+				p.Notes = append(p.Notes, note(problem.Ignored, r.Pos, "%s: ignored by the configuration: not bumped", r.Layer))
+				continue
+			}
+		}
 		rv := resolveRef(ctx, reg, r, opts, 0)
+		if len(rv.ignored) > 0 {
+			p.Notes = append(p.Notes, note(problem.Ignored, r.Pos, "%s: version %s ignored by the configuration", r.Layer, joinInts(rv.ignored)))
+		}
 		switch {
 		case errors.Is(rv.err, layers.ErrIncompatible) && len(rv.res.Missing) == 0:
 			// Already at the newest version the function can use.
-			p.Notes = append(p.Notes, refError(r, rv.err))
+			p.Notes = append(p.Notes, refProblem(r, rv.err))
 			rv.err = nil
 		case rv.err != nil:
-			p.Errors = append(p.Errors, refError(r, rv.err))
+			p.Errors = append(p.Errors, refProblem(r, rv.err))
 		}
 		all = append(all, rv)
 	}
@@ -204,12 +248,45 @@ func PlanRefs(ctx context.Context, refs []ref.Reference, warns []ref.Warning, re
 	return p
 }
 
-// resolveRef turns a reference into a resolution request and runs it;
-// limit, when above zero, is the highest version it may move to.
+// resolveRef resolves a reference to the newest version it may move to:
+// limit, when above zero, is the highest, and versions the configuration
+// ignores are stepped over by resolving again below them.
 func resolveRef(ctx context.Context, reg layers.Registry, r ref.Reference, opts Options, limit int) resolved {
+	var ranges []config.VersionRange
+	if opts.Ignore != nil {
+		ranges, _ = opts.Ignore(layerOf(r))
+	}
+	var ignored []int
+	for {
+		rv := resolveOnce(ctx, reg, r, opts, limit)
+		rv.ignored = ignored
+		if rv.err != nil || !rv.res.Bump() {
+			return rv
+		}
+		i := slices.IndexFunc(ranges, func(g config.VersionRange) bool { return g.Contains(rv.res.To) })
+		if i < 0 {
+			return rv
+		}
+		// Each pass lowers the limit below an ignored range, so this ends.
+		ignored = append(ignored, rv.res.To)
+		if limit = ranges[i].Min - 1; limit <= rv.res.From {
+			rv.ignored, rv.res.To = ignored, rv.res.From
+			return rv
+		}
+	}
+}
+
+// layerOf names a reference's layer for configuration rules.
+func layerOf(r ref.Reference) config.Layer {
+	return config.Layer{Partition: r.Partition, Region: r.Region, Account: r.Account, Name: r.Layer}
+}
+
+// resolveOnce turns a reference into a resolution request and runs it;
+// limit, when above zero, is the highest version it may move to.
+func resolveOnce(ctx context.Context, reg layers.Registry, r ref.Reference, opts Options, limit int) resolved {
 	out := resolved{r: r}
 	if isPlaceholder(r.Account) {
-		out.err = fmt.Errorf("%s: account is a placeholder (%s): the layer cannot be looked up", r.ARN, r.Account)
+		out.err = fmt.Errorf("%s: account is a placeholder (%s): the layer cannot be looked up: %w", r.ARN, r.Account, errPlaceholder)
 		return out
 	}
 	req := layers.Request{
@@ -222,7 +299,7 @@ func resolveRef(ctx context.Context, reg layers.Registry, r ref.Reference, opts 
 	}
 	if isPlaceholder(r.Region) {
 		if len(opts.Regions) == 0 {
-			out.err = fmt.Errorf("%s: region is a placeholder (%s): set the regions it deploys to (--regions)", r.ARN, r.Region)
+			out.err = fmt.Errorf("%s: region is a placeholder (%s): set the regions it deploys to (--regions): %w", r.ARN, r.Region, errPlaceholder)
 			return out
 		}
 		req.Regions = opts.Regions
@@ -241,8 +318,8 @@ func resolveRef(ctx context.Context, reg layers.Registry, r ref.Reference, opts 
 		}
 	}
 	if out.err == nil && len(out.res.Missing) > 0 && !out.res.Bump() {
-		out.err = fmt.Errorf("%s: pinned version %d does not exist in %s (deleted or not shared): new deployments fail, and no other version was found",
-			r.ARN, out.res.From, strings.Join(out.res.Missing, ", "))
+		out.err = fmt.Errorf("%s: pinned version %d does not exist in %s (deleted or not shared): new deployments fail, and no other version was found: %w",
+			r.ARN, out.res.From, strings.Join(out.res.Missing, ", "), errDeletedPin)
 	}
 	return out
 }
@@ -251,15 +328,6 @@ func resolveRef(ctx context.Context, reg layers.Registry, r ref.Reference, opts 
 // literal ARN field.
 func isPlaceholder(s string) bool {
 	return strings.ContainsAny(s, "{}%$")
-}
-
-func refError(r ref.Reference, err error) Error {
-	return Error{File: r.File, Message: fmt.Sprintf("%s: %v", r.Pos, err)}
-}
-
-// note locates a remark at pos.
-func note(pos ref.Pos, format string, args ...any) Error {
-	return Error{File: pos.File, Message: pos.String() + ": " + fmt.Sprintf(format, args...)}
 }
 
 // literal identifies the version digits an edit rewrites; references
@@ -285,7 +353,7 @@ func (p *Plan) chooseEdits(ctx context.Context, reg layers.Registry, opts Option
 	for _, rv := range all {
 		if rv.r.VersionAt == nil {
 			if rv.err == nil && rv.res.Bump() {
-				p.Errors = append(p.Errors, refError(rv.r, fmt.Errorf("%s: version %d → %d: the version is not one literal in the files, edit it by hand", rv.r.ARN, rv.res.From, rv.res.To)))
+				p.Errors = append(p.Errors, note(problem.NotLiteral, rv.r.Pos, "%s: version %d → %d: the version is not one literal in the files, edit it by hand", rv.r.ARN, rv.res.From, rv.res.To))
 			}
 			continue
 		}
@@ -308,16 +376,16 @@ func (p *Plan) chooseEdits(ctx context.Context, reg layers.Registry, opts Option
 		}
 		if blocked {
 			if len(g) > 1 && len(targets) > 1 {
-				p.Notes = append(p.Notes, note(*g[0].r.VersionAt, "version literal shared by %d references, one of which cannot move: left unchanged", len(g)))
+				p.Notes = append(p.Notes, note(problem.SharedLiteral, *g[0].r.VersionAt, "version literal shared by %d references, one of which cannot move: left unchanged", len(g)))
 			}
 			continue
 		}
 		if len(targets) > 1 {
 			if g, to = agree(ctx, reg, opts, g); to == 0 {
-				p.Notes = append(p.Notes, note(*g[0].r.VersionAt, "version literal shared by %d references with different targets: no newer version all of them accept, left unchanged", len(g)))
+				p.Notes = append(p.Notes, note(problem.SharedLiteral, *g[0].r.VersionAt, "version literal shared by %d references with different targets: no newer version all of them accept, left unchanged", len(g)))
 				continue
 			}
-			p.Notes = append(p.Notes, note(*g[0].r.VersionAt, "version literal shared by %d references with different targets: moved to the newest version all of them accept, %d", len(g), to))
+			p.Notes = append(p.Notes, note(problem.SharedLiteral, *g[0].r.VersionAt, "version literal shared by %d references with different targets: moved to the newest version all of them accept, %d", len(g), to))
 		}
 		e, ok := rewrite.EditFor(g[0].r, to)
 		if !ok {
@@ -325,10 +393,10 @@ func (p *Plan) chooseEdits(ctx context.Context, reg layers.Registry, opts Option
 		}
 		for _, rv := range g {
 			for _, why := range rv.res.Skipped {
-				p.Notes = append(p.Notes, note(rv.r.Pos, "%s: skipped %s", rv.r.Layer, why))
+				p.Notes = append(p.Notes, note(problem.Incompatible, rv.r.Pos, "%s: skipped %s", rv.r.Layer, why))
 			}
 			if len(rv.res.Missing) > 0 {
-				p.Notes = append(p.Notes, note(rv.r.Pos, "pinned version %d does not exist in %s: this bump repairs it", rv.res.From, strings.Join(rv.res.Missing, ", ")))
+				p.Notes = append(p.Notes, note(problem.DeletedPin, rv.r.Pos, "pinned version %d does not exist in %s: this bump repairs it", rv.res.From, strings.Join(rv.res.Missing, ", ")))
 			}
 		}
 		out = append(out, plannedEdit{lit: lit, edit: e, refs: g})
@@ -378,7 +446,7 @@ func (p *Plan) applyEdits(edits []plannedEdit, read func(string) ([]byte, error)
 	for file, es := range byFile {
 		src, err := read(file)
 		if err != nil {
-			p.Errors = append(p.Errors, Error{File: file, Message: err.Error()})
+			p.Errors = append(p.Errors, problem.New(problem.Read, file, 0, 0, err))
 			continue
 		}
 		fe := FileEdit{Path: file, Before: src}
@@ -388,7 +456,7 @@ func (p *Plan) applyEdits(edits []plannedEdit, read func(string) ([]byte, error)
 			fe.edits = append(fe.edits, layerEdit{e.edit, layerID(e.refs[0].r)})
 		}
 		if fe.After, err = rewrite.Apply(file, src, raw); err != nil {
-			p.Errors = append(p.Errors, Error{File: file, Message: err.Error()})
+			p.Errors = append(p.Errors, problem.New(problem.Edit, file, 0, 0, err))
 			continue
 		}
 		p.Files = append(p.Files, fe)
@@ -407,9 +475,10 @@ func changeOf(r ref.Reference, to int) Change {
 		return fmt.Sprintf("arn:%s:lambda:%s:%s:layer:%s:%d", r.Partition, r.Region, r.Account, r.Layer, v)
 	}
 	return Change{
-		File: r.File, Line: r.Line, Column: r.Column, Layer: r.Layer,
+		File: r.File, Line: r.Line, Column: r.Column, VersionAt: r.VersionAt,
+		Partition: r.Partition, Region: r.Region, Account: r.Account, Layer: r.Layer,
 		From: *r.Version, To: to, ARNFrom: render(*r.Version), ARNTo: render(to),
-		LayerID: layerID(r),
+		LayerID: layerID(r), Function: functionOf(r),
 	}
 }
 
@@ -440,7 +509,7 @@ func (p *Plan) addChangelogs(ctx context.Context, reg layers.Registry, opts Opti
 			seen[key] = true
 			entry, err := cl.Changelog(ctx, from, to)
 			if err != nil {
-				p.Errors = append(p.Errors, refError(rv.r, err))
+				p.Errors = append(p.Errors, problem.New(problem.Changelog, rv.r.File, rv.r.Line, rv.r.Column, err))
 				continue
 			}
 			p.Changelogs = append(p.Changelogs, entry)
@@ -460,6 +529,15 @@ func sortPlan(p *Plan) {
 		}
 		return a.Column < b.Column
 	})
-	sort.SliceStable(p.Errors, func(i, j int) bool { return p.Errors[i].File < p.Errors[j].File })
+	problem.Sort(p.Errors)
+	problem.Sort(p.Notes)
 	sort.Slice(p.Files, func(i, j int) bool { return p.Files[i].Path < p.Files[j].Path })
+}
+
+func joinInts(vs []int) string {
+	s := make([]string, len(vs))
+	for i, v := range vs {
+		s[i] = strconv.Itoa(v)
+	}
+	return strings.Join(s, ", ")
 }

@@ -100,10 +100,10 @@ func summarize(p Plan) summary {
 		s.Changes = append(s.Changes, fmt.Sprintf("%s:%d %s %d->%d", c.File, c.Line, c.Layer, c.From, c.To))
 	}
 	for _, e := range p.Errors {
-		s.Errors = append(s.Errors, e.Message)
+		s.Errors = append(s.Errors, "["+string(e.Kind)+"] "+e.Error())
 	}
 	for _, n := range p.Notes {
-		s.Notes = append(s.Notes, n.Message)
+		s.Notes = append(s.Notes, "["+string(n.Kind)+"] "+n.Error())
 	}
 	return s
 }

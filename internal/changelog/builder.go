@@ -63,11 +63,18 @@ func (b *Builder) Build(ctx context.Context, from, to layerarn.ARN) (*Changelog,
 		})
 	}
 	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		// A cancelled job: its reads stopped half-way, which is no
+		// changelog to publish.
+		return nil, fmt.Errorf("changelog %s → %s: %w", from, to, err)
+	}
 	c.BytesRead = read[0] + read[1]
 	for i, a := range []layerarn.ARN{from, to} {
 		side := fmt.Sprintf("version %d", a.Version)
 		if errs[i] != nil {
-			c.Notes = append(c.Notes, fmt.Sprintf("%s: could not read the layer content: %v", side, errs[i]))
+			// layerzip redacts its own errors; RedactURLs also covers
+			// those of the registry's Refresh (an SDK's, a proxy's).
+			c.Notes = append(c.Notes, fmt.Sprintf("%s: could not read the layer content: %s", side, layerzip.RedactURLs(errs[i].Error())))
 			continue
 		}
 		for _, n := range append(invs[i].Notes, notes[i]...) {
@@ -105,8 +112,9 @@ func (b *Builder) inventory(ctx context.Context, a layerarn.ARN, v layers.Versio
 		return nil, st.Bytes, nil, err
 	}
 	var notes []string
-	if inv.Unverified {
-		// Not the content the digest names: caching it would stick.
+	if inv.Unverified || inv.Incomplete {
+		// Not the content the digest names, or cut by the time budget:
+		// caching either would stick.
 		return inv, st.Bytes, nil, nil
 	}
 	if err := b.Cache.Put(v.CodeSha256, inv); err != nil {

@@ -5,9 +5,6 @@
 package changelog
 
 import (
-	"sort"
-	"strings"
-
 	"github.com/bumpbot/bumpbot/internal/layerzip"
 )
 
@@ -91,16 +88,7 @@ func Diff(from, to *layerzip.Inventory) []Change {
 			out = append(out, Change{Ecosystem: p.Ecosystem, Name: p.Name, From: p.Version, Change: Removed, canonical: p.Canonical})
 		}
 	}
-	sort.Slice(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		if a.Ecosystem != b.Ecosystem {
-			return a.Ecosystem < b.Ecosystem
-		}
-		if la, lb := strings.ToLower(a.Name), strings.ToLower(b.Name); la != lb {
-			return la < lb
-		}
-		return a.Name < b.Name
-	})
+	layerzip.SortByName(out, func(c Change) (string, string, string) { return c.Ecosystem, c.Name, "" })
 	return out
 }
 

@@ -100,6 +100,15 @@ func TestGolden(t *testing.T) {
 			to:   func(t testing.TB) []byte { return nodeLayer(t, 12, "1.10.0") },
 		},
 		{
+			// Text from the layer that would @mention people and close
+			// issues if GitHub read it as written.
+			name:     "mentions",
+			from:     func(t testing.TB) []byte { return txtarZip(t, "mentions-1.txtar") },
+			to:       func(t testing.TB) []byte { return txtarZip(t, "mentions-2.txtar") },
+			fromMeta: `{"license_info":"MIT","description":"maintained by @acme/platform-team"}`,
+			toMeta:   `{"license_info":"MIT (see acme/legal#1)","description":"closes #2, fixes GH-3, cc @octocat"}`,
+		},
+		{
 			name: "same-content",
 			from: func(t testing.TB) []byte { return nodeLayer(t, 2, "1.0.0") },
 			to:   func(t testing.TB) []byte { return nodeLayer(t, 2, "1.0.0") },
@@ -124,7 +133,11 @@ func TestGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden(t, tt.name+".md", []byte(c.Markdown()))
+			md := c.Markdown()
+			if m := linkable.FindAllString(rendered(md), -1); m != nil {
+				t.Errorf("markdown would mention or link %q", m)
+			}
+			golden(t, tt.name+".md", []byte(md))
 			golden(t, tt.name+".json", append(js, '\n'))
 		})
 	}

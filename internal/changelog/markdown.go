@@ -3,6 +3,7 @@ package changelog
 import (
 	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
 
 	"github.com/bumpbot/bumpbot/internal/layerarn"
@@ -166,10 +167,26 @@ func versionCell(v string) string {
 	return cell(v)
 }
 
-// cell escapes text from a layer (someone else's) for a Markdown table:
-// no pipes, no HTML, no line breaks, no code spans breaking out.
+// cellEscaper makes text from a layer (someone else's) inert in a Markdown
+// table: no pipes, no HTML or entities, no line breaks, no code spans
+// breaking out. It also neutralises what GitHub would act on in a pull
+// request body: a zero-width space after every '@' and '#' stops
+// @user and @org/team mentions (a scoped npm name looks like a team) and
+// #123 or owner/repo#123 references, which "closes #2" would turn into a
+// closed issue on merge. '&' is escaped first so that "&#64;" cannot
+// spell an '@' past the rest.
+var cellEscaper = strings.NewReplacer(
+	"&", "&amp;", "|", `\|`, "<", "&lt;", ">", "&gt;", "\n", " ", "\r", " ",
+	"`", "'", "[", `\[`, "]", `\]`,
+	"@", "@&#8203;", "#", "#&#8203;",
+)
+
+// ghRef matches GH-123, the other short form GitHub links to an issue.
+var ghRef = regexp.MustCompile(`(?i)\b(gh)-([0-9])`)
+
+// cell escapes text from a layer for a table cell or a note.
 func cell(s string) string {
-	return strings.NewReplacer("|", `\|`, "<", "&lt;", ">", "&gt;", "\n", " ", "\r", " ", "`", "'", "[", `\[`, "]", `\]`).Replace(s)
+	return ghRef.ReplaceAllString(cellEscaper.Replace(s), "$1&#8203;-$2")
 }
 
 // mb shows a size in MB as AWS counts them (MiB).

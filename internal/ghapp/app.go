@@ -41,7 +41,33 @@ type Config struct {
 	// itself; a longer limit is returned as an error and the job retried
 	// later. 0 means DefaultSecondaryLimitWait.
 	SecondaryLimitWait time.Duration
+	// HTTPCacheBytes bounds the ETag cache shared by every installation
+	// (responses and their URLs); 0 means DefaultHTTPCacheBytes.
+	HTTPCacheBytes int64
+	// TreeCacheBytes bounds, approximately, the parsed trees and default
+	// branch names kept between reconciles, for every repository of every
+	// installation; 0 means DefaultTreeCacheBytes.
+	TreeCacheBytes int64
+	// MaxClients bounds the installation clients kept; 0 means
+	// DefaultMaxClients.
+	MaxClients int
 }
+
+// Default bounds of what the app keeps between requests. Evicted entries
+// cost requests, never correctness: an evicted ETag turns the next 304
+// into a 200 (charged), an evicted tree is listed again, an evicted client
+// is rebuilt and ghinstallation mints a new token.
+const (
+	// DefaultHTTPCacheBytes holds the conditional-request state of about
+	// 2,000 repositories of 100 files (a repository, a branch, a tree and
+	// a pull request listing each).
+	DefaultHTTPCacheBytes = 64 << 20
+	// DefaultTreeCacheBytes holds the parsed trees of as many.
+	DefaultTreeCacheBytes = 32 << 20
+	// DefaultMaxClients is more installations than a reconcile pass
+	// touches at once; a client is a few kilobytes plus its token.
+	DefaultMaxClients = 1000
+)
 
 // DefaultSecondaryLimitWait bounds the wait for one secondary rate limit:
 // GitHub asks for at least a minute when it names no time.
@@ -55,8 +81,17 @@ type App struct {
 	// gh calls GitHub as the app itself (JWT): listing installations.
 	gh *github.Client
 
-	mu      sync.Mutex
-	clients map[int64]*Client
+	// mu serializes the creation of clients, so an installation has one.
+	mu        sync.Mutex
+	clients   *lru[int64, *Client]
+	responses *lru[string, []byte]      // the ETag cache, by installation and URL
+	trees     *lru[repoKey, *repoCache] // what a reconcile remembers of a repository
+}
+
+// repoKey names a repository as one installation sees it.
+type repoKey struct {
+	installation int64
+	fullName     string // lower case: GitHub's names are case-insensitive
 }
 
 // NewApp checks cfg and returns the app. It makes no request.
@@ -76,6 +111,15 @@ func NewApp(cfg Config) (*App, error) {
 	if cfg.SecondaryLimitWait <= 0 {
 		cfg.SecondaryLimitWait = DefaultSecondaryLimitWait
 	}
+	if cfg.HTTPCacheBytes <= 0 {
+		cfg.HTTPCacheBytes = DefaultHTTPCacheBytes
+	}
+	if cfg.TreeCacheBytes <= 0 {
+		cfg.TreeCacheBytes = DefaultTreeCacheBytes
+	}
+	if cfg.MaxClients <= 0 {
+		cfg.MaxClients = DefaultMaxClients
+	}
 	u, err := url.Parse(strings.TrimRight(cfg.BaseURL, "/") + "/")
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
 		return nil, fmt.Errorf("ghapp: base URL %q is not an http(s) URL", cfg.BaseURL)
@@ -92,19 +136,26 @@ func NewApp(cfg Config) (*App, error) {
 	apps.BaseURL = strings.TrimRight(u.String(), "/")
 	gh := github.NewClient(&http.Client{Transport: apps})
 	gh.BaseURL = u
-	return &App{cfg: cfg, baseURL: u, apps: apps, gh: gh, clients: map[int64]*Client{}}, nil
+	return &App{
+		cfg: cfg, baseURL: u, apps: apps, gh: gh,
+		clients:   newLRU[int64, *Client](int64(cfg.MaxClients)),
+		responses: newLRU[string, []byte](cfg.HTTPCacheBytes),
+		trees:     newLRU[repoKey, *repoCache](cfg.TreeCacheBytes),
+	}, nil
 }
 
 // Client returns the client of one installation, creating it on first use.
-// Clients are cached: each keeps its token (refreshed by ghinstallation
-// shortly before it expires) and its ETag cache.
+// Clients are cached (the MaxClients most recently used): each keeps its
+// token (refreshed by ghinstallation shortly before it expires). An
+// evicted client still works for whoever holds it; the next call builds a
+// new one, with a new token.
 func (a *App) Client(installationID int64) (*Client, error) {
 	if installationID <= 0 {
 		return nil, fmt.Errorf("ghapp: invalid installation id %d", installationID)
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if c, ok := a.clients[installationID]; ok {
+	if c, ok := a.clients.get(installationID); ok {
 		return c, nil
 	}
 	// Transport stack, outermost first: ghinstallation adds the token;
@@ -117,7 +168,7 @@ func (a *App) Client(installationID int64) (*Client, error) {
 	// on the wire, every attempt included.
 	wire := &countingTransport{next: a.cfg.Transport, metrics: a.cfg.Metrics, installation: installationID}
 	limited := secondaryLimiter(wire, a.cfg.SecondaryLimitWait, a.cfg.Metrics)
-	cache := &httpcache.Transport{Transport: revalidate{limited}, Cache: httpcache.NewMemoryCache()}
+	cache := &httpcache.Transport{Transport: revalidate{limited}, Cache: newHTTPCache(a.responses, installationID)}
 	// One ghinstallation transport per installation: sharing an
 	// AppsTransport would have concurrent token refreshes write to it.
 	// Token requests go straight to the wire; they are never cached.
@@ -128,25 +179,31 @@ func (a *App) Client(installationID int64) (*Client, error) {
 	itr.BaseURL = a.apps.BaseURL
 	gh := github.NewClient(&http.Client{Transport: &tokenOnTop{itr: itr, next: cache}})
 	gh.BaseURL = a.baseURL
-	c := &Client{gh: gh, installation: installationID, metrics: a.cfg.Metrics}
-	a.clients[installationID] = c
+	c := &Client{gh: gh, app: a.gh, trees: a.trees, installation: installationID, metrics: a.cfg.Metrics}
+	a.clients.add(installationID, c, 1)
 	return c, nil
 }
 
 // Client is one installation's view of GitHub.
 type Client struct {
-	gh           *github.Client
+	gh *github.Client
+	// app calls GitHub as the app (JWT), to learn the installation's
+	// account.
+	app          *github.Client
+	trees        *lru[repoKey, *repoCache]
 	installation int64
 	metrics      *Metrics
 
 	mu    sync.Mutex
-	repos map[string]*repoCache
+	login string // the installation's account, once GitHub named it
 }
 
-// repoCache is what a client remembers about one repository between
+// repoCache is what is remembered about one repository between
 // reconciles: its default branch name (and when GitHub last confirmed it)
-// and the last listed tree.
+// and the last listed tree. It has its own lock: an evicted client and
+// its successor may share it.
 type repoCache struct {
+	mu         sync.Mutex
 	branch     string
 	branchSeen time.Time
 	tree       string
@@ -158,18 +215,40 @@ type treeItem struct {
 	size            int64
 }
 
+// Approximate costs in the tree cache: a repository's fixed part, and one
+// tree entry beyond the bytes of its path.
+const (
+	repoCacheCost = 256
+	treeItemCost  = 128
+)
+
+// cost is the approximate memory rc holds; call with rc.mu held.
+func (rc *repoCache) cost() int64 {
+	n := int64(repoCacheCost + len(rc.branch))
+	for _, e := range rc.entries {
+		n += treeItemCost + int64(len(e.path))
+	}
+	return n
+}
+
+// cache returns what is remembered of repository fullName, creating it.
 func (c *Client) cache(fullName string) *repoCache {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.repos == nil {
-		c.repos = map[string]*repoCache{}
+	k := repoKey{c.installation, strings.ToLower(fullName)}
+	if rc, ok := c.trees.get(k); ok {
+		return rc
 	}
-	rc := c.repos[strings.ToLower(fullName)]
-	if rc == nil {
-		rc = &repoCache{}
-		c.repos[strings.ToLower(fullName)] = rc
-	}
+	rc := &repoCache{}
+	c.trees.add(k, rc, rc.cost())
 	return rc
+}
+
+// recost records rc's new size in the tree cache (and puts it back if it
+// was evicted meanwhile: it is the newest state).
+func (c *Client) recost(fullName string, rc *repoCache) {
+	rc.mu.Lock()
+	n := rc.cost()
+	rc.mu.Unlock()
+	c.trees.add(repoKey{c.installation, strings.ToLower(fullName)}, rc, n)
 }
 
 // RememberDefaultBranch records the default branch of repository
@@ -192,8 +271,8 @@ func (c *Client) RememberDefaultBranchAt(fullName, branch string, seen time.Time
 		return
 	}
 	rc := c.cache(fullName)
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	rc.mu.Lock()
+	defer rc.mu.Unlock()
 	if rc.branch != "" && !seen.After(rc.branchSeen) {
 		return
 	}

@@ -13,5 +13,9 @@ import (
 // a 403 (suspended) or a 5xx may pass.
 func IsInstallationGone(err error) bool {
 	var he *ghinstallation.HTTPError
-	return errors.As(err, &he) && he.Response != nil && he.Response.StatusCode == http.StatusNotFound
+	return errors.Is(err, ErrInstallationGone) || errors.As(err, &he) && he.Response != nil && he.Response.StatusCode == http.StatusNotFound
 }
+
+// ErrInstallationGone is wrapped by errors of app requests about an
+// installation GitHub answers 404 for (GET /app/installations/{id}).
+var ErrInstallationGone = errors.New("installation not found")

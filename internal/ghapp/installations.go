@@ -23,13 +23,23 @@ const listPage = 100
 // every page) and returns their ids. Suspended installations are left out:
 // GitHub refuses them a token, so nothing could be done there.
 func (a *App) Installations(ctx context.Context) ([]int64, error) {
-	var ids []int64
+	ins, err := a.installations(ctx)
+	ids := make([]int64, len(ins))
+	for i, in := range ins {
+		ids[i] = in.GetID()
+	}
+	return ids, err
+}
+
+// installations is Installations with GitHub's description of each.
+func (a *App) installations(ctx context.Context) ([]*github.Installation, error) {
+	var out []*github.Installation
 	opts := &github.ListOptions{PerPage: listPage}
 	err := allPages(opts, func() (*github.Response, error) {
 		page, resp, err := a.gh.Apps.ListInstallations(ctx, opts)
 		for _, in := range page {
 			if in.SuspendedAt == nil && in.GetID() > 0 {
-				ids = append(ids, in.GetID())
+				out = append(out, in)
 			}
 		}
 		return resp, err
@@ -37,7 +47,7 @@ func (a *App) Installations(ctx context.Context) ([]int64, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list installations: %w", err)
 	}
-	return ids, nil
+	return out, nil
 }
 
 // Repositories lists the repositories the installation may access, every
@@ -89,14 +99,17 @@ func allPages(opts *github.ListOptions, list func() (*github.Response, error)) e
 // others: repos holds what was listed and err joins the failures. A
 // failure to list the installations returns no repos.
 func (a *App) InstalledRepos(ctx context.Context) (repos []InstalledRepo, err error) {
-	ids, err := a.Installations(ctx)
+	ins, err := a.installations(ctx)
 	if err != nil {
 		return nil, err
 	}
 	var errs []error
-	for _, id := range ids {
-		c, err := a.Client(id)
+	for _, in := range ins {
+		c, err := a.Client(in.GetID())
 		if err == nil {
+			// The listing names each account: its repositories' forges
+			// need no request to check their owner.
+			c.setAccount(in.GetAccount().GetLogin())
 			var rs []InstalledRepo
 			rs, err = c.Repositories(ctx)
 			repos = append(repos, rs...)

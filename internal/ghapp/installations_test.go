@@ -64,16 +64,16 @@ func TestInstalledReposPaginates(t *testing.T) {
 		t.Errorf("requests %v, want 2 installation pages, 3 repository pages, 2 tokens", c)
 	}
 
-	// The listing named each default branch: a snapshot reads the branch
-	// at once.
+	// The listing named each default branch, and each installation's
+	// account: a snapshot reads the branch at once.
 	cl, _ := app.Client(inst)
 	r, _ := cl.Repo("acme/b")
 	gh.ResetCounts()
 	if snap, err := r.Snapshot(context.Background()); err != nil || snap.Branch != "trunk" {
 		t.Fatalf("snapshot = %+v, %v", snap, err)
 	}
-	if n := gh.Counts().ByRoute[getRepo]; n != 0 {
-		t.Errorf("snapshot after a listing read the repository %d times, want 0", n)
+	if c := gh.Counts().ByRoute; c[getRepo] != 0 || c[getInstallation] != 0 {
+		t.Errorf("snapshot after a listing: %v, want no repository nor installation read", c)
 	}
 }
 
@@ -120,7 +120,7 @@ func TestRememberDefaultBranchAt(t *testing.T) {
 				c.RememberDefaultBranchAt(repoN, h.branch, h.seen)
 			}
 			ctx := context.Background()
-			c.GitHub().Repositories.Get(ctx, "acme", "no-such-repo") // mint the token
+			warm(t, c)
 			gh.ResetCounts()
 			if snap, err := forge(t, c).Snapshot(ctx); err != nil || snap.Branch != "main" {
 				t.Fatalf("snapshot = %+v, %v", snap, err)
@@ -129,5 +129,43 @@ func TestRememberDefaultBranchAt(t *testing.T) {
 				t.Errorf("requests (-want +got):\n%s", diff)
 			}
 		})
+	}
+}
+
+// Only MaxClients clients are kept: the least recently used one is
+// rebuilt on its next use, with a new token, and still works.
+func TestClientsBounded(t *testing.T) {
+	t.Parallel()
+	gh := fakeGitHub(t, map[string]string{"main.tf": "v1\n"})
+	gh.CreateRepo(t, "other/svc", "main", map[string]string{"x": "y"})
+	gh.AddInstallation(8, "other/svc")
+	app, err := ghapp.NewApp(ghapp.Config{AppID: appID, PrivateKey: gh.PrivateKeyPEM, BaseURL: gh.URL, MaxClients: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, _ := app.Client(inst)
+	if again, _ := app.Client(inst); again != first {
+		t.Error("a client was rebuilt while it was the most recent")
+	}
+	app.Client(8) // evicts inst's client
+	rebuilt, err := app.Client(inst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rebuilt == first {
+		t.Fatal("MaxClients 1: the first client is still kept after another installation's")
+	}
+	ctx := context.Background()
+	for _, c := range []*ghapp.Client{first, rebuilt} {
+		r, err := c.Repo(repoN)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := r.Snapshot(ctx); err != nil {
+			t.Errorf("snapshot through an evicted or rebuilt client: %v", err)
+		}
+	}
+	if n := gh.Counts().ByRoute["POST /app/installations/{id}/access_tokens"]; n != 2 {
+		t.Errorf("%d tokens minted, want 2 (one per client of inst)", n)
 	}
 }

@@ -20,6 +20,9 @@ func (r *Repo) Publish(ctx context.Context, c reconcile.Change, existing *reconc
 	if err := reconcile.CheckBranch(c.Branch, c.Base.Branch); err != nil {
 		return reconcile.Published{}, err
 	}
+	if err := r.owned(ctx); err != nil {
+		return reconcile.Published{}, err
+	}
 	// An open pull request names the branch: make sure it is still the
 	// bot's alone before writing anything.
 	if existing != nil {
@@ -158,6 +161,9 @@ func (r *Repo) openPull(ctx context.Context, c reconcile.Change) (reconcile.Publ
 	if err := r.label(ctx, pr.GetNumber(), c.Labels); err != nil {
 		return reconcile.Published{}, err
 	}
+	if err := r.askReview(ctx, pr.GetNumber(), c); err != nil {
+		return reconcile.Published{}, err
+	}
 	r.c.metrics.pr("opened")
 	return reconcile.Published{Number: pr.GetNumber(), URL: pr.GetHTMLURL(), Opened: true}, nil
 }
@@ -194,10 +200,30 @@ func (r *Repo) label(ctx context.Context, number int, labels []string) error {
 	return nil
 }
 
+// askReview requests the change's reviewers and assigns its assignees on
+// a new pull request (the repository configuration's).
+func (r *Repo) askReview(ctx context.Context, number int, c reconcile.Change) error {
+	if len(c.Reviewers)+len(c.TeamReviewers) > 0 {
+		req := github.ReviewersRequest{Reviewers: c.Reviewers, TeamReviewers: c.TeamReviewers}
+		if _, _, err := r.c.gh.PullRequests.RequestReviewers(ctx, r.owner, r.name, number, req); err != nil {
+			return fmt.Errorf("request reviewers on #%d in %s: %w", number, r.FullName(), err)
+		}
+	}
+	if len(c.Assignees) > 0 {
+		if _, _, err := r.c.gh.Issues.AddAssignees(ctx, r.owner, r.name, number, c.Assignees); err != nil {
+			return fmt.Errorf("assign #%d in %s: %w", number, r.FullName(), err)
+		}
+	}
+	return nil
+}
+
 // Comment adds body to pull request number unless a comment with exactly
 // that body is already there (find before create, so a retried job does
 // not comment twice).
 func (r *Repo) Comment(ctx context.Context, number int, body string) error {
+	if err := r.owned(ctx); err != nil {
+		return err
+	}
 	comments, _, err := r.c.gh.Issues.ListComments(ctx, r.owner, r.name, number, &github.IssueListCommentsOptions{ListOptions: github.ListOptions{PerPage: 100}})
 	if err != nil {
 		return fmt.Errorf("list comments of #%d in %s: %w", number, r.FullName(), err)

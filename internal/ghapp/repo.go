@@ -20,15 +20,23 @@ type Repo struct {
 	c           *Client
 	owner, name string
 	cache       *repoCache
+	// checked: the owner is the installation's account; refused: it is
+	// not. Both under c.mu.
+	checked bool
+	refused error
 }
 
 var _ reconcile.Forge = (*Repo)(nil)
 
-// Repo returns the forge of repository fullName ("owner/name").
+// Repo returns the forge of repository fullName ("owner/name"). A name
+// GitHub would not have given is refused here (ErrBadName), before any
+// request; a repository of another account than the installation's is
+// refused (ErrForeignRepo) by the forge's first call, before any request
+// to the repository.
 func (c *Client) Repo(fullName string) (*Repo, error) {
-	owner, name, ok := strings.Cut(fullName, "/")
-	if !ok || owner == "" || name == "" || strings.Contains(name, "/") {
-		return nil, fmt.Errorf("ghapp: repository %q is not owner/name", fullName)
+	owner, name, err := splitRepoName(fullName)
+	if err != nil {
+		return nil, err
 	}
 	return &Repo{c: c, owner: owner, name: name, cache: c.cache(fullName)}, nil
 }
@@ -48,14 +56,18 @@ const defaultBranchTTL = time.Hour
 // since the last snapshot, the recursive tree. On an unchanged repository
 // the head answers 304 and costs no rate limit.
 func (r *Repo) Snapshot(ctx context.Context) (reconcile.Snapshot, error) {
+	if err := r.owned(ctx); err != nil {
+		return reconcile.Snapshot{}, err
+	}
 	gh := r.c.gh
 	snap, err := r.head(ctx)
 	if err != nil {
 		return reconcile.Snapshot{}, err
 	}
-	r.c.mu.Lock()
+	snap.WebURL = r.WebURL()
+	r.cache.mu.Lock()
 	cachedTree, cached := r.cache.tree, r.cache.entries
-	r.c.mu.Unlock()
+	r.cache.mu.Unlock()
 	if cachedTree != snap.Tree {
 		tree, _, err := gh.Git.GetTree(ctx, r.owner, r.name, snap.Tree, true)
 		if err != nil {
@@ -70,9 +82,10 @@ func (r *Repo) Snapshot(ctx context.Context) (reconcile.Snapshot, error) {
 		}
 		snap.Truncated = tree.GetTruncated()
 		if !snap.Truncated {
-			r.c.mu.Lock()
+			r.cache.mu.Lock()
 			r.cache.tree, r.cache.entries = snap.Tree, cached
-			r.c.mu.Unlock()
+			r.cache.mu.Unlock()
+			r.c.recost(r.FullName(), r.cache)
 		}
 	}
 	for _, e := range cached {
@@ -85,9 +98,9 @@ func (r *Repo) Snapshot(ctx context.Context) (reconcile.Snapshot, error) {
 // commit, the tree and the name come from one answer, so the commit a
 // change is built on is the head whose tree was read.
 func (r *Repo) head(ctx context.Context) (reconcile.Snapshot, error) {
-	r.c.mu.Lock()
+	r.cache.mu.Lock()
 	branch, seen := r.cache.branch, r.cache.branchSeen
-	r.c.mu.Unlock()
+	r.cache.mu.Unlock()
 	if branch != "" && time.Since(seen) < defaultBranchTTL {
 		snap, err := r.branchHead(ctx, branch)
 		if !errors.Is(err, errNoBranch) {
@@ -140,6 +153,9 @@ func (r *Repo) branchHead(ctx context.Context, branch string) (reconcile.Snapsho
 // reconcile keeps its own cache by SHA, so the response is not stored in
 // the HTTP cache too.
 func (r *Repo) ReadFile(ctx context.Context, e reconcile.Entry) ([]byte, error) {
+	if err := r.owned(ctx); err != nil {
+		return nil, err
+	}
 	req, err := r.c.gh.NewRequest(http.MethodGet, fmt.Sprintf("repos/%s/%s/git/blobs/%s", r.owner, r.name, e.SHA), nil)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", e.Path, err)
@@ -159,6 +175,9 @@ func (r *Repo) ReadFile(ctx context.Context, e reconcile.Entry) ([]byte, error) 
 // without another request. Merged ones are left out. One conditional
 // request per page.
 func (r *Repo) OpenChanges(ctx context.Context) ([]reconcile.OpenChange, error) {
+	if err := r.owned(ctx); err != nil {
+		return nil, err
+	}
 	var out []reconcile.OpenChange
 	opts := &github.PullRequestListOptions{State: "all", ListOptions: github.ListOptions{PerPage: listPage}}
 	err := allPages(&opts.ListOptions, func() (*github.Response, error) {
@@ -194,4 +213,16 @@ func isNotFound(err error) bool { return hasStatus(err, http.StatusNotFound) }
 func hasStatus(err error, code int) bool {
 	var er *github.ErrorResponse
 	return errors.As(err, &er) && er.Response != nil && er.Response.StatusCode == code
+}
+
+// WebURL is where people browse the repository: github.com for the public
+// API, the server itself for GitHub Enterprise Server (whose API lives
+// under /api/v3).
+func (r *Repo) WebURL() string {
+	u := *r.c.gh.BaseURL
+	if u.Host == "api.github.com" {
+		u.Host = "github.com"
+	}
+	u.Path = strings.TrimSuffix(strings.TrimSuffix(u.Path, "/"), "/api/v3")
+	return strings.TrimSuffix(u.String(), "/") + "/" + r.FullName()
 }

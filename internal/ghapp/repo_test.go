@@ -37,20 +37,39 @@ func fakeGitHub(t *testing.T, files map[string]string) *ghapptest.Server {
 	return gh
 }
 
-// client returns the installation client of inst on gh, configured by cfg
-// (app id, key and URL filled in).
-func client(t *testing.T, gh *ghapptest.Server, cfg ghapp.Config) *ghapp.Client {
-	t.Helper()
+// newApp returns the app on gh, configured by cfg (app id, key and URL
+// filled in).
+func newApp(tb testing.TB, gh *ghapptest.Server, cfg ghapp.Config) *ghapp.App {
+	tb.Helper()
 	cfg.AppID, cfg.PrivateKey, cfg.BaseURL = appID, gh.PrivateKeyPEM, gh.URL
 	app, err := ghapp.NewApp(cfg)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
-	c, err := app.Client(inst)
+	return app
+}
+
+// client returns the installation client of inst on gh, configured by cfg.
+func client(t *testing.T, gh *ghapptest.Server, cfg ghapp.Config) *ghapp.Client {
+	t.Helper()
+	c, err := newApp(t, gh, cfg).Client(inst)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return c
+}
+
+// warm makes c mint its token and learn its installation's account: one
+// request each per installation, not part of what a snapshot costs.
+func warm(t *testing.T, c *ghapp.Client) {
+	t.Helper()
+	ctx := context.Background()
+	if _, _, err := c.GitHub().Repositories.Get(ctx, "acme", "no-such-repo"); err == nil {
+		t.Fatal("acme/no-such-repo exists")
+	}
+	if _, err := c.Account(ctx); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // forge returns the forge of repoN through c.

@@ -16,7 +16,7 @@ import (
 
 // ARN is a concrete, fully literal layer version ARN.
 type ARN struct {
-	Partition string // aws, aws-cn, aws-us-gov
+	Partition string // aws, aws-cn, aws-us-gov, aws-iso…, aws-eusc
 	Region    string
 	Account   string
 	Name      string
@@ -144,7 +144,7 @@ func matchAt(s string, i int, allowPlaceholders bool) (Match, bool) {
 		return m, false
 	}
 	p += len(":lambda:")
-	if m.Region, p, m.placeholder[1], ok = field(s, p, allowPlaceholders, isRegion); !ok {
+	if m.Region, p, m.placeholder[1], ok = field(s, p, allowPlaceholders, IsRegion); !ok {
 		return m, false
 	}
 	if !strings.HasPrefix(s[p:], ":") {
@@ -270,29 +270,6 @@ func BraceEnd(s string, limit int, stop string) int {
 		}
 	}
 	return 0
-}
-
-func isPartition(s string) bool {
-	return s == "aws" || s == "aws-cn" || s == "aws-us-gov" || s == "aws-iso" || s == "aws-iso-b"
-}
-
-// isRegion accepts region shapes such as us-east-1, cn-north-1,
-// us-gov-west-1, ap-southeast-3 without listing regions that may appear
-// after this binary was built.
-func isRegion(s string) bool {
-	parts := strings.Split(s, "-")
-	if len(parts) < 3 || len(parts[0]) != 2 {
-		return false
-	}
-	if !isDigits(parts[len(parts)-1]) {
-		return false
-	}
-	for _, p := range parts[:len(parts)-1] {
-		if !isRun(p, 'a', 'z') {
-			return false
-		}
-	}
-	return true
 }
 
 func isAccount(s string) bool { return len(s) == 12 && isDigits(s) }

@@ -180,6 +180,8 @@ func mapError(arn layerarn.ARN, err error) error {
 			return fmt.Errorf("%s: %w: %s", arn, ErrAccessDenied, api.ErrorMessage())
 		case "UnrecognizedClientException", "InvalidSignatureException", "ExpiredTokenException":
 			return fmt.Errorf("%s: %w: %s", arn, ErrNoCredentials, api.ErrorMessage())
+		case "ThrottlingException", "TooManyRequestsException", "Throttling", "RequestLimitExceeded":
+			return fmt.Errorf("%s: %w (%s): %s", arn, ErrThrottled, api.ErrorCode(), api.ErrorMessage())
 		}
 	}
 	return fmt.Errorf("%s: %w", arn, err)

@@ -117,3 +117,14 @@ func (c *Cache) Describe(ctx context.Context, version layerarn.ARN) (Version, er
 	c.versions[version] = cachedVersion{r.(Version), now}
 	return r.(Version), nil
 }
+
+// Forget drops what the cache knows of version's layer listing and of
+// version itself, so the next resolution asks the registry again: a
+// publish or delete event says the cached answers are stale.
+func (c *Cache) Forget(version layerarn.ARN) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.listings, version.WithVersion(0))
+	delete(c.versions, version)
+	delete(c.absent, version)
+}

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/url"
 	"os"
@@ -116,7 +117,8 @@ func (d *Dir) Describe(_ context.Context, version layerarn.ARN) (Version, error)
 		return Version{}, err
 	}
 	base := filepath.Join(dir, strconv.Itoa(version.Version))
-	zip, err := os.ReadFile(base + ".zip")
+	// Hashed as a stream: a layer may be hundreds of MB.
+	sum, size, err := hashFile(base + ".zip")
 	if errors.Is(err, fs.ErrNotExist) || version.Version < 1 {
 		return Version{}, fmt.Errorf("%s: %w", version, ErrNotFound)
 	}
@@ -131,7 +133,6 @@ func (d *Dir) Describe(_ context.Context, version layerarn.ARN) (Version, error)
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return Version{}, fmt.Errorf("registry: %w", err)
 	}
-	sum := sha256.Sum256(zip)
 	loc := url.URL{Scheme: "file", Path: filepath.ToSlash(base + ".zip")}
 	return Version{
 		ARN:                     version,
@@ -140,8 +141,23 @@ func (d *Dir) Describe(_ context.Context, version layerarn.ARN) (Version, error)
 		CompatibleRuntimes:      m.CompatibleRuntimes,
 		CompatibleArchitectures: m.CompatibleArchitectures,
 		LicenseInfo:             m.LicenseInfo,
-		CodeSha256:              base64.StdEncoding.EncodeToString(sum[:]),
-		CodeSize:                int64(len(zip)),
+		CodeSha256:              base64.StdEncoding.EncodeToString(sum),
+		CodeSize:                size,
 		Location:                loc.String(),
 	}, nil
+}
+
+// hashFile returns a file's SHA-256 and size.
+func hashFile(name string) ([]byte, int64, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer f.Close()
+	h := sha256.New()
+	n, err := io.Copy(h, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	return h.Sum(nil), n, nil
 }

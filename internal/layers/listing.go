@@ -2,7 +2,6 @@ package layers
 
 import (
 	"context"
-	"strings"
 
 	"github.com/bumpbot/bumpbot/internal/layerarn"
 )
@@ -59,14 +58,6 @@ func listingOf(ctx context.Context, reg Registry, layer layerarn.ARN) (Listing, 
 	return Listing{Versions: vs, Complete: true}, err
 }
 
-// PartitionOf returns the partition a region belongs to: aws-cn for the
-// China regions, aws-us-gov for GovCloud, aws otherwise.
-func PartitionOf(region string) string {
-	switch {
-	case strings.HasPrefix(region, "cn-"):
-		return "aws-cn"
-	case strings.HasPrefix(region, "us-gov-"):
-		return "aws-us-gov"
-	}
-	return "aws"
-}
+// PartitionOf returns the partition a region belongs to (see
+// layerarn.PartitionOf).
+func PartitionOf(region string) string { return layerarn.PartitionOf(region) }

@@ -14,11 +14,7 @@ import (
 // implementation of the wire protocol. Moto has no GetLayerVersionByArn,
 // so probing is covered by the layerstest fake only.
 func TestMotoSecondOpinion(t *testing.T) {
-	endpoint, ok := layerstest.StartMoto(t)
-	if !ok {
-		t.Log("moto_server not on PATH: nothing to compare against")
-		return
-	}
+	endpoint := layerstest.StartMoto(t)
 	t.Parallel()
 	layerARN, published := layerstest.MotoPublish(t, endpoint, "moto-layer", 53) // more than one page of 50
 	opts := layerstest.MotoConfig(endpoint)

@@ -48,4 +48,6 @@ var (
 	ErrAccessDenied = errors.New("access denied")
 	// ErrNoCredentials: no AWS credentials are configured.
 	ErrNoCredentials = errors.New("no AWS credentials")
+	// ErrThrottled: the registry kept throttling after the SDK's retries.
+	ErrThrottled = errors.New("throttled")
 )

@@ -248,16 +248,3 @@ func Incompatibility(v Version, runtime string, archs []string) string {
 	}
 	return ""
 }
-
-// SplitRegions parses a comma-separated region list ("us-east-1,
-// eu-west-1"), as --regions and BUMPBOT_REGIONS give it: blanks around
-// names and empty items are dropped.
-func SplitRegions(s string) []string {
-	var out []string
-	for _, r := range strings.Split(s, ",") {
-		if r = strings.TrimSpace(r); r != "" {
-			out = append(out, r)
-		}
-	}
-	return out
-}

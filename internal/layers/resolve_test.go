@@ -3,7 +3,6 @@ package layers_test
 import (
 	"context"
 	"errors"
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -64,19 +63,5 @@ func TestResolve(t *testing.T) {
 				t.Errorf("to %d missing %v, want %d %v (skipped %v)", res.To, res.Missing, tc.wantTo, tc.wantMissing, res.Skipped)
 			}
 		})
-	}
-}
-
-func TestSplitRegions(t *testing.T) {
-	t.Parallel()
-	for in, want := range map[string]string{
-		"":                        "",
-		"us-east-1":               "us-east-1",
-		" us-east-1 , eu-west-1,": "us-east-1|eu-west-1",
-		",,":                      "",
-	} {
-		if got := strings.Join(layers.SplitRegions(in), "|"); got != want {
-			t.Errorf("SplitRegions(%q) = %q, want %q", in, got, want)
-		}
 	}
 }

@@ -99,12 +99,23 @@ func FuzzInventory(f *testing.F) {
 		f.Add(buildZip(f, loadTxtar(f, name), shape{Method: zip.Store, Raw: true, Zip64: true}))
 	}
 	f.Add([]byte("PK\x05\x06" + strings.Repeat("\x00", 18)))
+	// Small versions of the hostile shapes: overlap bombs, many entries,
+	// long names, jar bombs, deep node_modules.
+	for _, h := range layerziptest.HostileZips(true, 0) {
+		f.Add(h.Zip)
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		limits := Limits{MaxEntries: 1000, MaxMetadataSize: 64 << 10, MaxJarSize: 64 << 10}
 		start := time.Now()
-		inv := Inspect(bytes.NewReader(data), int64(len(data)), limits)
+		inv, st, err := InspectContext(context.Background(), bytes.NewReader(data), int64(len(data)), limits)
 		if el := time.Since(start); el > 2*time.Second {
 			t.Errorf("took %v: reading must stay bounded in time", el)
+		}
+		if err != nil {
+			t.Fatalf("InspectContext: %v (only a cancelled context is an error)", err)
+		}
+		if d := DefaultLimits(); st.EntriesRead > d.MaxReads || st.Inflated > d.MaxInflate {
+			t.Errorf("%d entries read, %d bytes inflated: the read budget was not kept", st.EntriesRead, st.Inflated)
 		}
 		if inv.Entries > 1000 || len(inv.Packages) > inv.Entries {
 			t.Errorf("%d entries, %d packages: limits not kept", inv.Entries, len(inv.Packages))

@@ -2,6 +2,7 @@ package layerzip
 
 import (
 	"archive/zip"
+	"context"
 	"encoding/binary"
 	"fmt"
 	"hash/crc32"
@@ -42,6 +43,7 @@ type pyRoot struct {
 // inspector accumulates one zip's inventory.
 type inspector struct {
 	limits  Limits
+	budget  budget
 	inv     *Inventory
 	needs   []need
 	pkgs    []Package
@@ -50,6 +52,10 @@ type inspector struct {
 	unsafe  int
 	deep    int
 	dropped int
+	// unread counts needed entries the budget left unread; overlaps
+	// those skipped because their data is another entry's.
+	unread   int
+	overlaps int
 }
 
 // group0 is a named set of entries fingerprinted together.
@@ -66,13 +72,15 @@ type fileSum struct {
 	size uint64
 }
 
-func newInspector(l Limits) *inspector {
-	return &inspector{
+func newInspector(ctx context.Context, l Limits) *inspector {
+	in := &inspector{
 		limits: l.withDefaults(),
 		inv:    &Inventory{Format: FormatVersion, Packages: []Package{}},
 		groups: map[string]*group0{},
 		py:     map[string]*pyRoot{},
 	}
+	in.budget = budget{ctx: ctx, limits: &in.limits}
+	return in
 }
 
 func (in *inspector) note(format string, args ...any) {
@@ -108,13 +116,16 @@ func (in *inspector) classify(f *zip.File) {
 		in.python(f, rest)
 	case "nodejs":
 		if root, inside, ok := nodeRoot(rest); ok {
-			if chain, ok := nodePackageChain(inside, in.limits.MaxDepth); ok {
-				in.needs = append(in.needs, need{kind: needNode, file: f, root: root, dist: strings.Join(chain, "/node_modules/")})
+			if _, ok := nodePackageChain(inside, in.limits.MaxDepth); ok {
+				// The chain joined by "/node_modules/" is the path
+				// itself: keep a substring of the name, not a copy
+				// per package (thousands in a deep node_modules).
+				in.want(need{kind: needNode, file: f, root: root, dist: strings.TrimSuffix(inside, "/package.json")})
 			}
 		}
 	case "ruby":
 		if gemspecPath(rest) {
-			in.needs = append(in.needs, need{kind: needGem, file: f})
+			in.want(need{kind: needGem, file: f})
 		}
 	case "java":
 		if base, ok := jarPath(rest); ok {
@@ -128,6 +139,16 @@ func (in *inspector) classify(f *zip.File) {
 		seg, _, _ := strings.Cut(rest, "/")
 		in.add(Other, top+"/"+seg, "", f, top+"/"+seg, "")
 	}
+}
+
+// want plans to read an entry, or counts it as unread past MaxReads:
+// a zip of 50,000 metadata files is not planned in full only to be cut.
+func (in *inspector) want(n need) {
+	if len(in.needs) >= in.limits.MaxReads {
+		in.unread++
+		return
+	}
+	in.needs = append(in.needs, n)
 }
 
 // add records a file under a digest group; versioned native libraries keep
@@ -162,10 +183,10 @@ func (in *inspector) python(f *zip.File, rest string) {
 		pr.dists[normalizePython(dist)] = true
 		switch {
 		case !isDir || sub == "METADATA" || sub == "PKG-INFO":
-			in.needs = append(in.needs, need{kind: needPythonMeta, file: f, root: root, dist: top})
+			in.want(need{kind: needPythonMeta, file: f, root: root, dist: top})
 		case sub == "top_level.txt":
 			pr.topTxt[top] = true
-			in.needs = append(in.needs, need{kind: needPythonTop, file: f, root: root, dist: top})
+			in.want(need{kind: needPythonTop, file: f, root: root, dist: top})
 		case sub == "RECORD":
 			pr.records[top] = f
 		}
@@ -201,14 +222,14 @@ func (in *inspector) planRecords() {
 	sort.Strings(dirs)
 	for _, rd := range dirs {
 		root, dir, _ := strings.Cut(rd, "\x00")
-		in.needs = append(in.needs, need{kind: needPythonRecord, file: in.py[root].records[dir], root: root, dist: dir})
+		in.want(need{kind: needPythonRecord, file: in.py[root].records[dir], root: root, dist: dir})
 	}
 }
 
 func (in *inspector) jar(f *zip.File, base string) {
 	name, version := splitNameVersion(base)
 	if f.CompressedSize64 <= uint64(in.limits.MaxJarSize) {
-		in.needs = append(in.needs, need{kind: needJar, file: f, dist: base})
+		in.want(need{kind: needJar, file: f, dist: base})
 		return
 	}
 	in.pkgs = append(in.pkgs, Package{Ecosystem: Java, Name: name, Version: version, Path: f.Name})
@@ -222,7 +243,13 @@ func (in *inspector) read(n need) {
 		limit = in.limits.MaxJarSize
 	}
 	shown := printable(n.file.Name)
-	data, err := in.readEntry(n.file, limit)
+	data, err := in.budget.open(n.file, limit, n.kind == needPythonMeta)
+	if stopped(err) {
+		// Nothing is made up from the path either: past the budget
+		// the zip has shown it is hostile, and one note says so.
+		in.unread++
+		return
+	}
 	if err != nil {
 		in.note("could not read %s: %v", shown, err)
 	}
@@ -270,7 +297,7 @@ func (in *inspector) read(n need) {
 		name, version := splitNameVersion(n.dist)
 		p := Package{Ecosystem: Java, Name: name, Version: version, Path: n.file.Name}
 		if err == nil {
-			if g, a, v, perr := pomProperties(data, in.limits); perr == nil {
+			if g, a, v, perr := in.pomProperties(data); perr == nil {
 				p.Name, p.Version = printable(a), printable(v)
 				if g != "" {
 					p.Canonical = printable(g + ":" + a)
@@ -304,19 +331,7 @@ func (in *inspector) finish() *Inventory {
 		g.pkg.Name = printable(g.pkg.Name)
 		in.pkgs = append(in.pkgs, g.pkg)
 	}
-	sort.Slice(in.pkgs, func(i, j int) bool {
-		a, b := in.pkgs[i], in.pkgs[j]
-		if a.Ecosystem != b.Ecosystem {
-			return a.Ecosystem < b.Ecosystem
-		}
-		if la, lb := strings.ToLower(a.Name), strings.ToLower(b.Name); la != lb {
-			return la < lb
-		}
-		if a.Name != b.Name {
-			return a.Name < b.Name
-		}
-		return a.Path < b.Path
-	})
+	SortByName(in.pkgs, func(p Package) (string, string, string) { return p.Ecosystem, p.Name, p.Path })
 	in.disambiguate()
 	in.inv.Packages = append(in.inv.Packages, in.pkgs...)
 	if in.unsafe > 0 {
@@ -325,6 +340,10 @@ func (in *inspector) finish() *Inventory {
 	if in.deep > 0 {
 		in.note("skipped %d entries nested deeper than %d directories", in.deep, in.limits.MaxDepth)
 	}
+	if in.overlaps > 0 {
+		in.note("skipped %d entries whose data overlaps another entry's (a zip bomb's shape): the same bytes are read once", in.overlaps)
+	}
+	in.budgetNote()
 	if in.dropped > 0 {
 		in.inv.Notes = append(in.inv.Notes, fmt.Sprintf("and %d more notes", in.dropped))
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"strings"
 )
 
@@ -21,7 +22,8 @@ const (
 
 // FormatVersion changes whenever Inventory's content would differ for the
 // same zip, so inventories cached by an older binary are read again.
-const FormatVersion = 1
+// 2: the read budget (overlapping entries read once, MaxReads).
+const FormatVersion = 2
 
 // Package is one thing a layer puts under /opt.
 type Package struct {
@@ -56,16 +58,23 @@ type Inventory struct {
 	// names, so nothing was inventoried and the inventory must not be
 	// cached under that digest.
 	Unverified bool `json:"-"`
+	// Incomplete: reading stopped at Limits.MaxReadTime, so the inventory
+	// depends on the machine's speed and must not be cached either.
+	Incomplete bool `json:"-"`
 }
 
 // Read opens a layer location and inspects it. Content problems (a corrupt
-// zip, a malformed package.json) become notes in the Inventory; the error
-// is for what may succeed on retry: the network, an expired URL, a limit
-// on the download.
+// zip, a malformed package.json, a spent read budget) become notes in the
+// Inventory; the error is for what may succeed on retry: the network, an
+// expired URL, a limit on the download, and the caller's cancellation
+// (wrapping context.Canceled).
 func Read(ctx context.Context, location string, opts Options) (*Inventory, Stats, error) {
+	opts.Limits = opts.Limits.withDefaults()
+	ctx, cancel := context.WithTimeoutCause(ctx, opts.Limits.MaxReadTime, errTimeBudget)
+	defer cancel()
 	src, err := Open(ctx, location, opts)
 	if de := (*digestError)(nil); errors.As(err, &de) {
-		inv := newInspector(opts.Limits).inv
+		inv := newInspector(ctx, opts.Limits).inv
 		inv.Notes, inv.Unverified = []string{de.Error()}, true
 		return inv, de.stats, nil
 	}
@@ -73,26 +82,61 @@ func Read(ctx context.Context, location string, opts Options) (*Inventory, Stats
 		return nil, Stats{}, err
 	}
 	defer src.Close()
-	inv := Inspect(src, src.Size(), opts.Limits)
-	if err := src.Err(); err != nil {
-		return nil, src.Stats(), err
+	inv, work, err := inspect(ctx, src, src.Size(), opts.Limits)
+	st := src.Stats()
+	st.EntriesRead, st.Inflated = work.EntriesRead, work.Inflated
+	if serr := src.Err(); serr != nil {
+		return nil, st, serr
 	}
-	return inv, src.Stats(), nil
+	if err != nil {
+		return nil, st, err
+	}
+	return inv, st, nil
 }
+
+// bigDirectory is the central directory size (about 10,000 entries)
+// past which a layer waits for bigDirectories.
+const bigDirectory = 1 << 20
+
+// bigDirectories admits one layer with a big central directory at a time.
+var bigDirectories = make(chan struct{}, 1)
 
 // prefetcher is implemented by sources for which a read costs a request.
 type prefetcher interface {
 	prefetchEntries(files []*zip.File)
 	prefetchRange(s span)
+	release(s span)
 }
 
 // Inspect inventories the zip in r. It never fails: what cannot be read is
 // noted. When r is a ranged Source, only the end records, the central
 // directory and the needed metadata entries are fetched.
 func Inspect(r io.ReaderAt, size int64, limits Limits) *Inventory {
-	in := newInspector(limits)
+	inv, _, _ := InspectContext(context.Background(), r, size, limits)
+	return inv
+}
+
+// InspectContext is Inspect within limits.MaxReadTime that stops when ctx
+// is done: then it returns an error wrapping ctx's (context.Canceled for a
+// cancelled job). Stats holds the entries read and bytes inflated.
+func InspectContext(ctx context.Context, r io.ReaderAt, size int64, limits Limits) (*Inventory, Stats, error) {
+	limits = limits.withDefaults()
+	ctx, cancel := context.WithTimeoutCause(ctx, limits.MaxReadTime, errTimeBudget)
+	defer cancel()
+	return inspect(ctx, r, size, limits)
+}
+
+// inspect runs an inspector under ctx, whose deadline may be the
+// MaxReadTime budget (a note) or the caller's (an error).
+func inspect(ctx context.Context, r io.ReaderAt, size int64, limits Limits) (*Inventory, Stats, error) {
+	in := newInspector(ctx, limits)
 	in.inspect(r, size)
-	return in.finish()
+	inv := in.finish()
+	st := Stats{EntriesRead: in.budget.reads, Inflated: in.budget.inflated}
+	if err := ctx.Err(); err != nil && context.Cause(ctx) != errTimeBudget {
+		return nil, st, fmt.Errorf("read layer zip: %w", err)
+	}
+	return inv, st, nil
 }
 
 func (in *inspector) inspect(r io.ReaderAt, size int64) {
@@ -113,9 +157,36 @@ func (in *inspector) inspect(r io.ReaderAt, size int64) {
 		in.note("could not read layer zip: central directory of %d bytes, more than the %d allowed", d.size, in.limits.MaxDirectorySize)
 		return
 	}
+	if d.size > bigDirectory {
+		// archive/zip keeps every record in memory while the layer is
+		// inspected: one big directory at a time per process, so the
+		// two sides of a changelog, or four workers, never add up.
+		select {
+		case bigDirectories <- struct{}{}:
+			defer func() {
+				// Hand the records' memory back before the next big
+				// directory is parsed, rather than let the heap grow
+				// to twice both of them before the collector runs.
+				runtime.GC()
+				<-bigDirectories
+			}()
+		case <-in.budget.ctx.Done():
+			in.budget.spent = in.budget.ctx.Err()
+			return
+		}
+	}
+	// Holding any *zip.File holds them all (each points at the Reader):
+	// let them go before the next big directory is parsed.
+	defer func() {
+		in.needs = nil
+		for _, pr := range in.py {
+			pr.records = nil
+		}
+	}()
 	p, ranged := r.(prefetcher)
+	dir := span{d.offset, min(d.offset+d.size, size)}
 	if ranged {
-		p.prefetchRange(span{d.offset, min(d.offset+d.size, size)})
+		p.prefetchRange(dir)
 	}
 	if n := countEntries(r, size, d, in.limits.MaxEntries); n > in.limits.MaxEntries {
 		in.note("could not read layer zip: more than %d entries", in.limits.MaxEntries)
@@ -126,21 +197,51 @@ func (in *inspector) inspect(r io.ReaderAt, size int64) {
 		in.note("could not read layer zip: %v", err)
 		return
 	}
+	if ranged {
+		// archive/zip holds its own copy of every record now.
+		p.release(dir)
+	}
 	in.inv.Entries = len(zr.File)
-	for _, f := range zr.File {
+	for i, f := range zr.File {
+		if i%4096 == 0 && in.budget.live() != nil {
+			return
+		}
 		in.classify(f)
 	}
+	// Only the needed records are kept from here on: every *zip.File
+	// points at the Reader, whose File list would hold them all.
+	zr.File = nil
 	in.planRecords()
+	files := make([]*zip.File, len(in.needs))
+	for i, n := range in.needs {
+		files[i] = n.file
+	}
 	if ranged {
-		files := make([]*zip.File, len(in.needs))
-		for i, n := range in.needs {
-			files[i] = n.file
-		}
 		p.prefetchEntries(files)
 	}
-	for _, n := range in.needs {
+	skip := overlapping(files)
+	for i, n := range in.needs {
+		if skip[i] {
+			in.overlaps++
+			continue
+		}
 		in.read(n)
 	}
+}
+
+// release drops the blocks that lie inside s: once archive/zip has parsed
+// the central directory, the fetched copy of it is dead weight.
+func (r *remote) release(s span) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	kept := r.blocks[:0]
+	for _, b := range r.blocks {
+		if b.off < s.start || b.off+int64(len(b.data)) > s.end {
+			kept = append(kept, b)
+		}
+	}
+	clear(r.blocks[len(kept):])
+	r.blocks = kept
 }
 
 // prefetchRange fetches one range unless it is already held.
@@ -158,26 +259,6 @@ func (r *remote) prefetchRange(s span) {
 	if err := r.fetch(s.start, s.end, []span{s}); err != nil {
 		r.err = err
 	}
-}
-
-// readEntry reads a metadata entry through the per-file cap.
-func (in *inspector) readEntry(f *zip.File, limit int64) ([]byte, error) {
-	if f.CompressedSize64 > uint64(limit)+uint64(limit/2)+4096 {
-		return nil, fmt.Errorf("%d compressed bytes, more than the %d allowed", f.CompressedSize64, limit)
-	}
-	rc, err := f.Open()
-	if err != nil {
-		return nil, err
-	}
-	defer rc.Close()
-	data, err := io.ReadAll(io.LimitReader(rc, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(data)) > limit {
-		return nil, fmt.Errorf("more than %d bytes uncompressed", limit)
-	}
-	return data, nil
 }
 
 // safeName reports whether a zip entry name stays inside /opt once

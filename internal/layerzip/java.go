@@ -4,7 +4,6 @@ import (
 	"archive/zip"
 	"bytes"
 	"fmt"
-	"io"
 	"path"
 	"strings"
 )
@@ -20,24 +19,31 @@ func jarPath(rest string) (base string, ok bool) {
 
 // pomProperties finds META-INF/maven/GROUP/ARTIFACT/pom.properties in a
 // small jar held in memory and reads its coordinates. The jar is someone
-// else's zip too: entries are counted and read through the same caps.
-func pomProperties(jar []byte, l Limits) (group, artifact, version string, err error) {
+// else's zip too: its entries are read through the layer's budget, and
+// entries sharing one stream are read once.
+func (in *inspector) pomProperties(jar []byte) (group, artifact, version string, err error) {
 	zr, err := zip.NewReader(bytes.NewReader(jar), int64(len(jar)))
 	if err != nil {
 		return "", "", "", fmt.Errorf("open jar: %w", err)
 	}
+	var poms []*zip.File
 	for _, f := range zr.File {
-		if !strings.HasPrefix(f.Name, "META-INF/maven/") || path.Base(f.Name) != "pom.properties" {
+		if strings.HasPrefix(f.Name, "META-INF/maven/") && path.Base(f.Name) == "pom.properties" {
+			poms = append(poms, f)
+		}
+	}
+	skip := overlapping(poms)
+	for i, f := range poms {
+		if skip[i] {
+			in.overlaps++
 			continue
 		}
-		rc, err := f.Open()
-		if err != nil {
-			return "", "", "", fmt.Errorf("open %s: %w", f.Name, err)
+		data, err := in.budget.open(f, in.limits.MaxMetadataSize, false)
+		if stopped(err) {
+			return "", "", "", err
 		}
-		data, err := io.ReadAll(io.LimitReader(rc, l.MaxMetadataSize))
-		rc.Close()
 		if err != nil {
-			return "", "", "", fmt.Errorf("read %s: %w", f.Name, err)
+			continue // another pom.properties may do
 		}
 		props := map[string]string{}
 		for line := range strings.Lines(string(data)) {

@@ -1,5 +1,7 @@
 package layerzip
 
+import "time"
+
 // Limits bound what reading one layer may cost. A layer is someone else's
 // zip: every size, count and offset in it may lie, so each read is capped
 // here rather than trusted. Zero fields take the DefaultLimits value.
@@ -30,14 +32,34 @@ type Limits struct {
 	MaxRequests int
 	// MaxNotes caps the notes kept for one layer.
 	MaxNotes int
+
+	// The read budget of one layer, in all: a zip can make every entry
+	// cheap to declare and dear to read (one small stream that thousands
+	// of entries point at, jars full of bombs), so per-entry caps are not
+	// enough. What the budget leaves unread is noted.
+
+	// MaxReads caps the entries opened and inflated for one layer,
+	// metadata files and the entries read inside jars together.
+	MaxReads int
+	// MaxInflate caps the uncompressed bytes read for one layer, in all.
+	MaxInflate int64
+	// MaxReadTime caps the wall time of reading one layer, fetches
+	// included. Reading stops with a note (and an inventory that is not
+	// cached, since it depends on the machine's speed).
+	MaxReadTime time.Duration
 }
 
 // DefaultLimits are sized for Lambda: a layer unzips to at most 250 MB,
 // and a changelog should need a few requests and well under a megabyte.
+// MaxEntries and MaxDirectorySize bound memory (archive/zip keeps every
+// record, about 300 bytes each with its name): 50,000 entries, 8 MiB of
+// directory, are several times what the biggest real layers hold
+// (10,000–20,000 files), and keep a changelog between two hostile layers
+// within 64 MB.
 func DefaultLimits() Limits {
 	return Limits{
-		MaxEntries:       100_000,
-		MaxDirectorySize: 24 << 20,
+		MaxEntries:       50_000,
+		MaxDirectorySize: 8 << 20,
 		MaxMetadataSize:  1 << 20,
 		MaxFetch:         48 << 20,
 		MaxDownload:      300 << 20,
@@ -46,6 +68,9 @@ func DefaultLimits() Limits {
 		MergeGap:         256 << 10,
 		MaxRequests:      6,
 		MaxNotes:         50,
+		MaxReads:         10_000,
+		MaxInflate:       64 << 20,
+		MaxReadTime:      20 * time.Second,
 	}
 }
 
@@ -62,11 +87,14 @@ func (l Limits) withDefaults() Limits {
 	orDefault(&l.MergeGap, d.MergeGap)
 	orDefault(&l.MaxRequests, d.MaxRequests)
 	orDefault(&l.MaxNotes, d.MaxNotes)
+	orDefault(&l.MaxReads, d.MaxReads)
+	orDefault(&l.MaxInflate, d.MaxInflate)
+	orDefault(&l.MaxReadTime, d.MaxReadTime)
 	return l
 }
 
 // orDefault replaces a zero (or negative, meaningless) limit by d.
-func orDefault[T int | int64](v *T, d T) {
+func orDefault[T ~int | ~int64](v *T, d T) {
 	if *v <= 0 {
 		*v = d
 	}

@@ -101,13 +101,13 @@ func (r *remote) get(rng string) (*http.Response, error) {
 	for {
 		req, err := http.NewRequestWithContext(r.ctx, http.MethodGet, r.url, nil)
 		if err != nil {
-			return nil, fmt.Errorf("layer zip request: %w", err)
+			return nil, fmt.Errorf("layer zip request: %w", urlError("GET", r.url, err))
 		}
 		req.Header.Set("Range", rng)
 		r.stats.Requests++
 		resp, err := r.client.Do(req)
 		if err != nil {
-			return nil, fmt.Errorf("GET %s: %w", redact(r.url), err)
+			return nil, urlError("GET", r.url, err)
 		}
 		switch resp.StatusCode {
 		case http.StatusOK, http.StatusPartialContent, http.StatusRequestedRangeNotSatisfiable:

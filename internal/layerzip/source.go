@@ -16,7 +16,6 @@ import (
 	"net/url"
 	"os"
 	"sort"
-	"strings"
 	"sync"
 )
 
@@ -25,6 +24,11 @@ import (
 type Stats struct {
 	Requests int   `json:"requests"`
 	Bytes    int64 `json:"bytes"`
+	// EntriesRead and Inflated are what inspecting cost: entries opened
+	// (inside jars too) and uncompressed bytes read, the read budget's
+	// two counters.
+	EntriesRead int   `json:"entries_read"`
+	Inflated    int64 `json:"inflated"`
 }
 
 // Source is the content of one layer zip, addressed by offset.
@@ -67,7 +71,7 @@ func Open(ctx context.Context, location string, opts Options) (Source, error) {
 	opts.Limits = opts.Limits.withDefaults()
 	u, err := url.Parse(location)
 	if err != nil {
-		return nil, fmt.Errorf("layer location: %w", err)
+		return nil, fmt.Errorf("layer location: %w", urlError("parse", location, err))
 	}
 	switch u.Scheme {
 	case "file":
@@ -79,26 +83,18 @@ func Open(ctx context.Context, location string, opts Options) (Source, error) {
 	}
 }
 
-// redact drops the query of a URL: a presigned URL's query is a credential
-// that must not end up in logs or notes.
-func redact(location string) string {
-	if i := strings.IndexByte(location, '?'); i >= 0 {
-		return location[:i]
-	}
-	return location
-}
-
 // fileSource reads a local zip. When count is false it is the spool of a
 // whole download, whose cost was counted by the download itself.
 type fileSource struct {
-	f     *os.File
-	size  int64
-	count bool
-	temp  bool
-	stats Stats
-	mu    sync.Mutex
-	reads int
-	seen  []span // distinct ranges read, sorted and merged
+	f      *os.File
+	size   int64
+	count  bool
+	temp   bool
+	stats  Stats
+	mu     sync.Mutex
+	reads  int
+	seen   []span // ranges read; the first merged of them sorted and merged
+	merged int
 }
 
 func openFile(path string) (*fileSource, error) {
@@ -123,22 +119,32 @@ func (s *fileSource) ReadAt(p []byte, off int64) (int, error) {
 	if s.count && n > 0 {
 		s.mu.Lock()
 		s.reads++
-		s.seen = addSpan(s.seen, span{off, off + int64(n)})
+		s.seen = append(s.seen, span{off, off + int64(n)})
+		if len(s.seen) >= 2*s.merged+1024 {
+			s.seen = mergeSpans(s.seen)
+			s.merged = len(s.seen)
+		}
 		s.mu.Unlock()
 	}
 	return n, err
 }
 
-// addSpan adds r to sorted disjoint spans, merging what it touches, so a
-// byte read twice (archive/zip rereads the end records) is counted once.
-func addSpan(spans []span, r span) []span {
-	i := sort.Search(len(spans), func(i int) bool { return spans[i].end >= r.start })
-	j := i
-	for j < len(spans) && spans[j].start <= r.end {
-		r.start, r.end = min(r.start, spans[j].start), max(r.end, spans[j].end)
-		j++
+// mergeSpans sorts spans and merges those that overlap or touch, in
+// place, so a byte read twice (archive/zip rereads the end records and
+// local headers) is counted once. Reads are appended as they come and
+// merged now and then: inserting each one in order cost a copy of every
+// later span, quadratic in the entries of a big layer.
+func mergeSpans(spans []span) []span {
+	sort.Slice(spans, func(i, j int) bool { return spans[i].start < spans[j].start })
+	out := spans[:0]
+	for _, r := range spans {
+		if n := len(out); n > 0 && r.start <= out[n-1].end {
+			out[n-1].end = max(out[n-1].end, r.end)
+			continue
+		}
+		out = append(out, r)
 	}
-	return append(spans[:i], append([]span{r}, spans[j:]...)...)
+	return out
 }
 
 func (s *fileSource) Size() int64 { return s.size }
@@ -151,6 +157,8 @@ func (s *fileSource) Stats() Stats {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	st := Stats{Requests: s.reads}
+	s.seen = mergeSpans(s.seen)
+	s.merged = len(s.seen)
 	for _, r := range s.seen {
 		st.Bytes += r.end - r.start
 	}

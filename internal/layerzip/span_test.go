@@ -6,7 +6,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-func TestAddSpan(t *testing.T) {
+func TestMergeSpans(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name string
@@ -21,10 +21,7 @@ func TestAddSpan(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var got []span
-			for _, a := range tt.adds {
-				got = addSpan(got, a)
-			}
+			got := mergeSpans(append([]span(nil), tt.adds...))
 			if diff := cmp.Diff(tt.want, got, cmp.AllowUnexported(span{})); diff != "" {
 				t.Errorf("(-want +got):\n%s", diff)
 			}

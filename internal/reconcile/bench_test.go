@@ -36,9 +36,13 @@ func BenchmarkReconcileGitHubRequests(b *testing.B) {
 		c, _ := app.Client(installation)
 		c.RememberDefaultBranch(name, hint)
 		forge, _ = c.Repo(name)
-		// Mint the token first: its request is not part of a reconcile.
+		// Mint the token and learn the installation's account first:
+		// once per installation, not part of a reconcile.
 		if _, _, err := c.GitHub().Repositories.Get(ctx, "acme", "no-such-repo"); err == nil {
 			b.Fatal("unexpected repo")
+		}
+		if _, err := c.Account(ctx); err != nil {
+			b.Fatal(err)
 		}
 		gh.ResetCounts()
 		res, err := r.Run(ctx, name, forge)

@@ -7,8 +7,8 @@ import (
 	"strings"
 
 	"github.com/bumpbot/bumpbot/internal/bump"
-	"github.com/bumpbot/bumpbot/internal/layerarn"
 	"github.com/bumpbot/bumpbot/internal/layers"
+	"github.com/bumpbot/bumpbot/internal/problem"
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
 )
 
@@ -21,7 +21,21 @@ type BumpPlanner struct {
 
 // Plan implements Planner.
 func (p BumpPlanner) Plan(ctx context.Context, in bump.Input) (Plan, error) {
-	plan := bump.PlanInput(ctx, in, p.Registry, p.Options)
+	opts := p.Options
+	if c := in.Config; c != nil {
+		if c.Strategy != "" {
+			s, err := layers.ParseStrategy(c.Strategy)
+			if err != nil {
+				return Plan{}, err
+			}
+			opts.Strategy = s
+		}
+		if len(c.Regions) > 0 {
+			opts.Regions = c.Regions
+		}
+		opts.Ignore = c.Ignored
+	}
+	plan := bump.PlanInput(ctx, in, p.Registry, opts)
 	out := Plan{Report: plan.Report}
 	groups, err := plan.ByLayer()
 	if err != nil {
@@ -44,7 +58,7 @@ func (p BumpPlanner) Plan(ctx context.Context, in bump.Input) (Plan, error) {
 		u := updateOf(g, plan)
 		if len(parts) > 1 {
 			// Several layers: no one layer, region or version names it.
-			u.Layer, u.Region, u.From, u.To = "", "", 0, 0
+			u.Layer, u.Partition, u.Region, u.Account, u.From, u.To = "", "", "", "", 0, 0
 		}
 		u.Parts = parts
 		return u, nil
@@ -64,9 +78,15 @@ func updateOf(g bump.LayerPlan, plan bump.Plan) Update {
 	}
 	for _, c := range g.Changes {
 		u.From, u.To = min(u.From, c.From), max(u.To, c.To)
-		if ms := layerarn.FindAll(c.ARNTo); len(ms) > 0 && u.Region == "" {
-			u.Region = ms[0].Region
+		if u.Region == "" {
+			u.Partition, u.Region, u.Account = c.Partition, c.Region, c.Account
 		}
+		m := Move{At: ref.Pos{File: c.File, Line: c.Line, Column: c.Column}, Function: c.Function, From: c.From, To: c.To}
+		m.VersionAt = m.At
+		if c.VersionAt != nil {
+			m.VersionAt = *c.VersionAt
+		}
+		u.Moves = append(u.Moves, m)
 	}
 	var paths []string
 	for _, f := range g.Files {
@@ -80,8 +100,8 @@ func updateOf(g bump.LayerPlan, plan bump.Plan) Update {
 	}
 	var notes []string
 	for _, n := range append(slices.Clone(plan.Notes), plan.Errors...) {
-		if slices.Contains(paths, n.File) {
-			notes = append(notes, fmt.Sprintf("- `%s`: %s", n.File, n.Message))
+		if concerns(u, paths, n) {
+			notes = append(notes, fmt.Sprintf("- `%s`: %s", n.Location(), n.Message))
 		}
 	}
 	if len(notes) > 0 {
@@ -89,4 +109,25 @@ func updateOf(g bump.LayerPlan, plan bump.Plan) Update {
 	}
 	u.Body = b.String()
 	return u
+}
+
+// concerns reports whether a problem belongs in an update's description:
+// it is about one of the pins the update moves (at the reference or its
+// version literal), or about a whole file the update edits. A note about
+// another layer of the same file stays out of this pull request.
+func concerns(u Update, paths []string, p problem.Problem) bool {
+	if !slices.Contains(paths, p.File) && !slices.ContainsFunc(u.Moves, func(m Move) bool { return m.At.File == p.File }) {
+		return false
+	}
+	if p.Line == 0 {
+		return true
+	}
+	for _, m := range u.Moves {
+		for _, at := range []ref.Pos{m.At, m.VersionAt} {
+			if at.File == p.File && at.Line == p.Line {
+				return true
+			}
+		}
+	}
+	return false
 }

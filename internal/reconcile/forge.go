@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
+	"github.com/bumpbot/bumpbot/internal/problem"
 )
 
 // BranchPrefix is the only branch namespace the bot ever writes to. Forges
@@ -46,9 +46,13 @@ type Entry struct {
 
 // Snapshot is the default branch at one commit: the files a reconcile reads.
 type Snapshot struct {
-	Branch  string // the default branch name
-	Commit  string // head commit of Branch
-	Tree    string // root tree of Commit
+	Branch string // the default branch name
+	Commit string // head commit of Branch
+	Tree   string // root tree of Commit
+	// WebURL is where people browse the repository
+	// (https://github.com/owner/name), for links to pinned lines; "" for
+	// a working tree.
+	WebURL  string
 	Entries []Entry
 	// Truncated reports that the forge could not list every file (GitHub
 	// truncates very large recursive trees); the reconcile works on what
@@ -60,7 +64,7 @@ type Snapshot struct {
 	Named bool
 	// Warnings are problems met while listing (an unreadable directory);
 	// they are reported with the plan's notes.
-	Warnings []ref.Warning
+	Warnings []problem.Problem
 }
 
 // ErrSkipFile is wrapped by a ReadFile error that concerns that file only
@@ -85,6 +89,9 @@ type Change struct {
 	Title   string
 	Body    string
 	Labels  []string
+	// Reviewers, TeamReviewers and Assignees are asked for on the review
+	// request when it is opened (the repository configuration's).
+	Reviewers, TeamReviewers, Assignees []string
 }
 
 // OpenChange is a review request the bot opened earlier that is still open

@@ -18,6 +18,8 @@ import (
 	"sync/atomic"
 
 	"github.com/bumpbot/bumpbot/internal/bump"
+	"github.com/bumpbot/bumpbot/internal/config"
+	"github.com/bumpbot/bumpbot/internal/problem"
 	"github.com/bumpbot/bumpbot/internal/rewrite"
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
 )
@@ -26,11 +28,15 @@ import (
 // Grouping), with the new bytes of every file it edits.
 type Update struct {
 	// ID is the planner's name for a per-layer update, which Merge takes.
-	ID     string
-	Layer  string // layer name, e.g. "AWSLambdaPowertoolsPythonV3-python312-x86_64"
-	Region string
-	From   int // the oldest version pinned today
-	To     int
+	ID        string
+	Layer     string // layer name, e.g. "AWSLambdaPowertoolsPythonV3-python312-x86_64"
+	Partition string
+	Region    string // as the files spell it: a region, or a placeholder
+	Account   string
+	From      int // the oldest version pinned today
+	To        int
+	// Moves are the pins the update moves, in file order.
+	Moves []Move
 	// Files holds the full new contents, paths relative to the root.
 	Files []ref.File
 	// Body is the changelog and compatibility notes, markdown.
@@ -38,6 +44,17 @@ type Update struct {
 	// Parts are the per-layer updates a merged update carries; nil for a
 	// per-layer update.
 	Parts []Update
+	// Group names the configuration's group a merged update is, "" for
+	// all layers in one.
+	Group string
+}
+
+// Move is one pin an update moves.
+type Move struct {
+	At        ref.Pos // the reference
+	VersionAt ref.Pos // the literal edited: At's, or a variable's
+	Function  string  // the function(s) the layer is attached to, if known
+	From, To  int
 }
 
 // Plan is a Planner's answer.
@@ -71,26 +88,41 @@ const (
 	AllInOne
 )
 
-// DefaultMaxFileSize skips blobs larger than this: no hand-written
-// infrastructure file is that big, and reading them costs requests.
-const DefaultMaxFileSize = 1 << 20
-
 // Labels are put on every pull request the bot opens.
 var Labels = []string{"dependencies", "lambda-layers"}
+
+// byteSize renders a size for a person: 12 MiB, 300 KiB, 80 bytes.
+func byteSize(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.1f KiB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
 
 // Reconciler runs reconciles. It is safe for concurrent use on different
 // repositories.
 type Reconciler struct {
-	Planner     Planner
-	Cache       *BlobCache // nil: no cache
-	Log         *slog.Logger
-	MaxFileSize int64 // 0: DefaultMaxFileSize
+	Planner Planner
+	Cache   *BlobCache // nil: no cache
+	Log     *slog.Logger
+	// MaxFileSize skips larger files with a note (an error for a file
+	// named on its own); 0 means rewrite.DefaultMaxFileSize, the scanner's
+	// own limit, so the App and the CLI read the same files.
+	MaxFileSize int64
 	Grouping    Grouping
-	// Candidate chooses the files worth reading by path; nil means
-	// IsCandidate (what the GitHub app fetches, by name). A working tree
-	// is cheap to read: the CLI reads every file listed (AllFiles), as
-	// `bumpbot scan` does.
-	Candidate func(path string) bool
+	// Include, when set, chooses the files considered by path (the
+	// repository configuration's paths); nil considers every candidate.
+	Include func(path string) bool
+	// ReadConfig makes the reconcile read the repository's configuration
+	// (config.RepoPath) from the snapshot, over Config's defaults, and
+	// follow it: paths, strategy, regions, ignore rules, grouping, labels,
+	// reviewers, assignees, commit prefix, open pull request limit. The
+	// App sets it; the CLI layers the file under its flags itself.
+	ReadConfig bool
+	Config     ConfigSource
 }
 
 // Result tells what one reconcile did.
@@ -112,6 +144,18 @@ type Result struct {
 	// Report is what the plan found (changes, changelogs, errors, notes),
 	// whatever was published.
 	Report bump.Report
+	// Planned is true once the files were read and planned: Report then
+	// says what the repository holds, even if publishing failed later.
+	Planned bool
+	// Config is the configuration followed (ReadConfig), and ConfigValid
+	// whether the repository's file, if any, parsed: a broken one leaves
+	// its problems in Report.Errors (kind problem.Config) and the last
+	// valid configuration, or the defaults, in force.
+	Config      config.Repo
+	ConfigValid bool
+	// Limited counts updates not opened because the repository has
+	// open-pull-requests-limit bot pull requests open already.
+	Limited int
 }
 
 // Run reconciles the repository behind f; key names it in the blob cache
@@ -129,15 +173,29 @@ func (r *Reconciler) Run(ctx context.Context, key string, f Forge) (Result, erro
 	if snap.Truncated {
 		log.Warn("file listing truncated by the forge; reconciling the files listed")
 	}
-	in, modes, err := r.read(ctx, key, f, snap, &res)
+	var cfgProblems []problem.Problem
+	res.ConfigValid = true
+	if r.ReadConfig {
+		if res.Config, cfgProblems, err = r.loadConfig(ctx, f, snap); err != nil {
+			return res, err
+		}
+		for _, p := range cfgProblems {
+			res.ConfigValid = res.ConfigValid && p.File != config.RepoPath
+		}
+	}
+	in, modes, err := r.read(ctx, key, f, snap, res.Config, &res)
 	if err != nil {
 		return res, err
+	}
+	if r.ReadConfig {
+		in.Config = &res.Config
 	}
 	plan, err := r.Planner.Plan(ctx, in)
 	if err != nil {
 		return res, fmt.Errorf("plan: %w", err)
 	}
-	res.Report = plan.Report
+	res.Report, res.Planned = plan.Report, true
+	res.Report.Errors = append(cfgProblems, res.Report.Errors...)
 	if len(plan.Updates) == 0 {
 		return res, nil
 	}
@@ -163,16 +221,22 @@ func (r *Reconciler) Run(ctx context.Context, key string, f Forge) (Result, erro
 		}
 		kept = append(kept, u)
 	}
-	updates, err := r.group(plan, kept)
+	updates, err := r.group(plan, kept, res.Config.Group)
 	if err != nil {
 		return res, err
 	}
+	open := len(byBranch)
 	var errs []error
 	for _, u := range updates {
-		c := r.change(u, snap, modes, updates)
+		c := r.change(u, snap, modes, updates, res.Config)
 		existing := byBranch[c.Branch]
 		if existing != nil && strings.Contains(existing.Body, marker(u)) {
 			res.Unchanged++
+			continue
+		}
+		if limit := res.Config.OpenPullRequestsLimit; existing == nil && limit > 0 && open >= limit {
+			res.Limited++
+			log.Info("bump held back: open-pull-requests-limit reached", "layer", u.Layer, "to", u.To, "limit", limit)
 			continue
 		}
 		pub, err := f.Publish(ctx, c, existing)
@@ -192,6 +256,7 @@ func (r *Reconciler) Run(ctx context.Context, key string, f Forge) (Result, erro
 		}
 		if pub.Opened {
 			res.Opened++
+			open++
 		} else {
 			res.Updated++
 		}
@@ -201,19 +266,63 @@ func (r *Reconciler) Run(ctx context.Context, key string, f Forge) (Result, erro
 	return res, errors.Join(errs...)
 }
 
-// group turns the per-layer updates kept into the changes to propose.
-func (r *Reconciler) group(plan Plan, kept []Update) ([]Update, error) {
-	if r.Grouping == PerLayer || len(kept) == 0 {
+// group turns the per-layer updates kept into the changes to propose:
+// one per layer, one for all (Grouping AllInOne, or the configuration's
+// group: all), or one per named group of the configuration, each
+// gathering the layers its globs match (the others stay per layer).
+func (r *Reconciler) group(plan Plan, kept []Update, g config.Group) ([]Update, error) {
+	if len(kept) == 0 {
+		return kept, nil
+	}
+	all := r.Grouping == AllInOne || g.Mode == "all"
+	if !all && len(g.Groups) == 0 {
 		return kept, nil
 	}
 	if plan.Merge == nil {
 		return nil, errors.New("plan: the planner cannot merge updates into one change")
 	}
-	u, err := plan.Merge(kept)
-	if err != nil {
-		return nil, fmt.Errorf("plan: %w", err)
+	if all {
+		u, err := plan.Merge(kept)
+		if err != nil {
+			return nil, fmt.Errorf("plan: %w", err)
+		}
+		return []Update{u}, nil
 	}
-	return []Update{u}, nil
+	var out []Update
+	taken := make([]bool, len(kept))
+	for _, ng := range g.Groups {
+		var parts []Update
+		for i, u := range kept {
+			if !taken[i] && matchesAny(ng.Layers, u) {
+				taken[i] = true
+				parts = append(parts, u)
+			}
+		}
+		if len(parts) == 0 {
+			continue
+		}
+		u, err := plan.Merge(parts)
+		if err != nil {
+			return nil, fmt.Errorf("plan: group %s: %w", ng.Name, err)
+		}
+		u.Group = ng.Name
+		out = append(out, u)
+	}
+	for i, u := range kept {
+		if !taken[i] {
+			out = append(out, u)
+		}
+	}
+	return out, nil
+}
+
+func matchesAny(globs []string, u Update) bool {
+	for _, g := range globs {
+		if config.MatchLayer(g, config.Layer{Partition: u.Partition, Region: u.Region, Account: u.Account, Name: u.Layer}) {
+			return true
+		}
+	}
+	return false
 }
 
 // declined returns the number of a change closed without merging that
@@ -233,14 +342,10 @@ func declined(u Update, closed []OpenChange) (int, bool) {
 // read returns the planner's input: the candidate files of snap, from
 // the cache when their SHA is known, and their modes by path. It counts
 // candidates and fetches in res.
-func (r *Reconciler) read(ctx context.Context, key string, f Forge, snap Snapshot, res *Result) (bump.Input, map[string]string, error) {
+func (r *Reconciler) read(ctx context.Context, key string, f Forge, snap Snapshot, cfg config.Repo, res *Result) (bump.Input, map[string]string, error) {
 	limit := r.MaxFileSize
 	if limit <= 0 {
-		limit = DefaultMaxFileSize
-	}
-	candidate := r.Candidate
-	if candidate == nil {
-		candidate = IsCandidate
+		limit = rewrite.DefaultMaxFileSize
 	}
 	cached := r.Cache.get(key)
 	keep := map[string][]byte{}
@@ -248,16 +353,24 @@ func (r *Reconciler) read(ctx context.Context, key string, f Forge, snap Snapsho
 	modes := map[string]string{}
 	var wanted []Entry
 	for _, e := range snap.Entries {
-		if candidate(e.Path) && e.Size <= limit {
-			wanted = append(wanted, e)
+		// A file named on its own is read whatever its kind, as the
+		// scanner reads it; a tree's files by the scanner's one rule.
+		if !snap.Named && !rewrite.IsCandidate(e.Path, false) || r.Include != nil && !r.Include(e.Path) || !cfg.IncludesPath(e.Path) {
+			continue
 		}
+		if e.Size > limit {
+			in.Warnings = append(in.Warnings, problem.Newf(problem.TooLarge, e.Path, 0, 0,
+				"%s, over the %s limit: not read", byteSize(e.Size), byteSize(limit)))
+			continue
+		}
+		wanted = append(wanted, e)
 	}
 	res.Candidates += len(wanted)
 	reads := readAll(ctx, f, wanted, cached)
 	for i, e := range wanted {
 		rd := reads[i]
 		if errors.Is(rd.err, ErrSkipFile) {
-			in.Warnings = append(in.Warnings, ref.Warning{File: e.Path, Message: rd.err.Error()})
+			in.Warnings = append(in.Warnings, problem.New(problem.Read, e.Path, 0, 0, rd.err))
 			continue
 		}
 		if rd.err != nil {
@@ -341,19 +454,30 @@ func readAll(ctx context.Context, f Forge, entries []Entry, cached map[string][]
 
 var unsafeRef = regexp.MustCompile(`[^A-Za-z0-9._-]+`)
 
-// BranchName is the branch of one update: bumpbot/<layer>, plus the region
-// only when another update of the same run has the same layer name;
-// bumpbot/layers for a merged update.
+// BranchName is the branch of one update: bumpbot/<layer>, plus the
+// account and the region, each only when another update of the same run
+// has the same layer name but another account or region, so two updates
+// never share a branch; bumpbot/layers for a merged update.
 func BranchName(u Update, all []Update) string {
 	if u.Parts != nil {
+		if u.Group != "" {
+			return BranchPrefix + "group-" + strings.Trim(branchPart(u.Group), ".-")
+		}
 		return BranchPrefix + "layers"
 	}
-	name := unsafeRef.ReplaceAllString(u.Layer, "-")
+	name := branchPart(u.Layer)
+	otherAccount, otherRegion := false, false
 	for _, o := range all {
-		if o.Layer == u.Layer && o.Region != u.Region {
-			name += "-" + unsafeRef.ReplaceAllString(u.Region, "-")
-			break
+		if o.Parts == nil && o.Layer == u.Layer {
+			otherAccount = otherAccount || o.Account != u.Account
+			otherRegion = otherRegion || o.Region != u.Region
 		}
+	}
+	if otherAccount {
+		name += "-" + branchPart(u.Account)
+	}
+	if otherRegion {
+		name += "-" + branchPart(u.Region)
 	}
 	name = strings.Trim(name, ".-")
 	if name == "" {
@@ -362,75 +486,23 @@ func BranchName(u Update, all []Update) string {
 	return BranchPrefix + name
 }
 
-// Title is the pull request title of an update.
-func Title(u Update) string {
-	if len(u.Parts) == 1 {
-		return Title(u.Parts[0])
-	}
-	if u.Parts != nil {
-		return fmt.Sprintf("Bump %d Lambda layers", len(u.Parts))
-	}
-	return fmt.Sprintf("Bump %s layer from %d to %d", u.Layer, u.From, u.To)
-}
+// branchPart makes a name safe in a branch name.
+func branchPart(s string) string { return unsafeRef.ReplaceAllString(s, "-") }
 
-// marker identifies what an open change carries (layer, region, target
-// version, files), hidden in its body; a merged update carries one line
-// per part. A change carrying the same marker needs nothing; any other is
-// updated in place.
-func marker(u Update) string {
-	if u.Parts != nil {
-		lines := make([]string, 0, len(u.Parts))
-		for _, p := range u.Parts {
-			lines = append(lines, marker(p))
-		}
-		return strings.Join(lines, "\n")
-	}
-	paths := make([]string, 0, len(u.Files))
-	for _, f := range u.Files {
-		paths = append(paths, f.Path)
-	}
-	slices.Sort(paths)
-	return fmt.Sprintf("%sfiles=%s -->", bumpKey(u), strings.Join(paths, ","))
-}
-
-// bumpKey is the start of a per-layer update's marker: the bump without
-// its files, which a declined change is matched on.
-func bumpKey(u Update) string {
-	return fmt.Sprintf("<!-- bumpbot: layer=%s region=%s to=%d ", u.Layer, u.Region, u.To)
-}
-
-func (r *Reconciler) change(u Update, snap Snapshot, modes map[string]string, all []Update) Change {
+func (r *Reconciler) change(u Update, snap Snapshot, modes map[string]string, all []Update, cfg config.Repo) Change {
 	c := Change{
-		Branch:  BranchName(u, all),
-		Base:    snap,
-		Message: Title(u),
-		Title:   Title(u),
-		Body:    Body(u),
-		Labels:  Labels,
+		Branch:        BranchName(u, all),
+		Base:          snap,
+		Message:       prefixed(cfg, Title(u)),
+		Title:         prefixed(cfg, Title(u)),
+		Body:          Body(u, Site{WebURL: snap.WebURL, Commit: snap.Commit}),
+		Labels:        labelsOf(cfg),
+		Reviewers:     cfg.Reviewers,
+		TeamReviewers: cfg.TeamReviewers,
+		Assignees:     cfg.Assignees,
 	}
 	for _, f := range u.Files {
 		c.Files = append(c.Files, FileChange{Path: f.Path, Content: f.Src, Mode: modes[f.Path]})
 	}
 	return c
-}
-
-// Body is the pull request description: the planner's changelog, the
-// redeploy reminder, how to drive the bot, and the hidden marker.
-func Body(u Update) string {
-	var b strings.Builder
-	b.WriteString(strings.TrimRight(u.Body, "\n"))
-	version := fmt.Sprintf("layer version %d", u.To)
-	if u.Parts != nil {
-		version = "the new layer versions"
-	}
-	fmt.Fprintf(&b, "\n\n> [!IMPORTANT]\n> Functions pick up %s only when they are redeployed: merging this pull request changes the code, not the functions already running.\n", version)
-	b.WriteString("\n<details>\n<summary>About this pull request</summary>\n\n")
-	b.WriteString("bumpbot opened this pull request because a newer version of the layer is published.\n\n")
-	b.WriteString("- **Merge** it to take the update.\n")
-	b.WriteString("- **Close** it without merging to skip this version: bumpbot will not propose it again, and opens a new pull request when a newer version is published.\n")
-	b.WriteString("- bumpbot keeps this branch up to date: when an even newer version appears it rewrites the branch and this description, so push your own changes to another branch.\n")
-	b.WriteString("</details>\n\n")
-	b.WriteString(marker(u))
-	b.WriteString("\n")
-	return b.String()
 }

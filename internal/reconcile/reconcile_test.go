@@ -3,15 +3,12 @@ package reconcile_test
 import (
 	"bytes"
 	"context"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/bumpbot/bumpbot/internal/ghapp"
 	"github.com/bumpbot/bumpbot/internal/ghapp/ghapptest"
-	"github.com/bumpbot/bumpbot/internal/layers"
 	"github.com/bumpbot/bumpbot/internal/reconcile"
 	"github.com/bumpbot/bumpbot/internal/reconcile/reconciletest"
 )
@@ -21,23 +18,10 @@ const (
 	repoN   = "acme/infra"
 )
 
-const mainTF = `resource "aws_lambda_function" "f" {
-  function_name = "f"
-  runtime       = "python3.12"
-  # pinned on purpose
-  layers        = ["arn:aws:lambda:us-east-1:123456789012:layer:mylayer:3"]
-}
-`
+const mainTF = reconciletest.MainTF
 
 func planner(t testing.TB, versions ...int) (reconcile.BumpPlanner, string) {
-	t.Helper()
-	root := t.TempDir()
-	reconciletest.Publish(t, root, "us-east-1", account, "mylayer", versions...)
-	reg, err := layers.OpenDir(root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return reconcile.BumpPlanner{Registry: reg}, root
+	return reconciletest.Planner(t, versions...)
 }
 
 func githubRepo(t *testing.T, files map[string]string) (*ghapptest.Server, *ghapp.Repo) {
@@ -119,6 +103,11 @@ func TestBranchName(t *testing.T) {
 	a := reconcile.Update{Layer: "L", Region: "us-east-1"}
 	b := reconcile.Update{Layer: "L", Region: "eu-west-1"}
 	c := reconcile.Update{Layer: "weird name/..x", Region: "us-east-1"}
+	// The same layer name published by two accounts in one region: before
+	// accounts counted, both got bumpbot/L and one PR overwrote the other.
+	d1 := reconcile.Update{Layer: "L", Region: "us-east-1", Account: "111111111111"}
+	d2 := reconcile.Update{Layer: "L", Region: "us-east-1", Account: "222222222222"}
+	e := reconcile.Update{Layer: "L", Region: "eu-west-1", Account: "222222222222"}
 	tests := []struct {
 		name string
 		u    reconcile.Update
@@ -128,6 +117,17 @@ func TestBranchName(t *testing.T) {
 		{"alone", a, []reconcile.Update{a}, "bumpbot/L"},
 		{"same layer in two regions", b, []reconcile.Update{a, b}, "bumpbot/L-eu-west-1"},
 		{"unsafe characters", c, []reconcile.Update{c}, "bumpbot/weird-name-..x"},
+		{"same layer in two accounts", d1, []reconcile.Update{d1, d2}, "bumpbot/L-111111111111"},
+		{"same layer in two accounts, other", d2, []reconcile.Update{d1, d2}, "bumpbot/L-222222222222"},
+		{"two accounts and two regions", e, []reconcile.Update{d1, d2, e}, "bumpbot/L-222222222222-eu-west-1"},
+	}
+	seen := map[string]bool{}
+	for _, u := range []reconcile.Update{d1, d2, e} {
+		name := reconcile.BranchName(u, []reconcile.Update{d1, d2, e})
+		if seen[name] {
+			t.Errorf("two updates share branch %s", name)
+		}
+		seen[name] = true
 	}
 	for _, tc := range tests {
 		got := reconcile.BranchName(tc.u, tc.all)
@@ -136,33 +136,6 @@ func TestBranchName(t *testing.T) {
 		}
 		if err := reconcile.CheckBranch(got, "main"); err != nil && tc.name != "unsafe characters" {
 			t.Errorf("%s: %v", tc.name, err)
-		}
-	}
-}
-
-func TestDirForge(t *testing.T) {
-	t.Parallel()
-	p, _ := planner(t, 3, 7)
-	for _, write := range []bool{false, true} {
-		root := t.TempDir()
-		os.WriteFile(filepath.Join(root, "main.tf"), []byte(mainTF), 0o644)
-		var out bytes.Buffer
-		res, err := (&reconcile.Reconciler{Planner: p}).Run(context.Background(), "", &reconcile.Dir{Root: root, Write: write, Out: &out})
-		if err != nil || res.Opened != 1 {
-			t.Fatalf("write=%v: %+v, %v", write, res, err)
-		}
-		got, _ := os.ReadFile(filepath.Join(root, "main.tf"))
-		if write {
-			if want := strings.Replace(mainTF, "mylayer:3", "mylayer:7", 1); string(got) != want {
-				t.Errorf("written file:\n%s", got)
-			}
-			continue
-		}
-		if string(got) != mainTF {
-			t.Errorf("dry run changed the file")
-		}
-		if !strings.Contains(out.String(), "+++ b/main.tf") || !strings.Contains(out.String(), "+  layers        = [\"arn:aws:lambda:us-east-1:123456789012:layer:mylayer:7\"]") {
-			t.Errorf("diff:\n%s", out.String())
 		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 
+	"github.com/bumpbot/bumpbot/internal/problem"
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
 )
 
@@ -119,11 +120,11 @@ func sameRef(o, n ref.Reference, want *int) bool {
 		o.File == n.File && (o.VersionAt == nil) == (n.VersionAt == nil)
 }
 
-func unparsed(ws []ref.Warning) bool { return firstUnparsed(ws) != "" }
+func unparsed(ws []problem.Problem) bool { return firstUnparsed(ws) != "" }
 
-func firstUnparsed(ws []ref.Warning) string {
+func firstUnparsed(ws []problem.Problem) string {
 	for _, w := range ws {
-		if w.Unparsed {
+		if w.Kind == problem.Parse {
 			return w.Error()
 		}
 	}

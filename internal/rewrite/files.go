@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/bumpbot/bumpbot/internal/problem"
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
 )
 
@@ -14,7 +15,7 @@ import (
 // reported as given. Files under SkippedDirs, Markdown files, files over
 // DefaultMaxFileSize and binary files are skipped; the HCL files of one
 // directory are scanned together as one module.
-func ScanFiles(files []ref.File) ([]ref.Reference, []ref.Warning) {
+func ScanFiles(files []ref.File) ([]ref.Reference, []problem.Problem) {
 	opts := Options{}.withDefaults()
 	// ScanPath lists each directory in name order: a module's files are
 	// scanned in that order too.
@@ -30,7 +31,7 @@ func ScanFiles(files []ref.File) ([]ref.Reference, []ref.Warning) {
 		if _, ok := dirs[dir]; !ok {
 			order = append(order, dir)
 		}
-		dirs[dir] = append(dirs[dir], entry{rel: f.Path, kind: kindOf(f.Path, opts.Markdown), src: f.Src})
+		dirs[dir] = append(dirs[dir], entry{rel: f.Path, kind: treeKind(f.Path, opts.Markdown), src: f.Src})
 	}
 	var res Result
 	var buf []byte

@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"golang.org/x/tools/txtar"
 
+	"github.com/bumpbot/bumpbot/internal/problem"
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
 )
 
@@ -79,8 +80,11 @@ func TestScanFiles(t *testing.T) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("references (-want +got):\n%s", diff)
 	}
-	if len(warns) != 1 || warns[0].File != "broken/template.yaml" || !warns[0].Unparsed {
-		t.Errorf("warnings %v, want one: broken/template.yaml does not parse", warns)
+	// Skipped files are said, not silently dropped: big.sh is over the
+	// size limit.
+	if len(warns) != 2 || warns[0].File != "big.sh" || warns[0].Kind != problem.TooLarge ||
+		warns[1].File != "broken/template.yaml" || warns[1].Kind != problem.Parse {
+		t.Errorf("warnings %v, want two: big.sh too large, broken/template.yaml does not parse", warns)
 	}
 	if r, w := ScanFiles(nil); len(r) != 0 || len(w) != 0 {
 		t.Errorf("no files: %v %v", r, w)

@@ -1,6 +1,11 @@
 package rewrite
 
-import "github.com/bumpbot/bumpbot/internal/rewrite/ref"
+import (
+	"errors"
+
+	"github.com/bumpbot/bumpbot/internal/problem"
+	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
+)
 
 // entry is one file to scan: the path references report, its kind, and
 // where its bytes are: on disk at path, or in src when path is "".
@@ -18,7 +23,10 @@ func (e entry) read(maxSize int64, buf *[]byte) ([]byte, error) {
 	if e.path != "" {
 		return readCandidate(e.path, maxSize, buf)
 	}
-	if int64(len(e.src)) > maxSize || isBinary(e.src) {
+	if int64(len(e.src)) > maxSize {
+		return nil, tooLarge(int64(len(e.src)), maxSize)
+	}
+	if isBinary(e.src) {
 		return nil, nil
 	}
 	return e.src, nil
@@ -57,7 +65,11 @@ func scanGroup(group []entry, opts Options, buf *[]byte) Result {
 	for _, e := range group {
 		src, err := e.read(opts.MaxFileSize, buf)
 		if err != nil {
-			res.Warnings = append(res.Warnings, ref.Warning{File: e.rel, Message: err.Error()})
+			kind := problem.Read
+			if errors.Is(err, ErrTooLarge) {
+				kind = problem.TooLarge
+			}
+			res.Warnings = append(res.Warnings, problem.New(kind, e.rel, 0, 0, err))
 			continue
 		}
 		if src == nil {
@@ -74,7 +86,7 @@ func scanGroup(group []entry, opts Options, buf *[]byte) Result {
 		return res
 	}
 	var refs []ref.Reference
-	var warns []ref.Warning
+	var warns []problem.Problem
 	if k == kindTerraform {
 		refs, warns = scanModule(files)
 	} else {

@@ -1,6 +1,7 @@
 package rewrite
 
 import (
+	"github.com/bumpbot/bumpbot/internal/problem"
 	"github.com/bumpbot/bumpbot/internal/rewrite/cdk"
 	"github.com/bumpbot/bumpbot/internal/rewrite/cloudformation"
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
@@ -12,7 +13,7 @@ import (
 // ScanFile scans one file on its own. Terraform files are scanned as a
 // module of one file, so a version kept in a variable of another file of
 // the module is not resolved here (ScanPath scans whole modules).
-func ScanFile(path string, src []byte) ([]ref.Reference, []ref.Warning) {
+func ScanFile(path string, src []byte) ([]ref.Reference, []problem.Problem) {
 	k := kindOf(path, true)
 	if k == kindTerraform {
 		return scanModule([]ref.File{{Path: path, Src: src}})
@@ -21,9 +22,9 @@ func ScanFile(path string, src []byte) ([]ref.Reference, []ref.Warning) {
 }
 
 // scanOne scans a non-Terraform file of a known kind.
-func scanOne(f ref.File, k kind) ([]ref.Reference, []ref.Warning) {
+func scanOne(f ref.File, k kind) ([]ref.Reference, []problem.Problem) {
 	var refs []ref.Reference
-	var warns []ref.Warning
+	var warns []problem.Problem
 	switch k {
 	case kindServerless:
 		refs, warns = serverless.Scan(f)
@@ -44,7 +45,7 @@ func scanOne(f ref.File, k kind) ([]ref.Reference, []ref.Warning) {
 }
 
 // scanModule scans the HCL files of one directory together.
-func scanModule(files []ref.File) ([]ref.Reference, []ref.Warning) {
+func scanModule(files []ref.File) ([]ref.Reference, []problem.Problem) {
 	refs, warns := terraform.ScanModule(files)
 	return withFallback(files, refs, warns)
 }
@@ -52,9 +53,9 @@ func scanModule(files []ref.File) ([]ref.Reference, []ref.Warning) {
 // withFallback replaces, for every file its parser could not parse, the
 // parser's references by literal detection, so one broken file never hides
 // the pins it holds.
-func withFallback(files []ref.File, refs []ref.Reference, warns []ref.Warning) ([]ref.Reference, []ref.Warning) {
+func withFallback(files []ref.File, refs []ref.Reference, warns []problem.Problem) ([]ref.Reference, []problem.Problem) {
 	for _, w := range warns {
-		if !w.Unparsed {
+		if w.Kind != problem.Parse {
 			continue
 		}
 		for _, f := range files {

@@ -2,6 +2,7 @@ package rewrite
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -12,6 +13,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/bumpbot/bumpbot/internal/problem"
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
 )
 
@@ -39,7 +41,7 @@ type Result struct {
 	// when the scanned path was a single file (then File is that path).
 	Root     string
 	Refs     []ref.Reference
-	Warnings []ref.Warning
+	Warnings []problem.Problem
 	// Files counts the files read; Parsed the ones that passed the byte
 	// prefilter and were parsed.
 	Files, Parsed int
@@ -66,7 +68,7 @@ func ScanPath(p string, opts Options) (Result, error) {
 		warns, err := walkTree(p, opts.Workers, func(files []TreeFile) {
 			entries := make([]entry, len(files))
 			for i, f := range files {
-				entries[i] = entry{rel: f.Rel, path: f.Path, kind: kindOf(f.Rel, opts.Markdown)}
+				entries[i] = entry{rel: f.Rel, path: f.Path, kind: treeKind(f.Rel, opts.Markdown)}
 			}
 			var buf []byte
 			local := scanDir(entries, opts, &buf)
@@ -105,13 +107,16 @@ type TreeFile struct {
 	Rel  string // slash-separated path under the root
 	Path string // path on disk
 	Size int64  // set by ListTree only
+	// Real is, for a symbolic link, the slash-separated path under the
+	// root of the file it points to; "" for a file that is no link.
+	Real string
 }
 
 // ListTree lists the files a scan of root reads: SkippedDirs are not
 // entered, symbolic links are followed only to regular files inside the
 // tree, and an unreadable directory is a warning. Files come in path
 // order.
-func ListTree(root string) ([]TreeFile, []ref.Warning, error) {
+func ListTree(root string) ([]TreeFile, []problem.Problem, error) {
 	var mu sync.Mutex
 	var all []TreeFile
 	warns, err := walkTree(root, 2*runtime.GOMAXPROCS(0), func(files []TreeFile) {
@@ -136,7 +141,7 @@ func ListTree(root string) ([]TreeFile, []ref.Warning, error) {
 // bounded too). Listing directories in parallel matters as much as
 // reading files in parallel: on a 20,000-file tree a sequential walk alone
 // costs more than ripgrep's whole search.
-func walkTree(root string, workers int, visit func([]TreeFile)) ([]ref.Warning, error) {
+func walkTree(root string, workers int, visit func([]TreeFile)) ([]problem.Problem, error) {
 	realRoot, err := filepath.EvalSymlinks(root)
 	if err != nil {
 		return nil, fmt.Errorf("scan %s: %w", root, err)
@@ -155,7 +160,7 @@ type walker struct {
 	visit          func([]TreeFile)
 
 	mu    sync.Mutex
-	warns []ref.Warning
+	warns []problem.Problem
 }
 
 // dir lists one directory, starts a goroutine for each subdirectory and
@@ -167,7 +172,7 @@ func (w *walker) dir(p string) {
 	entries, err := os.ReadDir(p)
 	if err != nil {
 		w.mu.Lock()
-		w.warns = append(w.warns, ref.Warning{File: w.rel(p), Message: err.Error()})
+		w.warns = append(w.warns, problem.New(problem.Read, w.rel(p), 0, 0, err))
 		w.mu.Unlock()
 		return
 	}
@@ -175,11 +180,13 @@ func (w *walker) dir(p string) {
 	for _, e := range entries {
 		full := filepath.Join(p, e.Name())
 		typ := e.Type()
+		real := ""
 		if typ&fs.ModeSymlink != 0 {
-			if !InsideRoot(w.realRoot, full) {
+			rel, ok := targetInside(w.realRoot, full)
+			if !ok {
 				continue
 			}
-			typ = 0 // a link to a regular file inside the tree: read it
+			typ, real = 0, rel // a link to a regular file inside the tree: read it
 		}
 		if e.IsDir() {
 			if !SkippedDirs[e.Name()] {
@@ -189,7 +196,7 @@ func (w *walker) dir(p string) {
 			continue
 		}
 		if typ.IsRegular() {
-			files = append(files, TreeFile{Rel: w.rel(full), Path: full})
+			files = append(files, TreeFile{Rel: w.rel(full), Path: full, Real: real})
 		}
 	}
 	if len(files) > 0 {
@@ -223,20 +230,22 @@ func (r *Result) sort() {
 	})
 }
 
-// InsideRoot reports whether symlink p resolves to a regular file inside
-// realRoot (a path with its own symlinks resolved); links that leave the
-// tree are not followed.
-func InsideRoot(realRoot, p string) bool {
+// targetInside returns the slash-separated path under realRoot of the
+// regular file symlink p resolves to, and whether there is one.
+func targetInside(realRoot, p string) (string, bool) {
 	target, err := filepath.EvalSymlinks(p)
 	if err != nil {
-		return false
+		return "", false
 	}
 	info, err := os.Stat(target)
 	if err != nil || !info.Mode().IsRegular() {
-		return false
+		return "", false
 	}
 	rel, err := filepath.Rel(realRoot, target)
-	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return "", false
+	}
+	return filepath.ToSlash(rel), true
 }
 
 // readCandidate reads a file into *buf unless it is too large or binary
@@ -252,8 +261,11 @@ func readCandidate(p string, max int64, buf *[]byte) ([]byte, error) {
 		return nil, fmt.Errorf("read: %w", err)
 	}
 	size := info.Size()
-	if size > max || !info.Mode().IsRegular() {
+	if !info.Mode().IsRegular() {
 		return nil, nil
+	}
+	if size > max {
+		return nil, tooLarge(size, max)
 	}
 	if int64(cap(*buf)) < size+1 {
 		*buf = make([]byte, size+1+size/4)
@@ -274,13 +286,21 @@ func readCandidate(p string, max int64, buf *[]byte) ([]byte, error) {
 			b = (*buf)[:cap(*buf)]
 		}
 		if int64(n) > max {
-			return nil, nil
+			return nil, tooLarge(int64(n), max)
 		}
 	}
 	if src := b[:n]; !isBinary(src) {
 		return src, nil
 	}
 	return nil, nil
+}
+
+// ErrTooLarge is wrapped by the error of a file over the size limit,
+// which is not scanned.
+var ErrTooLarge = errors.New("over the size limit")
+
+func tooLarge(size, max int64) error {
+	return fmt.Errorf("%d bytes, %w of %d bytes: not scanned", size, ErrTooLarge, max)
 }
 
 // isBinary tells a binary file the way git does: a NUL byte in the first

@@ -9,10 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"gopkg.in/yaml.v3"
-
+	"github.com/bumpbot/bumpbot/internal/config"
 	"github.com/bumpbot/bumpbot/internal/jobs"
-	"github.com/bumpbot/bumpbot/internal/layers"
 )
 
 // Config is the server's configuration: an optional YAML file, overridden
@@ -36,6 +34,21 @@ type Config struct {
 	// new versions without any event reaching the bot.
 	PollInterval time.Duration `yaml:"poll_interval"`
 
+	// AWSEventsToken enables POST /webhooks/aws (layer-publish events
+	// from an EventBridge API destination), which then requires it in
+	// the X-Bumpbot-Token header; empty disables the endpoint (404).
+	AWSEventsToken string `yaml:"aws_events_token"`
+
+	// What the public listener exposes and what it may cost (exposure.go).
+
+	// MetricsAddr, when set, serves /metrics on its own listener (an
+	// address only the scraper reaches) and not on the public one.
+	MetricsAddr string `yaml:"metrics_addr"`
+	// WebhookBudgetMB bounds the MiB of webhook bodies read at once
+	// (0: webhook.DefaultBudget, 64): forged deliveries beyond it are
+	// answered 503 without being read.
+	WebhookBudgetMB int `yaml:"webhook_budget_mb"`
+
 	// JobTimeout bounds one reconcile ("5m"): a stuck call or a hostile
 	// repository frees its worker for the others after it.
 	JobTimeout time.Duration `yaml:"job_timeout"`
@@ -48,27 +61,39 @@ type Config struct {
 // DefaultPollInterval is the default PollInterval.
 const DefaultPollInterval = 6 * time.Hour
 
+// Flags are the settings given on the command line, which win over the
+// environment and the file; a nil field was not given.
+type Flags struct {
+	Registry *string
+	Regions  *string
+}
+
 // LoadConfig reads the YAML file at path (skipped when empty) and then the
 // environment through getenv, and checks the result.
 func LoadConfig(path string, getenv func(string) string) (Config, error) {
+	return LoadConfigWith(path, getenv, Flags{})
+}
+
+// LoadConfigWith is the one place serve's settings are layered: flags,
+// then the environment, then the file at path, then defaults (regions
+// default to AWS_REGION or AWS_DEFAULT_REGION). A file that cannot be read
+// is a *config.LoadError; mistakes in it are config.ParseErrors, each
+// with its line and column.
+func LoadConfigWith(path string, getenv func(string) string, flags Flags) (Config, error) {
 	cfg := Config{Addr: ":8080", DB: "bumpbot.db", Registry: "aws", Workers: 4, PollInterval: DefaultPollInterval,
 		JobTimeout: jobs.DefaultJobTimeout}
 	if path != "" {
-		b, err := os.ReadFile(path)
-		if err != nil {
-			return Config{}, fmt.Errorf("config: %w", err)
-		}
-		dec := yaml.NewDecoder(strings.NewReader(string(b)))
-		dec.KnownFields(true)
-		if err := dec.Decode(&cfg); err != nil {
-			return Config{}, fmt.Errorf("config %s: %w", path, err)
+		if err := config.LoadYAML(path, &cfg); err != nil {
+			return Config{}, err
 		}
 	}
+	fileRegions := cfg.Regions
 	str := map[string]*string{
 		"BUMPBOT_PRIVATE_KEY": &cfg.PrivateKey, "BUMPBOT_PRIVATE_KEY_FILE": &cfg.PrivateKeyFile,
 		"BUMPBOT_WEBHOOK_SECRET": &cfg.WebhookSecret, "BUMPBOT_ADDR": &cfg.Addr, "BUMPBOT_DB": &cfg.DB,
 		"BUMPBOT_DATABASE_URL": &cfg.DatabaseURL,
 		"BUMPBOT_GITHUB_URL":   &cfg.GitHubURL, "BUMPBOT_REGISTRY": &cfg.Registry,
+		"BUMPBOT_AWS_EVENTS_TOKEN": &cfg.AWSEventsToken,
 	}
 	for k, p := range str {
 		if v := getenv(k); v != "" {
@@ -105,9 +130,23 @@ func LoadConfig(path string, getenv func(string) string) (Config, error) {
 		// Unset: in proportion to the timeout (6m for the default 5m).
 		cfg.RescueAfter = cfg.JobTimeout + cfg.JobTimeout/5
 	}
-	if v := getenv("BUMPBOT_REGIONS"); v != "" {
-		cfg.Regions = layers.SplitRegions(v)
+	if flags.Registry != nil {
+		cfg.Registry = *flags.Registry
 	}
+	if err := cfg.loadExposure(getenv); err != nil {
+		return Config{}, err
+	}
+	var flagRegions config.Value
+	if flags.Regions != nil {
+		flagRegions = config.Flag("regions", *flags.Regions, true)
+	}
+	regions := config.First(flagRegions, config.Env(getenv, "BUMPBOT_REGIONS"),
+		config.File("regions", strings.Join(fileRegions, ",")), config.DefaultRegion(getenv))
+	rs, err := config.Regions(regions)
+	if err != nil {
+		return Config{}, err
+	}
+	cfg.Regions = rs
 	return cfg, cfg.validate()
 }
 
@@ -132,6 +171,7 @@ func (c *Config) validate() error {
 	if c.PollInterval < 0 || (c.PollInterval > 0 && c.PollInterval < time.Second) {
 		errs = append(errs, fmt.Errorf("BUMPBOT_POLL_INTERVAL=%s: use 0 (off) or at least 1s", c.PollInterval))
 	}
+	errs = append(errs, c.validateExposure())
 	errs = append(errs, c.validateJobTimes()...)
 	return errors.Join(errs...)
 }
@@ -180,5 +220,7 @@ func (c Config) LogValue() slog.Value {
 		slog.Any("regions", c.Regions), slog.Int("workers", c.Workers), slog.String("poll_interval", c.PollInterval.String()),
 		slog.String("job_timeout", c.JobTimeout.String()), slog.String("rescue_after", c.RescueAfter.String()),
 		slog.Bool("private_key_set", c.PrivateKey != "" || c.PrivateKeyFile != ""),
+		slog.String("metrics_addr", c.MetricsAddr), slog.Int("webhook_budget_mb", c.WebhookBudgetMB),
+		slog.Bool("aws_events", c.AWSEventsToken != ""),
 	)
 }

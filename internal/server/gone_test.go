@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"database/sql"
+	"strings"
 	"testing"
 	"time"
 )
@@ -36,7 +37,47 @@ func TestUninstalledInstallationIsNotRetried(t *testing.T) {
 	if state != "cancelled" || attempt != 1 {
 		t.Errorf("job %s after %d attempts, want cancelled after 1", state, attempt)
 	}
-	if n := e.gh.Counts().ByRoute["POST /app/installations/{id}/access_tokens"]; n != 1 {
-		t.Errorf("%d token requests, want 1", n)
+	// One look at the installation (its account, or a token), no retry.
+	c := e.gh.Counts().ByRoute
+	if n := c["POST /app/installations/{id}/access_tokens"] + c["GET /app/installations/{id}"]; n != 1 {
+		t.Errorf("%d installation requests, want 1: %v", n, c)
+	}
+}
+
+// A repository name from a signed payload that GitHub would refuse
+// reaches no API path and is not retried.
+func TestBadRepositoryNameIsFinal(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	srv := e.start(t, 5*time.Second)
+	push := pushMainTF(e.gh)
+	push["repository"] = map[string]any{"id": 1, "name": "infra", "full_name": "../app", "default_branch": "main"}
+	if status, body := deliver(t, srv.url, "push", "del-badname", push); status != 202 && status != 400 {
+		t.Fatalf("push webhook: %d %s", status, body)
+	}
+	db, err := sql.Open("sqlite", "file:"+e.dbPath+"?_pragma=busy_timeout(5000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var state string
+	var attempt int
+	waitFor(t, "the job to end", func() bool {
+		err := db.QueryRow(`SELECT state, attempt FROM river_job WHERE kind = 'bumpbot_reconcile_repo' AND json_extract(args, '$.repo') = '../app'`).Scan(&state, &attempt)
+		if err == sql.ErrNoRows {
+			return false
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return state != "available" && state != "running"
+	})
+	if state != "cancelled" || attempt != 1 {
+		t.Errorf("job %s after %d attempts, want cancelled after 1", state, attempt)
+	}
+	for route := range e.gh.Counts().ByRoute {
+		if strings.Contains(route, "{repo}") {
+			t.Errorf("a repository request was made: %s", route)
+		}
 	}
 }

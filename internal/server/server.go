@@ -19,9 +19,12 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/riverqueue/river"
 
+	"github.com/bumpbot/bumpbot/internal/awsevents"
 	"github.com/bumpbot/bumpbot/internal/ghapp"
 	"github.com/bumpbot/bumpbot/internal/jobs"
+	"github.com/bumpbot/bumpbot/internal/layerarn"
 	"github.com/bumpbot/bumpbot/internal/reconcile"
+	"github.com/bumpbot/bumpbot/internal/repostate"
 	"github.com/bumpbot/bumpbot/internal/webhook"
 )
 
@@ -40,6 +43,9 @@ type Options struct {
 	// Collectors are more metrics to serve at /metrics (the AWS calls of
 	// the layer registry, for one).
 	Collectors []prometheus.Collector
+	// Forget, when set, drops the layer registry's cached answers for a
+	// layer version a publish or delete event names.
+	Forget func(layerarn.ARN)
 }
 
 // Server is a running bumpbot serve.
@@ -52,7 +58,12 @@ type Server struct {
 	queue   *jobs.Queue
 	lister  jobs.Lister
 	handler http.Handler
-	// release gives back the claim on the SQLite queue file.
+	state   *repostate.Store
+	// metricsLn and metricsSrv serve /metrics apart from the public
+	// listener when MetricsAddr is set.
+	metricsLn  net.Listener
+	metricsSrv *http.Server
+	// release gives back the claim on the SQLite queue file (claim.go).
 	release func() error
 }
 
@@ -86,11 +97,15 @@ func New(ctx context.Context, cfg Config, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, opts: opts, log: opts.Logger, db: db, release: func() error { return nil }}
-	if cfg.DatabaseURL == "" {
-		s.claimSQLite(ctx)
+	s := &Server{cfg: cfg, opts: opts, log: opts.Logger, db: db}
+	state, err := repostate.Open(ctx, db)
+	if err != nil {
+		db.Close()
+		return nil, err
 	}
-	runner := &ghRunner{app: app, log: opts.Logger, rec: &reconcile.Reconciler{Planner: opts.Planner, Cache: reconcile.NewBlobCache(), Log: opts.Logger}}
+	s.state = state
+	runner := &ghRunner{app: app, log: opts.Logger, rec: &reconcile.Reconciler{Planner: opts.Planner, Cache: reconcile.NewBlobCache(), Log: opts.Logger},
+		problems: problemReporter{state: state, counter: newProblemCounter(reg), log: opts.Logger}}
 	s.lister = appLister{app}
 	s.river, err = jobs.NewClient(db, jobs.Config{
 		Runner: runner, Logger: opts.Logger, Metrics: jobs.NewMetrics(reg, db), Workers: cfg.Workers, PollInterval: opts.PollInterval,
@@ -98,21 +113,37 @@ func New(ctx context.Context, cfg Config, opts Options) (*Server, error) {
 		JobTimeout: cfg.JobTimeout, RescueAfter: cfg.RescueAfter,
 	})
 	if err != nil {
-		s.Close()
+		db.Close()
 		return nil, err
 	}
 	s.queue = jobs.NewQueue(db, s.river)
-	hook, err := webhook.New([]byte(cfg.WebhookSecret), s.queue, opts.Logger, webhook.NewMetrics(reg))
+	hook, err := webhook.New([]byte(cfg.WebhookSecret), s.queue, opts.Logger, webhook.NewMetrics(reg), webhook.WithBudget(cfg.budget()))
 	if err != nil {
-		s.Close()
+		db.Close()
 		return nil, err
 	}
 	mux := http.NewServeMux()
 	mux.Handle("POST /webhooks/github", hook)
+	if cfg.AWSEventsToken != "" {
+		aws, err := awsevents.New(cfg.AWSEventsToken, awsevents.Options{
+			Index: state, Queue: s.queue, Regions: cfg.Regions, Logger: opts.Logger, Forget: opts.Forget, Metrics: awsevents.NewMetrics(reg),
+		})
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
+		mux.Handle("POST /webhooks/aws", aws)
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok\n")) })
 	mux.HandleFunc("GET /readyz", s.ready)
-	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	if err := s.listenMetrics(mux, promhttp.HandlerFor(reg, promhttp.HandlerOpts{})); err != nil {
+		db.Close()
+		return nil, err
+	}
 	s.handler = recoverPanics(opts.Logger, mux)
+	// Last, so no error path above has a claim to give back; before
+	// Serve starts the workers, which must find the requeued jobs.
+	s.claim(ctx)
 	return s, nil
 }
 
@@ -140,34 +171,11 @@ func (s *Server) Poll(ctx context.Context) (jobs.Polled, error) {
 	return s.queue.Poll(ctx, s.lister, s.cfg.PollInterval)
 }
 
-// claimSQLite makes this process the owner of the SQLite queue file, and
-// runs again at once the jobs a killed process left running there (they
-// would otherwise wait RescueAfter, and the events for their
-// repositories with them). Without the claim (another process uses the
-// file) River's rescuer still covers them.
-func (s *Server) claimSQLite(ctx context.Context) {
-	release, n, err := jobs.ClaimSQLite(ctx, s.db, s.cfg.DB)
-	s.release = release
-	switch {
-	case err != nil:
-		s.log.Warn("jobs left running by an earlier process will wait for the rescue delay", "error", err, "rescue_after", s.cfg.RescueAfter.String())
-	case n > 0:
-		s.log.Info("jobs left running by a process that died run again", "jobs", n)
-	}
-}
-
 // Close releases the database of a server that was never served (Serve
 // closes it itself).
-func (s *Server) Close() error { return errors.Join(s.db.Close(), s.release()) }
-
-func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
-	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-	defer cancel()
-	if err := s.db.PingContext(ctx); err != nil {
-		http.Error(w, "database unreachable", http.StatusServiceUnavailable)
-		return
-	}
-	w.Write([]byte("ready\n"))
+func (s *Server) Close() error {
+	s.closeMetrics()
+	return errors.Join(s.db.Close(), s.release())
 }
 
 // Serve runs the job workers and serves HTTP on ln until ctx is done, then
@@ -177,6 +185,7 @@ func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	defer s.release() //nolint:errcheck // closing a lock file
 	defer s.db.Close()
+	defer s.closeMetrics()
 	// River stops hard when its start context ends; shutdown is ours to
 	// drive, gracefully, below.
 	if err := s.river.Start(context.WithoutCancel(ctx)); err != nil {
@@ -193,8 +202,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	s.serveMetrics()
 	go s.pruneDeliveries(ctx)
-	s.log.Info("serving", "addr", ln.Addr().String(), "config", s.cfg)
+	s.log.Info("serving", "addr", ln.Addr().String(), "metrics_addr", s.MetricsAddr(), "config", s.cfg)
 
 	var serveErr error
 	select {
@@ -207,6 +217,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	if err := srv.Shutdown(sctx); err != nil {
 		s.log.Warn("http shutdown", "error", err)
 	}
+	s.shutdownMetrics(sctx)
 	if err := s.river.Stop(sctx); err != nil {
 		s.log.Warn("jobs did not finish in time; cancelling them (they stay queued)", "error", err)
 		cctx, ccancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
@@ -265,9 +276,10 @@ func recoverPanics(log *slog.Logger, next http.Handler) http.Handler {
 
 // ghRunner reconciles a repository through its installation's client.
 type ghRunner struct {
-	app *ghapp.App
-	rec *reconcile.Reconciler
-	log *slog.Logger
+	app      *ghapp.App
+	rec      *reconcile.Reconciler
+	log      *slog.Logger
+	problems problemReporter
 }
 
 func (g *ghRunner) Reconcile(ctx context.Context, req jobs.Request) (err error) {
@@ -277,8 +289,9 @@ func (g *ghRunner) Reconcile(ctx context.Context, req jobs.Request) (err error) 
 		return err
 	}
 	defer func() {
-		if ghapp.IsInstallationGone(err) {
-			// Uninstalled: no retry will find it again.
+		// Uninstalled, a name GitHub would refuse, a repository of another
+		// account: no retry can change the answer.
+		if ghapp.IsInstallationGone(err) || errors.Is(err, ghapp.ErrBadName) || errors.Is(err, ghapp.ErrForeignRepo) {
 			err = jobs.Final(err)
 		}
 	}()
@@ -291,9 +304,30 @@ func (g *ghRunner) Reconcile(ctx context.Context, req jobs.Request) (err error) 
 	}
 	rec := *g.rec
 	rec.Log = g.log.With("installation_id", inst, "repo", repo)
+	rec.ReadConfig, rec.Config = true, repoConfigSource{state: g.problems.state, installation: inst, repo: repo}
 	res, err := rec.Run(ctx, fmt.Sprintf("%d/%s", inst, repo), r)
-	rec.Log.Info("reconciled", "candidates", res.Candidates, "fetched", res.Fetched, "opened", res.Opened, "updated", res.Updated, "unchanged", res.Unchanged, "declined", res.Declined, "refused", res.Refused)
-	return err
+	if res.Planned && res.ConfigValid {
+		if err := g.problems.state.SaveConfig(ctx, inst, repo, res.Config); err != nil {
+			rec.Log.Warn("cannot record the repository's configuration", "error", err)
+		}
+	}
+	if res.Planned {
+		if err := g.keepConfigIssue(ctx, r, inst, repo, configProblems(res.Report.Errors)); err != nil {
+			rec.Log.Warn("cannot keep the configuration issue", "error", err)
+		}
+	}
+	if res.Planned {
+		// What the repository holds now; a reconcile that failed before
+		// planning leaves the last known state in place.
+		g.problems.report(ctx, rec.Log, inst, repo, res.Report)
+	}
+	if err != nil {
+		rec.Log.Warn("reconcile failed", "error", err, "candidates", res.Candidates, "opened", res.Opened, "updated", res.Updated)
+		return err
+	}
+	rec.Log.Info("reconciled", "candidates", res.Candidates, "fetched", res.Fetched, "opened", res.Opened, "updated", res.Updated, "unchanged", res.Unchanged,
+		"declined", res.Declined, "refused", res.Refused, "errors", len(res.Report.Errors), "notes", len(res.Report.Notes))
+	return nil
 }
 
 // appLister lists the app's repositories for the poll.
@@ -307,3 +341,7 @@ func (l appLister) ListRepos(ctx context.Context) ([]jobs.ReconcileArgs, error) 
 	}
 	return out, err
 }
+
+// State returns the store of per-repository state (the problems of each
+// repository's last reconcile).
+func (s *Server) State() *repostate.Store { return s.state }

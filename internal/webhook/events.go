@@ -4,7 +4,7 @@ import (
 	"github.com/google/go-github/v60/github"
 
 	"github.com/bumpbot/bumpbot/internal/jobs"
-	"github.com/bumpbot/bumpbot/internal/reconcile"
+	"github.com/bumpbot/bumpbot/internal/rewrite"
 )
 
 // handled are the events that can ask for work; others are acknowledged
@@ -75,7 +75,7 @@ func pushNeedsReconcile(e *github.PushEvent) bool {
 	for _, c := range e.Commits {
 		for _, list := range [][]string{c.Added, c.Modified} {
 			for _, p := range list {
-				if reconcile.IsCandidate(p) {
+				if rewrite.IsCandidate(p, false) {
 					return true
 				}
 			}

@@ -17,7 +17,7 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 	m := &Metrics{
 		total: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "bumpbot_webhooks_total",
-			Help: "Webhook deliveries by event and outcome (queued, duplicate, ignored, bad_signature, too_large, malformed, error).",
+			Help: "Webhook deliveries by event and outcome (queued, duplicate, ignored, bad_signature, too_large, busy, malformed, error).",
 		}, []string{"event", "outcome"}),
 		duration: prometheus.NewHistogram(prometheus.HistogramOpts{
 			Name:    "bumpbot_webhook_duration_seconds",

@@ -33,12 +33,26 @@ type Handler struct {
 	rec     Recorder
 	log     *slog.Logger
 	metrics *Metrics
+	mem     *memory
 }
 
-// New returns the handler. It refuses an empty secret: go-github skips
-// signature checks when both the secret and the signature are empty, which
-// would let anyone enqueue work.
-func New(secret []byte, rec Recorder, log *slog.Logger, m *Metrics) (*Handler, error) {
+// Option changes a Handler built by New.
+type Option func(*Handler) error
+
+// WithBudget bounds the bodies read at once by b instead of DefaultBudget.
+func WithBudget(b Budget) Option {
+	return func(h *Handler) error {
+		if err := b.validate(); err != nil {
+			return err
+		}
+		h.mem = newMemory(b)
+		return nil
+	}
+}
+
+// New returns the handler. It refuses an empty secret: an empty key
+// would let anyone sign, and so enqueue work.
+func New(secret []byte, rec Recorder, log *slog.Logger, m *Metrics, opts ...Option) (*Handler, error) {
 	if len(secret) == 0 {
 		return nil, errors.New("webhook: a webhook secret is required")
 	}
@@ -48,8 +62,18 @@ func New(secret []byte, rec Recorder, log *slog.Logger, m *Metrics) (*Handler, e
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Handler{secret: secret, rec: rec, log: log, metrics: m}, nil
+	h := &Handler{secret: secret, rec: rec, log: log, metrics: m, mem: newMemory(DefaultBudget)}
+	for _, o := range opts {
+		if err := o(h); err != nil {
+			return nil, err
+		}
+	}
+	return h, nil
 }
+
+// retryAfter is what a 503 for an exhausted budget asks a client to wait,
+// in seconds: a full-size body is read in well under that on a fair link.
+const retryAfter = "5"
 
 // Outcomes reported in the response body and the metrics.
 const (
@@ -59,6 +83,7 @@ const (
 	outcomeIgnored   = "ignored"
 	outcomeTooLarge  = "too_large"
 	outcomeBadSig    = "bad_signature"
+	outcomeBusy      = "busy" // the body budget is exhausted
 	outcomeMalformed = "malformed"
 	outcomeError     = "error"
 )
@@ -80,18 +105,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
-	r.Body = http.MaxBytesReader(w, r.Body, MaxBody)
-	payload, err := github.ValidatePayload(r, h.secret)
-	if err != nil {
-		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
-			log.Warn("webhook payload too large")
-			answer(http.StatusRequestEntityTooLarge, outcomeTooLarge)
-			return
+	payload, status, outcome := h.readPayload(w, r, log)
+	if outcome != "" {
+		if status == http.StatusServiceUnavailable {
+			w.Header().Set("Retry-After", retryAfter)
 		}
-		// The error says what failed (missing or wrong signature, bad
-		// content type); it never holds the secret.
-		log.Warn("webhook refused", "error", err)
-		answer(http.StatusUnauthorized, outcomeBadSig)
+		answer(status, outcome)
 		return
 	}
 	if !validDelivery(delivery) || event == "" {
@@ -150,4 +169,53 @@ func validDelivery(id string) bool {
 		}
 	}
 	return true
+}
+
+// readPayload checks the signature header, the content type and the
+// declared length, reads the body within the budget and returns the
+// signed payload, or the status and outcome of a refusal.
+func (h *Handler) readPayload(w http.ResponseWriter, r *http.Request, log *slog.Logger) (payload []byte, status int, outcome string) {
+	want, ok := parseSignature(r.Header)
+	if !ok {
+		// Refused on its headers alone: not a body byte is read.
+		log.Warn("webhook refused: no well-formed X-Hub-Signature-256 (sha256=<64 hex>) header")
+		return nil, http.StatusUnauthorized, outcomeBadSig
+	}
+	mediaType := contentType(r)
+	if mediaType == "" {
+		log.Warn("webhook refused: unsupported content type", "content_type", r.Header.Get("Content-Type"))
+		return nil, http.StatusUnsupportedMediaType, outcomeMalformed
+	}
+	if r.ContentLength > MaxBody {
+		log.Warn("webhook payload too large", "content_length", r.ContentLength)
+		return nil, http.StatusRequestEntityTooLarge, outcomeTooLarge
+	}
+	res, ok := h.mem.reserve(r.ContentLength)
+	if !ok {
+		log.Warn("webhook refused: too many bodies being read at once", "content_length", r.ContentLength)
+		return nil, http.StatusServiceUnavailable, outcomeBusy
+	}
+	// The share comes back on return: the payload, when signed, is a
+	// copy, and parsing and recording it need none of the buffers.
+	defer res.release()
+	payload, err := readSigned(http.MaxBytesReader(w, r.Body, MaxBody), res, h.secret, want)
+	if err != nil {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			log.Warn("webhook payload too large")
+			return nil, http.StatusRequestEntityTooLarge, outcomeTooLarge
+		}
+		if errors.Is(err, errBadSignature) {
+			log.Warn("webhook refused", "error", err)
+			return nil, http.StatusUnauthorized, outcomeBadSig
+		}
+		log.Warn("webhook body unreadable", "error", err)
+		return nil, http.StatusBadRequest, outcomeMalformed
+	}
+	if mediaType == typeForm {
+		if payload, err = formPayload(payload); err != nil {
+			log.Warn("webhook form unreadable", "error", err)
+			return nil, http.StatusBadRequest, outcomeMalformed
+		}
+	}
+	return payload, 0, ""
 }

@@ -30,6 +30,15 @@ func (noRunner) Reconcile(context.Context, jobs.Request) error { return nil }
 // jobs stay in the table for inspection).
 func newServer(t *testing.T) (*httptest.Server, *sql.DB) {
 	t.Helper()
+	h, db := newHandler(t)
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	return srv, db
+}
+
+// newHandler is the handler of newServer, for tests that call it directly.
+func newHandler(t *testing.T, opts ...webhook.Option) (*webhook.Handler, *sql.DB) {
+	t.Helper()
 	db, err := jobs.Open(context.Background(), filepath.Join(t.TempDir(), "q.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -39,13 +48,11 @@ func newServer(t *testing.T) (*httptest.Server, *sql.DB) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := webhook.New(secret, jobs.NewQueue(db, client), nil, webhook.NewMetrics(prometheus.NewRegistry()))
+	h, err := webhook.New(secret, jobs.NewQueue(db, client), nil, webhook.NewMetrics(prometheus.NewRegistry()), opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := httptest.NewServer(h)
-	t.Cleanup(srv.Close)
-	return srv, db
+	return h, db
 }
 
 func fixture(t *testing.T, name string) []byte {

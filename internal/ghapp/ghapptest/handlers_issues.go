@@ -200,13 +200,13 @@ func commentJSON(c *Comment) map[string]any {
 }
 
 func (s *Server) listComments(r *http.Request, rp *repo) (int, any) {
-	p := rp.pullFrom(r)
-	if p == nil {
+	n, _ := strconv.Atoi(r.PathValue("number"))
+	if rp.pull(n) == nil && rp.issue(n) == nil {
 		return http.StatusNotFound, apiError("Not Found")
 	}
 	out := []any{}
 	for _, c := range rp.comments {
-		if c.Number == p.Number {
+		if c.Number == n {
 			out = append(out, commentJSON(c))
 		}
 	}
@@ -214,12 +214,12 @@ func (s *Server) listComments(r *http.Request, rp *repo) (int, any) {
 }
 
 func (s *Server) createComment(r *http.Request, rp *repo) (int, any) {
-	p := rp.pullFrom(r)
+	n, _ := strconv.Atoi(r.PathValue("number"))
 	var req struct{ Body string }
-	if p == nil || !decode(r, &req) || req.Body == "" {
+	if rp.pull(n) == nil && rp.issue(n) == nil || !decode(r, &req) || req.Body == "" {
 		return http.StatusUnprocessableEntity, apiError("Validation Failed")
 	}
-	c := &Comment{ID: int64(len(rp.comments) + 1), Number: p.Number, Body: req.Body}
+	c := &Comment{ID: int64(len(rp.comments) + 1), Number: n, Body: req.Body}
 	rp.comments = append(rp.comments, c)
 	return http.StatusCreated, commentJSON(c)
 }

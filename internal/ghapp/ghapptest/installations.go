@@ -116,18 +116,72 @@ func (s *Server) listInstallations(r *http.Request, _ *repo) (int, any) {
 	slices.Sort(ids)
 	items := make([]any, 0, len(ids))
 	for _, id := range ids {
-		inst := map[string]any{
-			"id": id, "app_id": s.AppID, "target_type": "Organization",
-			"account":              map[string]any{"login": fmt.Sprintf("org%d", id)},
-			"repository_selection": "selected",
-		}
-		if s.suspended[id] {
-			inst["suspended_at"] = s.now.Format(time.RFC3339)
-		}
-		items = append(items, inst)
+		items = append(items, s.installationJSON(id))
 	}
 	list, link := s.page(r, items)
 	return http.StatusOK, paged{body: list, link: link}
+}
+
+// getInstallation serves GET /app/installations/{id}: one installation,
+// for a valid app JWT.
+func (s *Server) getInstallation(r *http.Request, _ *repo) (int, any) {
+	id, status, refusal := s.installationOf(r)
+	if refusal != nil {
+		return status, refusal
+	}
+	return http.StatusOK, s.installationJSON(id)
+}
+
+// installationOf checks r's app JWT and returns the installation its path
+// names ({id}), or the status and body GitHub answers when either is
+// wrong.
+func (s *Server) installationOf(r *http.Request) (id int64, status int, refusal any) {
+	if !s.appJWT(r) {
+		return 0, http.StatusUnauthorized, apiError("A JSON web token could not be decoded")
+	}
+	id, _ = strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if _, ok := s.installations[id]; !ok {
+		return 0, http.StatusNotFound, apiError("Not Found")
+	}
+	return id, 0, nil
+}
+
+// installationJSON is an installation as GitHub describes it. An
+// installation belongs to one account: the one SetAccount named, else the
+// owner of its first repository, else "org<id>".
+func (s *Server) installationJSON(id int64) map[string]any {
+	inst := map[string]any{
+		"id": id, "app_id": s.AppID, "target_type": "Organization",
+		"account":              map[string]any{"login": s.account(id)},
+		"repository_selection": "selected",
+	}
+	if s.suspended[id] {
+		inst["suspended_at"] = s.now.Format(time.RFC3339)
+	}
+	return inst
+}
+
+func (s *Server) account(id int64) string {
+	if a := s.accounts[id]; a != "" {
+		return a
+	}
+	if repos := s.installations[id]; len(repos) > 0 {
+		if owner, _, ok := strings.Cut(repos[0], "/"); ok {
+			return owner
+		}
+	}
+	return fmt.Sprintf("org%d", id)
+}
+
+// SetAccount makes login the account installation id belongs to, as after
+// a rename of the organization.
+func (s *Server) SetAccount(id int64, login string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.accounts == nil {
+		s.accounts = map[int64]string{}
+	}
+	s.accounts[id] = login
 }
 
 // installationRepos serves GET /installation/repositories: the

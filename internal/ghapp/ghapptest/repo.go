@@ -15,6 +15,7 @@ type repo struct {
 	objects       map[string]*object
 	refs          map[string]string // "refs/heads/main" → commit SHA
 	pulls         []*Pull
+	issues        []*Issue
 	labels        map[string]*Label // by lower-case name
 	comments      []*Comment
 	nextNumber    int
@@ -32,6 +33,8 @@ type Pull struct {
 	Head   string // branch name
 	Base   string // branch name
 	Labels []string
+	// Reviewers and TeamReviewers were requested, Assignees assigned.
+	Reviewers, TeamReviewers, Assignees []string
 }
 
 // Label is a repository label.

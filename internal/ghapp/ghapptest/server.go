@@ -46,6 +46,7 @@ type Server struct {
 	intercept     func(route string, r *http.Request) bool
 	limits        map[string]time.Duration // route → Retry-After of its next answer
 	suspended     map[int64]bool           // suspended installations
+	accounts      map[int64]string         // installation → account login, when set
 	pageLimit     int                      // cap on per_page; 0: GitHub's 100
 	now           time.Time
 }
@@ -138,31 +139,37 @@ func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /app/installations/{id}/access_tokens", s.serve(s.accessToken, false))
 	mux.HandleFunc("GET /app/installations", s.serve(s.listInstallations, false))
+	mux.HandleFunc("GET /app/installations/{id}", s.serve(s.getInstallation, false))
 	mux.HandleFunc("GET /installation/repositories", s.serve(s.installationRepos, false))
 	for pattern, h := range map[string]handler{
-		"GET /repos/{owner}/{repo}":                           s.getRepo,
-		"GET /repos/{owner}/{repo}/branches/{branch...}":      s.getBranch,
-		"GET /repos/{owner}/{repo}/git/trees/{sha}":           s.getTree,
-		"POST /repos/{owner}/{repo}/git/trees":                s.createTree,
-		"GET /repos/{owner}/{repo}/git/blobs/{sha}":           s.getBlob,
-		"POST /repos/{owner}/{repo}/git/blobs":                s.createBlob,
-		"GET /repos/{owner}/{repo}/git/commits/{sha}":         s.getCommit,
-		"POST /repos/{owner}/{repo}/git/commits":              s.createCommit,
-		"GET /repos/{owner}/{repo}/git/ref/{ref...}":          s.getRef,
-		"POST /repos/{owner}/{repo}/git/refs":                 s.createRef,
-		"PATCH /repos/{owner}/{repo}/git/refs/{ref...}":       s.updateRef,
-		"GET /repos/{owner}/{repo}/contents/{path...}":        s.getContents,
-		"GET /repos/{owner}/{repo}/pulls":                     s.listPulls,
-		"POST /repos/{owner}/{repo}/pulls":                    s.createPull,
-		"GET /repos/{owner}/{repo}/pulls/{number}":            s.getPull,
-		"PATCH /repos/{owner}/{repo}/pulls/{number}":          s.editPull,
-		"GET /repos/{owner}/{repo}/issues/{number}/labels":    s.listIssueLabels,
-		"POST /repos/{owner}/{repo}/issues/{number}/labels":   s.addIssueLabels,
-		"GET /repos/{owner}/{repo}/labels/{name}":             s.getLabel,
-		"POST /repos/{owner}/{repo}/labels":                   s.createLabel,
-		"GET /repos/{owner}/{repo}/issues/{number}/comments":  s.listComments,
-		"POST /repos/{owner}/{repo}/issues/{number}/comments": s.createComment,
-		"PATCH /repos/{owner}/{repo}/issues/comments/{id}":    s.editComment,
+		"GET /repos/{owner}/{repo}":                                     s.getRepo,
+		"GET /repos/{owner}/{repo}/branches/{branch...}":                s.getBranch,
+		"GET /repos/{owner}/{repo}/git/trees/{sha}":                     s.getTree,
+		"POST /repos/{owner}/{repo}/git/trees":                          s.createTree,
+		"GET /repos/{owner}/{repo}/git/blobs/{sha}":                     s.getBlob,
+		"POST /repos/{owner}/{repo}/git/blobs":                          s.createBlob,
+		"GET /repos/{owner}/{repo}/git/commits/{sha}":                   s.getCommit,
+		"POST /repos/{owner}/{repo}/git/commits":                        s.createCommit,
+		"GET /repos/{owner}/{repo}/git/ref/{ref...}":                    s.getRef,
+		"POST /repos/{owner}/{repo}/git/refs":                           s.createRef,
+		"PATCH /repos/{owner}/{repo}/git/refs/{ref...}":                 s.updateRef,
+		"GET /repos/{owner}/{repo}/contents/{path...}":                  s.getContents,
+		"GET /repos/{owner}/{repo}/pulls":                               s.listPulls,
+		"POST /repos/{owner}/{repo}/pulls":                              s.createPull,
+		"GET /repos/{owner}/{repo}/pulls/{number}":                      s.getPull,
+		"PATCH /repos/{owner}/{repo}/pulls/{number}":                    s.editPull,
+		"GET /repos/{owner}/{repo}/issues/{number}/labels":              s.listIssueLabels,
+		"POST /repos/{owner}/{repo}/issues/{number}/labels":             s.addIssueLabels,
+		"GET /repos/{owner}/{repo}/labels/{name}":                       s.getLabel,
+		"POST /repos/{owner}/{repo}/labels":                             s.createLabel,
+		"GET /repos/{owner}/{repo}/issues/{number}/comments":            s.listComments,
+		"POST /repos/{owner}/{repo}/issues/{number}/comments":           s.createComment,
+		"PATCH /repos/{owner}/{repo}/issues/comments/{id}":              s.editComment,
+		"POST /repos/{owner}/{repo}/pulls/{number}/requested_reviewers": s.requestReviewers,
+		"POST /repos/{owner}/{repo}/issues/{number}/assignees":          s.addAssignees,
+		"GET /repos/{owner}/{repo}/issues":                              s.listIssues,
+		"POST /repos/{owner}/{repo}/issues":                             s.createIssue,
+		"PATCH /repos/{owner}/{repo}/issues/{number}":                   s.editIssue,
 	} {
 		mux.HandleFunc(pattern, s.serve(h, true))
 	}
@@ -313,12 +320,9 @@ func (s *Server) repoFor(inst int64, fullName string) *repo {
 
 // accessToken verifies the app JWT and mints an installation token.
 func (s *Server) accessToken(r *http.Request, _ *repo) (int, any) {
-	if !s.appJWT(r) {
-		return http.StatusUnauthorized, apiError("A JSON web token could not be decoded")
-	}
-	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if _, ok := s.installations[id]; !ok {
-		return http.StatusNotFound, apiError("Not Found")
+	id, status, refusal := s.installationOf(r)
+	if refusal != nil {
+		return status, refusal
 	}
 	if s.suspended[id] {
 		return http.StatusForbidden, apiError("This installation has been suspended")

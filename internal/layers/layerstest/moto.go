@@ -14,18 +14,16 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/lambda"
 	"github.com/aws/aws-sdk-go-v2/service/lambda/types"
+	"github.com/bumpbot/bumpbot/internal/testtool"
 )
 
 // StartMoto runs moto_server (an AWS emulator written by others, a second
 // opinion on the Lambda wire code) on a free loopback port until the test
-// ends, and returns its endpoint; ok is false when moto_server is not on
-// PATH.
-func StartMoto(t testing.TB) (endpoint string, ok bool) {
+// ends, and returns its endpoint. Without moto_server on PATH the test is
+// skipped with the reason (failed under BUMPBOT_REQUIRE_TOOLS=1).
+func StartMoto(t testing.TB) string {
 	t.Helper()
-	bin, err := exec.LookPath("moto_server")
-	if err != nil {
-		return "", false
-	}
+	bin := testtool.Need(t, "moto_server")
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -40,15 +38,15 @@ func StartMoto(t testing.TB) (endpoint string, ok bool) {
 		cmd.Process.Kill()
 		cmd.Wait()
 	})
-	endpoint = fmt.Sprintf("http://127.0.0.1:%d", port)
+	endpoint := fmt.Sprintf("http://127.0.0.1:%d", port)
 	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
 		if resp, err := http.Get(endpoint + "/moto-api/"); err == nil {
 			resp.Body.Close()
-			return endpoint, true
+			return endpoint
 		}
 	}
 	t.Fatal("moto_server did not start")
-	return "", false
+	return ""
 }
 
 // MotoConfig is the SDK configuration that talks to a moto endpoint with

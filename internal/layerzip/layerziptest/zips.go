@@ -111,23 +111,8 @@ func ToZip64(z []byte) []byte {
 	records := uint64(binary.LittleEndian.Uint16(eocd[10:]))
 	size := uint64(binary.LittleEndian.Uint32(eocd[12:]))
 	off := uint64(binary.LittleEndian.Uint32(eocd[16:]))
-	out := append([]byte(nil), z[:len(z)-22]...)
-	recOff := uint64(len(out))
+	out := appendZip64End(append([]byte(nil), z[:len(z)-22]...), records, size, off)
 	le := binary.LittleEndian
-	out = le.AppendUint32(out, 0x06064b50)
-	out = le.AppendUint64(out, 44)
-	out = le.AppendUint16(out, 45)
-	out = le.AppendUint16(out, 45)
-	out = le.AppendUint32(out, 0)
-	out = le.AppendUint32(out, 0)
-	out = le.AppendUint64(out, records)
-	out = le.AppendUint64(out, records)
-	out = le.AppendUint64(out, size)
-	out = le.AppendUint64(out, off)
-	out = le.AppendUint32(out, 0x07064b50)
-	out = le.AppendUint32(out, 0)
-	out = le.AppendUint64(out, recOff)
-	out = le.AppendUint32(out, 1)
 	out = le.AppendUint32(out, 0x06054b50)
 	out = le.AppendUint32(out, 0)
 	out = le.AppendUint32(out, 0xffffffff) // records this disk + total
@@ -144,4 +129,25 @@ func RandomBytes(n int, seed uint64) []byte {
 		binary.LittleEndian.PutUint64(b[i:], r.Uint64())
 	}
 	return b
+}
+
+// appendZip64End appends a zip64 end of central directory record and its
+// locator, for a directory of records entries, size bytes at off.
+func appendZip64End(out []byte, records, size, off uint64) []byte {
+	recOff := uint64(len(out))
+	le := binary.LittleEndian
+	out = le.AppendUint32(out, 0x06064b50)
+	out = le.AppendUint64(out, 44)
+	out = le.AppendUint16(out, 45)
+	out = le.AppendUint16(out, 45)
+	out = le.AppendUint32(out, 0)
+	out = le.AppendUint32(out, 0)
+	out = le.AppendUint64(out, records)
+	out = le.AppendUint64(out, records)
+	out = le.AppendUint64(out, size)
+	out = le.AppendUint64(out, off)
+	out = le.AppendUint32(out, 0x07064b50)
+	out = le.AppendUint32(out, 0)
+	out = le.AppendUint64(out, recOff)
+	return le.AppendUint32(out, 1)
 }

@@ -8,6 +8,9 @@ import (
 	"path/filepath"
 	"strconv"
 	"testing"
+
+	"github.com/bumpbot/bumpbot/internal/layers"
+	"github.com/bumpbot/bumpbot/internal/reconcile"
 )
 
 // Publish adds versions of layer (partition aws, region, account) to the
@@ -38,4 +41,29 @@ func Publish(t testing.TB, root, region, account, layer string, versions ...int)
 			t.Fatal(err)
 		}
 	}
+}
+
+// Account is the account of the layers tests publish.
+const Account = "123456789012"
+
+// MainTF is a Terraform file pinning mylayer:3 in us-east-1 of Account.
+const MainTF = `resource "aws_lambda_function" "f" {
+  function_name = "f"
+  runtime       = "python3.12"
+  # pinned on purpose
+  layers        = ["arn:aws:lambda:us-east-1:123456789012:layer:mylayer:3"]
+}
+`
+
+// Planner returns a bump planner over a directory registry holding the
+// given versions of mylayer in us-east-1 of Account, and that directory.
+func Planner(t testing.TB, versions ...int) (reconcile.BumpPlanner, string) {
+	t.Helper()
+	root := t.TempDir()
+	Publish(t, root, "us-east-1", Account, "mylayer", versions...)
+	reg, err := layers.OpenDir(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return reconcile.BumpPlanner{Registry: reg}, root
 }

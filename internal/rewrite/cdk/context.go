@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/bumpbot/bumpbot/internal/layerarn"
+	"github.com/bumpbot/bumpbot/internal/problem"
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
 	"github.com/bumpbot/bumpbot/internal/rewrite/yamlpos"
 )
@@ -19,7 +20,7 @@ const maxJSONDepth = 512
 // ScanContext scans cdk.json or cdk.context.json: every string value that
 // holds a layer version ARN, with the JSON key path as context
 // (context.powertoolsLayerArn, context.layers[0]).
-func ScanContext(f ref.File) ([]ref.Reference, []ref.Warning) {
+func ScanContext(f ref.File) ([]ref.Reference, []problem.Problem) {
 	if !layerarn.MayHoldARN(f.Src) {
 		return nil, nil
 	}
@@ -36,7 +37,7 @@ func ScanContext(f ref.File) ([]ref.Reference, []ref.Warning) {
 		}
 	}
 	if err != nil {
-		return nil, []ref.Warning{{File: f.Path, Line: s.errorLine(err), Message: fmt.Sprintf("parse JSON: %v", err), Unparsed: true}}
+		return nil, []problem.Problem{{File: f.Path, Line: s.errorLine(err), Message: fmt.Sprintf("parse JSON: %v", err), Kind: problem.Parse}}
 	}
 	return s.refs, nil
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/bumpbot/bumpbot/internal/problem"
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
 )
 
@@ -82,7 +83,7 @@ func TestScanContextUnparsed(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			refs, warns := ScanContext(ref.File{Path: "cdk.json", Src: []byte(tc.src)})
-			if len(refs) != 0 || len(warns) != 1 || !warns[0].Unparsed || warns[0].Line != tc.line {
+			if len(refs) != 0 || len(warns) != 1 || warns[0].Kind != problem.Parse || warns[0].Line != tc.line {
 				t.Fatalf("got %v %+v, want one unparsed warning at line %d", refs, warns, tc.line)
 			}
 		})

@@ -5,6 +5,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/bumpbot/bumpbot/internal/problem"
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
 )
 
@@ -15,7 +16,7 @@ import (
 // A + concatenation of literals and identifiers ('arn:aws:lambda:' +
 // region + ':…:46') is evaluated as one string, each identifier becoming
 // a ${name} placeholder.
-func ScanSource(f ref.File) ([]ref.Reference, []ref.Warning) {
+func ScanSource(f ref.File) ([]ref.Reference, []problem.Problem) {
 	if !bytes.Contains(f.Src, []byte("arn")) {
 		return nil, nil
 	}

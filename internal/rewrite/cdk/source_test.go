@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/bumpbot/bumpbot/internal/problem"
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref/reftest"
 )
@@ -29,7 +30,7 @@ func summary(t *testing.T, src []byte, r ref.Reference) string {
 	return fmt.Sprintf("%d:%d %s v=%s@%s %s %q", r.Line, r.Column, r.ARN, ver, at, r.Format, r.Context)
 }
 
-func scanAll(t *testing.T, scan func(ref.File) ([]ref.Reference, []ref.Warning), name, src string) []string {
+func scanAll(t *testing.T, scan func(ref.File) ([]ref.Reference, []problem.Problem), name, src string) []string {
 	t.Helper()
 	f := ref.File{Path: name, Src: []byte(src)}
 	refs, warns := scan(f)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref/reftest"
+	"github.com/bumpbot/bumpbot/internal/testtool"
 )
 
 // TestBumpedTemplatesPassCfnLint bumps every version literal of templates
@@ -17,10 +18,7 @@ import (
 // coverage of edits; this one needs cfn-lint on PATH.
 func TestBumpedTemplatesPassCfnLint(t *testing.T) {
 	t.Parallel()
-	lint, err := exec.LookPath("cfn-lint")
-	if err != nil {
-		t.Skip("cfn-lint not on PATH")
-	}
+	lint := testtool.Need(t, "cfn-lint")
 	dir := t.TempDir()
 	var paths []string
 	for _, name := range []string{"sam_app.yaml", "cfn_json.json"} {

@@ -15,14 +15,15 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/bumpbot/bumpbot/internal/layerarn"
+	"github.com/bumpbot/bumpbot/internal/problem"
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
 	"github.com/bumpbot/bumpbot/internal/rewrite/yamlpos"
 )
 
 // Scan scans one template. A template that does not parse yields a Warning
-// with Unparsed set and no references. format is reported on every
+// of kind problem.Parse and no references. format is reported on every
 // reference; when empty it is detected from the content.
-func Scan(f ref.File, format ref.Format) ([]ref.Reference, []ref.Warning) {
+func Scan(f ref.File, format ref.Format) ([]ref.Reference, []problem.Problem) {
 	if !layerarn.MayBuildARN(f.Src) {
 		// Every layer ARN, however it is assembled, names "lambda".
 		return nil, nil
@@ -30,7 +31,7 @@ func Scan(f ref.File, format ref.Format) ([]ref.Reference, []ref.Warning) {
 	root, err := parse(f.Src)
 	if err != nil {
 		line, msg := yamlpos.SplitError(err)
-		return nil, []ref.Warning{{File: f.Path, Line: line, Message: "cannot parse template: " + msg, Unparsed: true}}
+		return nil, []problem.Problem{{File: f.Path, Line: line, Message: "cannot parse template: " + msg, Kind: problem.Parse}}
 	}
 	if format == "" {
 		format = ref.CloudFormation

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bumpbot/bumpbot/internal/problem"
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref/reftest"
 )
@@ -42,7 +43,7 @@ func summaries(refs []ref.Reference) []string {
 
 // scanAs scans each file as a template of the given format ("" detects it).
 func scanAs(format ref.Format) reftest.ScanFunc {
-	return reftest.EachFile(func(f ref.File) ([]ref.Reference, []ref.Warning) { return Scan(f, format) })
+	return reftest.EachFile(func(f ref.File) ([]ref.Reference, []problem.Problem) { return Scan(f, format) })
 }
 
 // templates reads the templates under testdata.

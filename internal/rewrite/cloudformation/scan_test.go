@@ -6,6 +6,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/bumpbot/bumpbot/internal/problem"
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref/reftest"
 )
@@ -264,7 +265,7 @@ func TestScanUnparsed(t *testing.T) {
 				t.Fatalf("got %d warnings, want 1: %v", len(warns), warns)
 			}
 			w := warns[0]
-			if !w.Unparsed || w.File != "t.yaml" || w.Line != tc.wantLine || !strings.Contains(w.Message, tc.wantMsg) {
+			if w.Kind != problem.Parse || w.File != "t.yaml" || w.Line != tc.wantLine || !strings.Contains(w.Message, tc.wantMsg) {
 				t.Errorf("warning = %+v, want Unparsed at t.yaml:%d containing %q", w, tc.wantLine, tc.wantMsg)
 			}
 		})

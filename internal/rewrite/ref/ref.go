@@ -30,6 +30,17 @@ type Pos struct {
 	Offset int    `json:"-"`
 }
 
+// Relocated returns a copy of p naming its file as rel says (relative to
+// another directory, say), or nil for nil.
+func Relocated(p *Pos, rel func(string) string) *Pos {
+	if p == nil {
+		return nil
+	}
+	q := *p
+	q.File = rel(q.File)
+	return &q
+}
+
 // String renders file:line:col.
 func (p Pos) String() string { return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Column) }
 
@@ -56,24 +67,6 @@ type Reference struct {
 
 	// VersionLen is the length in bytes of the literal at VersionAt.
 	VersionLen int `json:"-"`
-}
-
-// Warning is a located problem that did not stop the scan, such as a file
-// that failed to parse and was scanned for literal ARNs instead.
-type Warning struct {
-	File    string
-	Line    int
-	Message string
-	// Unparsed means the file could not be parsed at all; the caller falls
-	// back to literal detection for it.
-	Unparsed bool
-}
-
-func (w Warning) Error() string {
-	if w.Line > 0 {
-		return fmt.Sprintf("%s:%d: %s", w.File, w.Line, w.Message)
-	}
-	return fmt.Sprintf("%s: %s", w.File, w.Message)
 }
 
 // File is a file's path (as it should be reported) and its bytes.

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bumpbot/bumpbot/internal/problem"
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref/reftest"
 )
@@ -58,7 +59,7 @@ func TestUnparsed(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			refs, warns := Scan(ref.File{Path: "serverless.yml", Src: []byte(tc.src)})
-			if len(refs) != 0 || len(warns) != 1 || !warns[0].Unparsed || warns[0].Line != tc.line || warns[0].File != "serverless.yml" {
+			if len(refs) != 0 || len(warns) != 1 || warns[0].Kind != problem.Parse || warns[0].Line != tc.line || warns[0].File != "serverless.yml" {
 				t.Fatalf("got refs %v warnings %+v, want one unparsed warning at line %d", refs, warns, tc.line)
 			}
 		})

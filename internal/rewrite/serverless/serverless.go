@@ -14,24 +14,25 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/bumpbot/bumpbot/internal/layerarn"
+	"github.com/bumpbot/bumpbot/internal/problem"
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
 	"github.com/bumpbot/bumpbot/internal/rewrite/yamlpos"
 )
 
 // Scan scans one serverless.yml. A file that does not parse yields a
-// Warning with Unparsed set.
+// problem of kind problem.Parse.
 //
 // Every scalar holding a layer version ARN is reported, wherever it sits
 // (provider.layers, functions.<fn>.layers, custom, resources). A scalar
 // that builds its ARN from ${self:...} variables is reported where it is
 // written, with VersionAt pointing at the digits inside the scalar they
 // name; the named scalar is then not reported a second time.
-func Scan(f ref.File) (refs []ref.Reference, warns []ref.Warning) {
+func Scan(f ref.File) (refs []ref.Reference, warns []problem.Problem) {
 	defer func() {
 		// yaml.v3 has panicked on hostile input before; a scanner must not.
 		if p := recover(); p != nil {
 			refs = nil
-			warns = []ref.Warning{{File: f.Path, Message: fmt.Sprintf("parse YAML: %v", p), Unparsed: true}}
+			warns = []problem.Problem{{File: f.Path, Message: fmt.Sprintf("parse YAML: %v", p), Kind: problem.Parse}}
 		}
 	}()
 	if !layerarn.MayBuildARN(f.Src) {
@@ -48,7 +49,7 @@ func Scan(f ref.File) (refs []ref.Reference, warns []ref.Warning) {
 		}
 		if err != nil {
 			line, _ := yamlpos.SplitError(err)
-			return nil, []ref.Warning{{File: f.Path, Line: line, Message: fmt.Sprintf("parse YAML: %v", err), Unparsed: true}}
+			return nil, []problem.Problem{{File: f.Path, Line: line, Message: fmt.Sprintf("parse YAML: %v", err), Kind: problem.Parse}}
 		}
 		if len(doc.Content) > 0 {
 			docs = append(docs, doc.Content[0])

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bumpbot/bumpbot/internal/problem"
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
 )
 
@@ -55,7 +56,7 @@ locals {
 				t.Fatalf("warnings %v, want one", warns)
 			}
 			w := warns[0]
-			if !w.Unparsed || w.File != tc.warnFile || w.Line != tc.warnLine || w.Message == "" {
+			if w.Kind != problem.Parse || w.File != tc.warnFile || w.Line != tc.warnLine || w.Message == "" {
 				t.Errorf("warning %+v, want unparsed %s:%d", w, tc.warnFile, tc.warnLine)
 			}
 			if len(refs) != tc.refs {

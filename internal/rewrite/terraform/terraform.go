@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"sort"
 
+	"github.com/bumpbot/bumpbot/internal/problem"
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclsyntax"
@@ -23,18 +24,18 @@ import (
 )
 
 // ScanModule scans the HCL files of one directory (one Terraform module).
-// A file that does not parse yields a Warning with Unparsed set and
+// A file that does not parse yields a problem of kind problem.Parse and
 // contributes nothing else; the other files are scanned as usual. Any
 // subset of a module can be scanned: references to locals or variables
 // defined in files that are not given stay placeholders.
-func ScanModule(files []ref.File) (refs []ref.Reference, warns []ref.Warning) {
+func ScanModule(files []ref.File) (refs []ref.Reference, warns []problem.Problem) {
 	defer func() {
 		// A bug must not take the scan down: every file falls back to
 		// literal detection instead.
 		if p := recover(); p != nil {
 			refs, warns = nil, nil
 			for _, f := range files {
-				warns = append(warns, ref.Warning{File: f.Path, Message: fmt.Sprintf("internal error: %v", p), Unparsed: true})
+				warns = append(warns, problem.Problem{File: f.Path, Message: fmt.Sprintf("internal error: %v", p), Kind: problem.Parse})
 			}
 		}
 	}()
@@ -67,7 +68,7 @@ func ScanModule(files []ref.File) (refs []ref.Reference, warns []ref.Warning) {
 }
 
 // parse parses one file with the syntax its name says.
-func parse(f ref.File) (*srcFile, *ref.Warning) {
+func parse(f ref.File) (*srcFile, *problem.Problem) {
 	sf := &srcFile{path: f.Path, src: f.Src, lines: ref.NewLines(f.Path, f.Src)}
 	var (
 		file  *hcl.File
@@ -89,8 +90,8 @@ func parse(f ref.File) (*srcFile, *ref.Warning) {
 	return sf, nil
 }
 
-func unparsed(path string, diags hcl.Diagnostics) *ref.Warning {
-	w := &ref.Warning{File: path, Message: "cannot parse HCL", Unparsed: true}
+func unparsed(path string, diags hcl.Diagnostics) *problem.Problem {
+	w := &problem.Problem{File: path, Message: "cannot parse HCL", Kind: problem.Parse}
 	for _, d := range diags {
 		if d.Severity != hcl.DiagError {
 			continue

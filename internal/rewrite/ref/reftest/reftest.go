@@ -16,19 +16,20 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
+	"github.com/bumpbot/bumpbot/internal/problem"
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
 )
 
 // ScanFunc scans a set of files: the files of a module for Terraform, one
 // file for the other formats (see EachFile).
-type ScanFunc func(files []ref.File) ([]ref.Reference, []ref.Warning)
+type ScanFunc func(files []ref.File) ([]ref.Reference, []problem.Problem)
 
 // EachFile adapts a scanner of one file: each file is scanned on its own
 // and the results are concatenated.
-func EachFile(scan func(ref.File) ([]ref.Reference, []ref.Warning)) ScanFunc {
-	return func(files []ref.File) ([]ref.Reference, []ref.Warning) {
+func EachFile(scan func(ref.File) ([]ref.Reference, []problem.Problem)) ScanFunc {
+	return func(files []ref.File) ([]ref.Reference, []problem.Problem) {
 		var refs []ref.Reference
-		var warns []ref.Warning
+		var warns []problem.Problem
 		for _, f := range files {
 			r, w := scan(f)
 			refs, warns = append(refs, r...), append(warns, w...)

@@ -1,4 +1,4 @@
-package reconcile_test
+package worktree_test
 
 import (
 	"bytes"
@@ -12,6 +12,7 @@ import (
 	"github.com/bumpbot/bumpbot/internal/layers"
 	"github.com/bumpbot/bumpbot/internal/reconcile"
 	"github.com/bumpbot/bumpbot/internal/reconcile/reconciletest"
+	"github.com/bumpbot/bumpbot/internal/worktree"
 )
 
 // twoLayers pins two layers on one line: per-layer changes of the file
@@ -24,8 +25,8 @@ const twoLayers = `resource "aws_lambda_function" "f" {
 func twoLayerPlanner(t *testing.T) reconcile.BumpPlanner {
 	t.Helper()
 	root := t.TempDir()
-	reconciletest.Publish(t, root, "us-east-1", account, "mylayer", 3, 5)
-	reconciletest.Publish(t, root, "us-east-1", account, "other", 1, 2)
+	reconciletest.Publish(t, root, "us-east-1", reconciletest.Account, "mylayer", 3, 5)
+	reconciletest.Publish(t, root, "us-east-1", reconciletest.Account, "other", 1, 2)
 	reg, err := layers.OpenDir(root)
 	if err != nil {
 		t.Fatal(err)
@@ -58,7 +59,7 @@ func TestDirGrouping(t *testing.T) {
 				t.Fatal(err)
 			}
 			r := &reconcile.Reconciler{Planner: p, Grouping: tc.grouping}
-			res, err := r.Run(context.Background(), "", &reconcile.Dir{Root: root, Write: true})
+			res, err := r.Run(context.Background(), "", &worktree.Dir{Root: root, Write: true})
 			if tc.wantErr == "" && err != nil || tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)) {
 				t.Errorf("error = %v, want %q", err, tc.wantErr)
 			}
@@ -76,7 +77,7 @@ func TestDirGrouping(t *testing.T) {
 // the skipped directories, a named file whatever its kind.
 func TestDirReadsWhatScanReads(t *testing.T) {
 	t.Parallel()
-	p, _ := planner(t, 3, 7)
+	p, _ := reconciletest.Planner(t, 3, 7)
 	pin := "arn:aws:lambda:us-east-1:123456789012:layer:mylayer:3"
 	root := t.TempDir()
 	files := map[string]string{
@@ -102,9 +103,9 @@ func TestDirReadsWhatScanReads(t *testing.T) {
 	if err := os.Symlink("deploy.sh", filepath.Join(root, "in.sh")); err != nil {
 		t.Fatal(err)
 	}
-	r := &reconcile.Reconciler{Planner: p, Grouping: reconcile.AllInOne, Candidate: reconcile.AllFiles}
+	r := &reconcile.Reconciler{Planner: p, Grouping: reconcile.AllInOne}
 	var out bytes.Buffer
-	d := &reconcile.Dir{Root: root, Out: &out}
+	d := &worktree.Dir{Root: root, Out: &out}
 	res, err := r.Run(context.Background(), "", d)
 	if err != nil {
 		t.Fatal(err)
@@ -113,8 +114,12 @@ func TestDirReadsWhatScanReads(t *testing.T) {
 	for _, c := range res.Report.Changes {
 		got = append(got, c.File)
 	}
-	if strings.Join(got, " ") != "Makefile deploy.sh in.sh" {
-		t.Errorf("bumped %v, want Makefile, deploy.sh and the link in.sh", got)
+	// in.sh is a link to deploy.sh: one file, one edit, one diff.
+	if strings.Join(got, " ") != "Makefile deploy.sh" {
+		t.Errorf("bumped %v, want Makefile and deploy.sh (once: in.sh links to it)", got)
+	}
+	if n := strings.Count(out.String(), "+++ b/"); n != 2 {
+		t.Errorf("the diff has %d files, want 2:\n%s", n, out.String())
 	}
 	if !strings.Contains(out.String(), "--- a/Makefile\n+++ b/Makefile\n") || !strings.Contains(out.String(), "+LAYER := "+strings.Replace(pin, ":3", ":7", 1)) {
 		t.Errorf("diff:\n%s", out.String())
@@ -124,7 +129,7 @@ func TestDirReadsWhatScanReads(t *testing.T) {
 	// absolute path shown from the root, as git apply takes it).
 	out.Reset()
 	named := filepath.Join(root, "NOTES.md")
-	d = &reconcile.Dir{Root: named, Out: &out, FullPaths: true}
+	d = &worktree.Dir{Root: named, Out: &out, FullPaths: true}
 	if res, err = r.Run(context.Background(), "", d); err != nil || len(res.Report.Changes) != 1 {
 		t.Fatalf("named NOTES.md: %+v, %v", res.Report.Changes, err)
 	}
@@ -136,13 +141,13 @@ func TestDirReadsWhatScanReads(t *testing.T) {
 func TestDirRefusesForeignBranches(t *testing.T) {
 	t.Parallel()
 	root := t.TempDir()
-	os.WriteFile(filepath.Join(root, "main.tf"), []byte(mainTF), 0o644)
-	d := &reconcile.Dir{Root: root, Write: true}
+	os.WriteFile(filepath.Join(root, "main.tf"), []byte(reconciletest.MainTF), 0o644)
+	d := &worktree.Dir{Root: root, Write: true}
 	c := reconcile.Change{Branch: "main", Base: reconcile.Snapshot{Branch: "main"}, Files: []reconcile.FileChange{{Path: "main.tf", Content: []byte("evil\n")}}}
 	if _, err := d.Publish(context.Background(), c, nil); !errors.Is(err, reconcile.ErrRefusedBranch) {
 		t.Errorf("Publish to main: %v, want ErrRefusedBranch", err)
 	}
-	if got, _ := os.ReadFile(filepath.Join(root, "main.tf")); string(got) != mainTF {
+	if got, _ := os.ReadFile(filepath.Join(root, "main.tf")); string(got) != reconciletest.MainTF {
 		t.Errorf("main.tf changed")
 	}
 }
@@ -152,7 +157,7 @@ func TestDirRefusesForeignBranches(t *testing.T) {
 // user's tree keeps its shape.
 func TestDirWriteKeepsLinks(t *testing.T) {
 	t.Parallel()
-	p, _ := planner(t, 3, 7)
+	p, _ := reconciletest.Planner(t, 3, 7)
 	pin := "arn:aws:lambda:us-east-1:123456789012:layer:mylayer:3"
 	root := t.TempDir()
 	if err := os.WriteFile(filepath.Join(root, "deploy.sh"), []byte("L="+pin+"\n"), 0o644); err != nil {
@@ -161,8 +166,8 @@ func TestDirWriteKeepsLinks(t *testing.T) {
 	if err := os.Symlink("deploy.sh", filepath.Join(root, "in.sh")); err != nil {
 		t.Fatal(err)
 	}
-	r := &reconcile.Reconciler{Planner: p, Grouping: reconcile.AllInOne, Candidate: reconcile.AllFiles}
-	if _, err := r.Run(context.Background(), "", &reconcile.Dir{Root: root, Write: true}); err != nil {
+	r := &reconcile.Reconciler{Planner: p, Grouping: reconcile.AllInOne}
+	if _, err := r.Run(context.Background(), "", &worktree.Dir{Root: root, Write: true}); err != nil {
 		t.Fatal(err)
 	}
 	if info, err := os.Lstat(filepath.Join(root, "in.sh")); err != nil || info.Mode()&os.ModeSymlink == 0 {
@@ -172,6 +177,33 @@ func TestDirWriteKeepsLinks(t *testing.T) {
 	for _, name := range []string{"deploy.sh", "in.sh"} {
 		if got, _ := os.ReadFile(filepath.Join(root, name)); string(got) != want {
 			t.Errorf("%s = %q, want %q", name, got, want)
+		}
+	}
+}
+
+func TestDirForge(t *testing.T) {
+	t.Parallel()
+	p, _ := reconciletest.Planner(t, 3, 7)
+	for _, write := range []bool{false, true} {
+		root := t.TempDir()
+		os.WriteFile(filepath.Join(root, "main.tf"), []byte(reconciletest.MainTF), 0o644)
+		var out bytes.Buffer
+		res, err := (&reconcile.Reconciler{Planner: p}).Run(context.Background(), "", &worktree.Dir{Root: root, Write: write, Out: &out})
+		if err != nil || res.Opened != 1 {
+			t.Fatalf("write=%v: %+v, %v", write, res, err)
+		}
+		got, _ := os.ReadFile(filepath.Join(root, "main.tf"))
+		if write {
+			if want := strings.Replace(reconciletest.MainTF, "mylayer:3", "mylayer:7", 1); string(got) != want {
+				t.Errorf("written file:\n%s", got)
+			}
+			continue
+		}
+		if string(got) != reconciletest.MainTF {
+			t.Errorf("dry run changed the file")
+		}
+		if !strings.Contains(out.String(), "+++ b/main.tf") || !strings.Contains(out.String(), "+  layers        = [\"arn:aws:lambda:us-east-1:123456789012:layer:mylayer:7\"]") {
+			t.Errorf("diff:\n%s", out.String())
 		}
 	}
 }

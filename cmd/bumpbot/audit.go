@@ -1,0 +1,136 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"path/filepath"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/bumpbot/bumpbot/internal/config"
+	"github.com/bumpbot/bumpbot/internal/policy"
+	"github.com/bumpbot/bumpbot/internal/problem"
+	"github.com/bumpbot/bumpbot/internal/rewrite"
+	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
+)
+
+func init() { register(newAuditCmd) }
+
+// now is the clock of audit's deadlines; tests set it.
+var now = time.Now
+
+func newAuditCmd() *cobra.Command {
+	var policyPath string
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "audit --policy FILE [--json] PATH...",
+		Short: "Check every pinned Lambda layer version under PATH against a security policy",
+		Long: `audit scans PATH like scan and checks every pinned layer version against
+the policy FILE (bumpbot-policy.yml: minimum versions, withdrawn versions,
+deadlines): "where are we exposed?", in CI.
+
+Each violation is printed as file:line:col: layer:N: why, with the rule's
+reason and link. A violation whose rule's deadline is still ahead is a
+note; one without a deadline, or past it, is an error. With --json it
+prints {"violations":[...],"errors":[...],"notes":[...]}.
+
+Exit status: 0 when no violation is due and nothing failed, 1 when a
+violation is due or a file could not be read, 2 on usage error (including
+a policy file that does not parse: each mistake with its line and column).`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if policyPath == "" {
+				return usagef("--policy FILE is required")
+			}
+			pol, err := loadPolicy(policyPath)
+			if err != nil {
+				return err
+			}
+			out := auditOutput{Violations: []violation{}, Errors: []problem.Problem{}, Notes: []problem.Problem{}}
+			for _, p := range args {
+				res, err := rewrite.ScanPath(p, rewrite.Options{})
+				if err != nil {
+					out.Errors = append(out.Errors, problem.New(problem.Read, p, 0, 0, err))
+					continue
+				}
+				for _, w := range res.Warnings {
+					w.File = filepath.ToSlash(res.OSPath(w.File))
+					out.Notes = append(out.Notes, w)
+				}
+				for _, r := range res.Refs {
+					r.File = filepath.ToSlash(res.OSPath(r.File))
+					out.check(pol, r)
+				}
+			}
+			if err := out.print(cmd.OutOrStdout(), cmd.ErrOrStderr(), asJSON); err != nil {
+				return err
+			}
+			if out.due > 0 || len(out.Errors) > 0 {
+				return silentError{exitError}
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&policyPath, "policy", "", "the policy file (bumpbot-policy.yml)")
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
+	return cmd
+}
+
+// violation is one pin a rule rejects (the JSON contract of audit --json).
+type violation struct {
+	ref.Pos
+	ARN      string `json:"arn"`
+	Layer    string `json:"layer"`
+	Version  int    `json:"version"`
+	Why      string `json:"why"`
+	Reason   string `json:"reason,omitempty"`
+	Link     string `json:"link,omitempty"`
+	Deadline string `json:"deadline,omitempty"`
+	Due      bool   `json:"due"`
+	Rule     string `json:"rule"`
+	Message  string `json:"message"`
+}
+
+type auditOutput struct {
+	Violations []violation       `json:"violations"`
+	Errors     []problem.Problem `json:"errors"`
+	Notes      []problem.Problem `json:"notes"`
+	pins, due  int
+}
+
+// check evaluates one reference against the policy.
+func (o *auditOutput) check(pol policy.Policy, r ref.Reference) {
+	if r.Version == nil {
+		return
+	}
+	o.pins++
+	l := config.Layer{Partition: r.Partition, Region: r.Region, Account: r.Account, Name: r.Layer}
+	for _, v := range pol.Check(l, *r.Version, now()) {
+		vi := violation{Pos: r.Pos, ARN: r.ARN, Layer: r.Layer, Version: v.Version, Why: v.Why,
+			Reason: v.Rule.Reason, Link: v.Rule.Link, Due: v.Due, Rule: v.Rule.Layer, Message: v.String()}
+		if !v.Rule.Deadline.IsZero() {
+			vi.Deadline = v.Rule.Deadline.Format(time.DateOnly)
+		}
+		o.Violations = append(o.Violations, vi)
+		if v.Due {
+			o.due++
+		}
+	}
+}
+
+func (o auditOutput) print(w, errw io.Writer, asJSON bool) error {
+	if asJSON {
+		return writeJSON(w, o)
+	}
+	printProblems(errw, o.Errors, o.Notes)
+	for _, v := range o.Violations {
+		sev := "error"
+		if !v.Due {
+			sev = "note"
+		}
+		fmt.Fprintf(w, "%s: %s: %s:%d: %s\n", v.Pos, sev, v.Layer, v.Version, v.Message)
+	}
+	fmt.Fprintf(w, "%d pins checked: %d violate the policy (%d due), %d errors\n", o.pins, len(o.Violations), o.due, len(o.Errors))
+	return nil
+}

@@ -1,0 +1,109 @@
+package repostate
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
+)
+
+// Pin is one pinned layer version of a repository, as the layer index
+// holds it. Partition and Region are as the files spell them: a
+// placeholder (${AWS::Region}) matches any region the repository deploys
+// to.
+type Pin struct {
+	Installation int64  `json:"installation_id"`
+	Repo         string `json:"repo"`
+	Partition    string `json:"partition"`
+	Region       string `json:"region"`
+	Account      string `json:"account"`
+	Layer        string `json:"layer"`
+	Version      int    `json:"version"`
+	File         string `json:"file"`
+	Line         int    `json:"line"`
+}
+
+// IsPlaceholder reports whether an ARN field is a placeholder rather than
+// a literal value.
+func IsPlaceholder(s string) bool { return strings.ContainsAny(s, "{}%$") }
+
+// ReplacePins records which layer versions a repository pins, as its
+// latest reconcile found them, in place of what was recorded before (the
+// index is replaced, never appended to). References whose version is not
+// written in the files are left out: nothing can move them.
+func (s *Store) ReplacePins(ctx context.Context, installation int64, repo string, refs []ref.Reference) error {
+	return s.replace(ctx, "bumpbot_layer_pin", installation, repo, func(tx *sql.Tx) error {
+		seq := 0
+		for _, r := range refs {
+			if r.Version == nil {
+				continue
+			}
+			seq++
+			if _, err := tx.ExecContext(ctx, `INSERT INTO bumpbot_layer_pin
+				(installation_id, repo, seq, partition_name, region, account, layer, version, file, line)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+				installation, repo, seq, r.Partition, r.Region, r.Account, r.Layer, *r.Version, r.File, r.Line); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Pinning returns the pins of one layer (account and name) across every
+// repository, ordered by repository, file and line: the repositories a
+// publish event for that layer concerns. A region that is a placeholder
+// is returned too; the caller knows which regions it stands for.
+func (s *Store) Pinning(ctx context.Context, account, layer string) ([]Pin, error) {
+	return s.pins(ctx, `WHERE account = $1 AND layer = $2`, account, layer)
+}
+
+// RepoPins returns one repository's pins.
+func (s *Store) RepoPins(ctx context.Context, installation int64, repo string) ([]Pin, error) {
+	return s.pins(ctx, `WHERE installation_id = $1 AND repo = $2`, installation, repo)
+}
+
+func (s *Store) pins(ctx context.Context, where string, args ...any) ([]Pin, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT installation_id, repo, partition_name, region, account, layer, version, file, line
+		FROM bumpbot_layer_pin `+where+` ORDER BY repo, installation_id, seq`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("layer index: %w", err)
+	}
+	defer rows.Close()
+	var out []Pin
+	for rows.Next() {
+		var p Pin
+		if err := rows.Scan(&p.Installation, &p.Repo, &p.Partition, &p.Region, &p.Account, &p.Layer, &p.Version, &p.File, &p.Line); err != nil {
+			return nil, fmt.Errorf("layer index: %w", err)
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// Layer is one distinct layer of the index, as pinned somewhere.
+type Layer struct {
+	Partition, Region, Account, Name string
+}
+
+// Layers returns every distinct layer pinned by any repository: what a
+// poll per layer resolves once, instead of once per repository.
+func (s *Store) Layers(ctx context.Context) ([]Layer, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT DISTINCT partition_name, region, account, layer FROM bumpbot_layer_pin
+		ORDER BY account, layer, region, partition_name`)
+	if err != nil {
+		return nil, fmt.Errorf("layer index: %w", err)
+	}
+	defer rows.Close()
+	var out []Layer
+	for rows.Next() {
+		var l Layer
+		if err := rows.Scan(&l.Partition, &l.Region, &l.Account, &l.Name); err != nil {
+			return nil, fmt.Errorf("layer index: %w", err)
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,46 @@
+package repostate
+
+// schema is written in the SQL both databases accept. Each table holds
+// rows of one repository's latest reconcile, replaced as a whole.
+var schema = []string{
+	`CREATE TABLE IF NOT EXISTS bumpbot_repo_problem (
+	installation_id BIGINT NOT NULL,
+	repo            TEXT NOT NULL,
+	seq             INTEGER NOT NULL,
+	severity        TEXT NOT NULL,
+	kind            TEXT NOT NULL,
+	file            TEXT NOT NULL,
+	line            INTEGER NOT NULL,
+	col             INTEGER NOT NULL,
+	message         TEXT NOT NULL,
+	recorded_at     BIGINT NOT NULL,
+	PRIMARY KEY (installation_id, repo, seq)
+)`,
+	`CREATE TABLE IF NOT EXISTS bumpbot_layer_pin (
+	installation_id BIGINT NOT NULL,
+	repo            TEXT NOT NULL,
+	seq             INTEGER NOT NULL,
+	partition_name  TEXT NOT NULL,
+	region          TEXT NOT NULL,
+	account         TEXT NOT NULL,
+	layer           TEXT NOT NULL,
+	version         INTEGER NOT NULL,
+	file            TEXT NOT NULL,
+	line            INTEGER NOT NULL,
+	PRIMARY KEY (installation_id, repo, seq)
+)`,
+	`CREATE INDEX IF NOT EXISTS bumpbot_layer_pin_layer ON bumpbot_layer_pin (account, layer)`,
+	`CREATE TABLE IF NOT EXISTS bumpbot_repo_config (
+	installation_id BIGINT NOT NULL,
+	repo            TEXT NOT NULL,
+	config          TEXT NOT NULL,
+	PRIMARY KEY (installation_id, repo)
+)`,
+	`CREATE TABLE IF NOT EXISTS bumpbot_repo_issue (
+	installation_id BIGINT NOT NULL,
+	repo            TEXT NOT NULL,
+	kind            TEXT NOT NULL,
+	number          INTEGER NOT NULL,
+	PRIMARY KEY (installation_id, repo, kind)
+)`,
+}
