@@ -39,7 +39,11 @@ YAML file (--config) overridden by the environment:
                                  BUMPBOT_DB)
   BUMPBOT_GITHUB_URL             REST API root for GitHub Enterprise Server
   BUMPBOT_POLL_INTERVAL          reconcile every repository this often without
-                                 an event (default 6h; 0 disables): new
+                                 an event (default 24h; 0 disables): what
+                                 events and the layer poll missed
+  BUMPBOT_LAYER_POLL_INTERVAL    resolve every distinct pinned layer this
+                                 often (default 1h; 0 disables) and reconcile
+                                 only the repositories that can move: new
                                  versions of third-party layers send no event
   BUMPBOT_REGISTRY               aws (default) or dir:PATH
   BUMPBOT_AWS_EVENTS_TOKEN       enables POST /webhooks/aws (layer-publish
@@ -92,7 +96,7 @@ GET /healthz, /readyz, /metrics.`,
 				return err
 			}
 			planner := reconcile.BumpPlanner{Registry: b.Registry, Options: bump.Options{Regions: cfg.Regions, Changelog: bump.PackageChangelog{Builder: b}}}
-			opts := server.Options{Planner: planner, Logger: log, Collectors: []prometheus.Collector{awsMetrics}}
+			opts := server.Options{Planner: planner, Logger: log, Collectors: []prometheus.Collector{awsMetrics}, Registry: b.Registry}
 			if c, ok := b.Registry.(*layers.Cache); ok {
 				opts.Forget = c.Forget
 			}

@@ -33,6 +33,10 @@ type Config struct {
 	// without an event ("6h"; 0 disables): third-party layers publish
 	// new versions without any event reaching the bot.
 	PollInterval time.Duration `yaml:"poll_interval"`
+	// LayerPollInterval is how often every distinct layer of the layer
+	// index is resolved ("1h"; 0 disables): a new version reconciles only
+	// the repositories that can move to it.
+	LayerPollInterval time.Duration `yaml:"layer_poll_interval"`
 
 	// AWSEventsToken enables POST /webhooks/aws (layer-publish events
 	// from an EventBridge API destination), which then requires it in
@@ -58,8 +62,9 @@ type Config struct {
 	RescueAfter time.Duration `yaml:"rescue_after"`
 }
 
-// DefaultPollInterval is the default PollInterval.
-const DefaultPollInterval = 6 * time.Hour
+// DefaultPollInterval is the default PollInterval: the poll per layer
+// finds new versions; this one catches what events and that poll missed.
+const DefaultPollInterval = 24 * time.Hour
 
 // Flags are the settings given on the command line, which win over the
 // environment and the file; a nil field was not given.
@@ -80,7 +85,7 @@ func LoadConfig(path string, getenv func(string) string) (Config, error) {
 // is a *config.LoadError; mistakes in it are config.ParseErrors, each
 // with its line and column.
 func LoadConfigWith(path string, getenv func(string) string, flags Flags) (Config, error) {
-	cfg := Config{Addr: ":8080", DB: "bumpbot.db", Registry: "aws", Workers: 4, PollInterval: DefaultPollInterval,
+	cfg := Config{Addr: ":8080", DB: "bumpbot.db", Registry: "aws", Workers: 4, PollInterval: DefaultPollInterval, LayerPollInterval: DefaultLayerPollInterval,
 		JobTimeout: jobs.DefaultJobTimeout}
 	if path != "" {
 		if err := config.LoadYAML(path, &cfg); err != nil {
@@ -113,7 +118,8 @@ func LoadConfigWith(path string, getenv func(string) string, flags Flags) (Confi
 		env, like string
 		p         *time.Duration
 	}{
-		{"BUMPBOT_POLL_INTERVAL", "6h, or 0 to disable", &cfg.PollInterval},
+		{"BUMPBOT_POLL_INTERVAL", "24h, or 0 to disable", &cfg.PollInterval},
+		{"BUMPBOT_LAYER_POLL_INTERVAL", "1h, or 0 to disable", &cfg.LayerPollInterval},
 		{"BUMPBOT_JOB_TIMEOUT", "5m", &cfg.JobTimeout},
 		{"BUMPBOT_RESCUE_AFTER", "6m", &cfg.RescueAfter},
 	}
@@ -171,6 +177,9 @@ func (c *Config) validate() error {
 	if c.PollInterval < 0 || (c.PollInterval > 0 && c.PollInterval < time.Second) {
 		errs = append(errs, fmt.Errorf("BUMPBOT_POLL_INTERVAL=%s: use 0 (off) or at least 1s", c.PollInterval))
 	}
+	if c.LayerPollInterval < 0 || (c.LayerPollInterval > 0 && c.LayerPollInterval < time.Second) {
+		errs = append(errs, fmt.Errorf("BUMPBOT_LAYER_POLL_INTERVAL=%s: use 0 (off) or at least 1s", c.LayerPollInterval))
+	}
 	errs = append(errs, c.validateExposure())
 	errs = append(errs, c.validateJobTimes()...)
 	return errors.Join(errs...)
@@ -217,7 +226,7 @@ func (c Config) LogValue() slog.Value {
 	return slog.GroupValue(
 		slog.Int64("app_id", c.AppID), slog.String("addr", c.Addr), slog.String("db", c.database()),
 		slog.String("github_url", c.GitHubURL), slog.String("registry", c.Registry),
-		slog.Any("regions", c.Regions), slog.Int("workers", c.Workers), slog.String("poll_interval", c.PollInterval.String()),
+		slog.Any("regions", c.Regions), slog.Int("workers", c.Workers), slog.String("poll_interval", c.PollInterval.String()), slog.String("layer_poll_interval", c.LayerPollInterval.String()),
 		slog.String("job_timeout", c.JobTimeout.String()), slog.String("rescue_after", c.RescueAfter.String()),
 		slog.Bool("private_key_set", c.PrivateKey != "" || c.PrivateKeyFile != ""),
 		slog.String("metrics_addr", c.MetricsAddr), slog.Int("webhook_budget_mb", c.WebhookBudgetMB),

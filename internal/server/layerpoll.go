@@ -144,3 +144,12 @@ func (p *layerPoller) count(outcome string) {
 		p.polls.WithLabelValues(outcome).Inc()
 	}
 }
+
+func newLayerPollCounter(reg prometheus.Registerer) *prometheus.CounterVec {
+	c := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "bumpbot_layer_polls_total",
+		Help: "Polls of the distinct layers of the index (polled), and layers that could not be listed (error).",
+	}, []string{"outcome"})
+	reg.MustRegister(c)
+	return c
+}

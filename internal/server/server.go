@@ -23,6 +23,7 @@ import (
 	"github.com/bumpbot/bumpbot/internal/ghapp"
 	"github.com/bumpbot/bumpbot/internal/jobs"
 	"github.com/bumpbot/bumpbot/internal/layerarn"
+	"github.com/bumpbot/bumpbot/internal/layers"
 	"github.com/bumpbot/bumpbot/internal/reconcile"
 	"github.com/bumpbot/bumpbot/internal/repostate"
 	"github.com/bumpbot/bumpbot/internal/webhook"
@@ -46,6 +47,9 @@ type Options struct {
 	// Forget, when set, drops the layer registry's cached answers for a
 	// layer version a publish or delete event names.
 	Forget func(layerarn.ARN)
+	// Registry, when set, is polled for new versions of every distinct
+	// layer of the index (Config.LayerPollInterval).
+	Registry layers.Registry
 }
 
 // Server is a running bumpbot serve.
@@ -65,6 +69,8 @@ type Server struct {
 	metricsSrv *http.Server
 	// release gives back the claim on the SQLite queue file (claim.go).
 	release func() error
+	// layerPoll, when set, polls the distinct layers of the index.
+	layerPoll *layerPoller
 }
 
 // New opens the database (migrating it), builds the GitHub app, the queue
@@ -121,6 +127,10 @@ func New(ctx context.Context, cfg Config, opts Options) (*Server, error) {
 	if err != nil {
 		db.Close()
 		return nil, err
+	}
+	if opts.Registry != nil && cfg.LayerPollInterval > 0 {
+		s.layerPoll = &layerPoller{state: state, registry: opts.Registry, queue: s.queue, regions: cfg.Regions,
+			every: cfg.LayerPollInterval, log: opts.Logger, polls: newLayerPollCounter(reg)}
 	}
 	mux := http.NewServeMux()
 	mux.Handle("POST /webhooks/github", hook)
@@ -204,6 +214,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	go func() { errc <- srv.Serve(ln) }()
 	s.serveMetrics()
 	go s.pruneDeliveries(ctx)
+	if s.layerPoll != nil {
+		go s.layerPoll.run(ctx)
+	}
 	s.log.Info("serving", "addr", ln.Addr().String(), "metrics_addr", s.MetricsAddr(), "config", s.cfg)
 
 	var serveErr error
