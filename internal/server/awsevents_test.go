@@ -142,3 +142,25 @@ func install(t *testing.T, url, delivery string, id int64, repos ...string) {
 		t.Fatalf("installation webhook: %d %s", status, body)
 	}
 }
+
+// A third-party layer sends no event: the poll per layer finds its new
+// version and the repository gets its pull request without any webhook.
+func TestLayerPollOpensPullRequest(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.layerPoll = "1s"
+	regRoot := t.TempDir()
+	reconciletest.Publish(t, regRoot, "us-east-1", account, "mylayer", 3)
+	e.reg = openDirRegistry(t, regRoot)
+	srv := e.start(t, 5*time.Second)
+	install(t, srv.url, "del-lp", inst, repoN)
+	waitFor(t, "the first reconcile", func() bool { return strings.Contains(e.logs.String(), `"msg":"reconciled"`) })
+	if n := len(e.gh.Pulls(repoN)); n != 0 {
+		t.Fatalf("%d pull requests before a new version", n)
+	}
+	reconciletest.Publish(t, regRoot, "us-east-1", account, "mylayer", 4)
+	waitFor(t, "the pull request from the layer poll", func() bool { return len(e.gh.Pulls(repoN)) == 1 })
+	if !strings.Contains(e.logs.String(), `"msg":"layer poll"`) {
+		t.Error("no layer poll logged")
+	}
+}

@@ -77,6 +77,9 @@ type env struct {
 	poll string
 	// awsToken is BUMPBOT_AWS_EVENTS_TOKEN: "" disables /webhooks/aws.
 	awsToken string
+	// layerPoll is BUMPBOT_LAYER_POLL_INTERVAL: "0" (off) unless a test
+	// polls layers.
+	layerPoll string
 	// metricsAddr is BUMPBOT_METRICS_ADDR.
 	metricsAddr string
 }
@@ -92,7 +95,7 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &env{gh: gh, dbPath: filepath.Join(t.TempDir(), "bumpbot.db"), reg: reg, logs: &syncBuffer{}, poll: "0"}
+	return &env{gh: gh, dbPath: filepath.Join(t.TempDir(), "bumpbot.db"), reg: reg, logs: &syncBuffer{}, poll: "0", layerPoll: "0"}
 }
 
 // running is one started server.
@@ -110,7 +113,8 @@ func (e *env) newServer(t *testing.T, shutdown time.Duration) *server.Server {
 			"BUMPBOT_APP_ID": fmt.Sprint(appID), "BUMPBOT_PRIVATE_KEY": string(e.gh.PrivateKeyPEM),
 			"BUMPBOT_WEBHOOK_SECRET": secret, "BUMPBOT_DB": e.dbPath, "BUMPBOT_GITHUB_URL": e.gh.URL,
 			"BUMPBOT_POLL_INTERVAL": e.poll, "BUMPBOT_DATABASE_URL": e.databaseURL, "BUMPBOT_AWS_EVENTS_TOKEN": e.awsToken,
-			"BUMPBOT_METRICS_ADDR": e.metricsAddr,
+			"BUMPBOT_LAYER_POLL_INTERVAL": e.layerPoll,
+			"BUMPBOT_METRICS_ADDR":        e.metricsAddr,
 		}[k]
 	})
 	if err != nil {
@@ -122,7 +126,7 @@ func (e *env) newServer(t *testing.T, shutdown time.Duration) *server.Server {
 		Planner: reconcile.BumpPlanner{Registry: e.reg, Options: bump.Options{
 			Changelog: bump.PackageChangelog{Builder: &changelog.Builder{Registry: e.reg}},
 		}},
-		Logger: log, PollInterval: 20 * time.Millisecond, ShutdownTimeout: shutdown,
+		Logger: log, PollInterval: 20 * time.Millisecond, ShutdownTimeout: shutdown, Registry: e.reg,
 	})
 	if err != nil {
 		t.Fatal(err)
