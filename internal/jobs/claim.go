@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"syscall"
 )
 
 // ErrShared is returned by ClaimSQLite when another process holds the
@@ -29,11 +28,8 @@ func ClaimSQLite(ctx context.Context, db *sql.DB, path string) (release func() e
 	if err != nil {
 		return noop, 0, fmt.Errorf("claim job queue %s: %w", path, err)
 	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+	if err := tryLock(f); err != nil {
 		f.Close()
-		if errors.Is(err, syscall.EWOULDBLOCK) {
-			return noop, 0, fmt.Errorf("claim job queue %s: %w", path, ErrShared)
-		}
 		return noop, 0, fmt.Errorf("claim job queue %s: %w", path, err)
 	}
 	// The attempt the dead process started stays counted, as River's
