@@ -46,6 +46,9 @@ YAML file (--config) overridden by the environment:
                                  only the repositories that can move: new
                                  versions of third-party layers send no event
   BUMPBOT_REGISTRY               aws (default) or dir:PATH
+  BUMPBOT_FLEET_TOKEN            enables the fleet view (/fleet, /api/fleet/),
+                                 readable with it as a bearer token or a
+                                 basic-auth password
   BUMPBOT_AWS_EVENTS_TOKEN       enables POST /webhooks/aws (layer-publish
                                  events from EventBridge), which requires
                                  it in the X-Bumpbot-Token header

@@ -5,7 +5,9 @@ import (
 	"database/sql"
 	"fmt"
 	"strings"
+	"time"
 
+	"github.com/bumpbot/bumpbot/internal/problem"
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
 )
 
@@ -106,4 +108,80 @@ func (s *Store) Layers(ctx context.Context) ([]Layer, error) {
 		out = append(out, l)
 	}
 	return out, rows.Err()
+}
+
+// AllPins returns every pin of the index, ordered by repository, file and
+// line: the fleet view's rows.
+func (s *Store) AllPins(ctx context.Context) ([]Pin, error) {
+	return s.pins(ctx, "")
+}
+
+// Newest is the newest version of a layer in a region, as the last poll
+// per layer found it.
+type Newest struct {
+	Account, Layer, Region string
+	Version                int
+	CheckedAt              time.Time
+}
+
+// SetNewest records the newest version of a layer in a region.
+func (s *Store) SetNewest(ctx context.Context, n Newest) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO bumpbot_layer_newest (account, layer, region, version, checked_at) VALUES ($1, $2, $3, $4, $5)
+		ON CONFLICT (account, layer, region) DO UPDATE SET version = excluded.version, checked_at = excluded.checked_at`,
+		n.Account, n.Layer, n.Region, n.Version, n.CheckedAt.UnixMilli())
+	if err != nil {
+		return fmt.Errorf("newest version of %s: %w", n.Layer, err)
+	}
+	return nil
+}
+
+// NewestVersions returns every newest version recorded, keyed by account,
+// layer and region.
+func (s *Store) NewestVersions(ctx context.Context) (map[[3]string]Newest, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT account, layer, region, version, checked_at FROM bumpbot_layer_newest`)
+	if err != nil {
+		return nil, fmt.Errorf("newest versions: %w", err)
+	}
+	defer rows.Close()
+	out := map[[3]string]Newest{}
+	for rows.Next() {
+		var n Newest
+		var at int64
+		if err := rows.Scan(&n.Account, &n.Layer, &n.Region, &n.Version, &at); err != nil {
+			return nil, fmt.Errorf("newest versions: %w", err)
+		}
+		n.CheckedAt = time.UnixMilli(at).UTC()
+		out[[3]string{n.Account, n.Layer, n.Region}] = n
+	}
+	return out, rows.Err()
+}
+
+// AllProblems returns the problems recorded for every repository, keyed
+// by installation and repository.
+func (s *Store) AllProblems(ctx context.Context) (map[RepoKey][]Recorded, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT installation_id, repo, severity, kind, file, line, col, message, recorded_at
+		FROM bumpbot_repo_problem ORDER BY installation_id, repo, seq`)
+	if err != nil {
+		return nil, fmt.Errorf("problems: %w", err)
+	}
+	defer rows.Close()
+	out := map[RepoKey][]Recorded{}
+	for rows.Next() {
+		var k RepoKey
+		var r Recorded
+		var sev, kind string
+		var at int64
+		if err := rows.Scan(&k.Installation, &k.Repo, &sev, &kind, &r.File, &r.Line, &r.Column, &r.Message, &at); err != nil {
+			return nil, fmt.Errorf("problems: %w", err)
+		}
+		r.Severity, r.Kind, r.RecordedAt = Severity(sev), problem.Kind(kind), time.UnixMilli(at).UTC()
+		out[k] = append(out[k], r)
+	}
+	return out, rows.Err()
+}
+
+// RepoKey names a repository of an installation.
+type RepoKey struct {
+	Installation int64
+	Repo         string
 }

@@ -43,4 +43,12 @@ var schema = []string{
 	number          INTEGER NOT NULL,
 	PRIMARY KEY (installation_id, repo, kind)
 )`,
+	`CREATE TABLE IF NOT EXISTS bumpbot_layer_newest (
+	account    TEXT NOT NULL,
+	layer      TEXT NOT NULL,
+	region     TEXT NOT NULL,
+	version    INTEGER NOT NULL,
+	checked_at BIGINT NOT NULL,
+	PRIMARY KEY (account, layer, region)
+)`,
 }

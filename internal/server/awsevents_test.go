@@ -149,6 +149,7 @@ func TestLayerPollOpensPullRequest(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	e.layerPoll = "1s"
+	e.fleetToken = "fleet-token-value"
 	regRoot := t.TempDir()
 	reconciletest.Publish(t, regRoot, "us-east-1", account, "mylayer", 3)
 	e.reg = openDirRegistry(t, regRoot)
@@ -162,5 +163,18 @@ func TestLayerPollOpensPullRequest(t *testing.T) {
 	waitFor(t, "the pull request from the layer poll", func() bool { return len(e.gh.Pulls(repoN)) == 1 })
 	if !strings.Contains(e.logs.String(), `"msg":"layer poll"`) {
 		t.Error("no layer poll logged")
+	}
+	// The fleet view shows the pin behind the newest version the poll saw.
+	req, _ := http.NewRequest("GET", srv.url+"/api/fleet/pins", nil)
+	req.Header.Set("Authorization", "Bearer fleet-token-value")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(body), `"repository": "acme/infra"`) || !strings.Contains(string(body), `"status": "behind"`) ||
+		!strings.Contains(string(body), `"newest": 4`) {
+		t.Errorf("fleet pins %d:\n%s", resp.StatusCode, body)
 	}
 }

@@ -42,6 +42,9 @@ type Config struct {
 	// from an EventBridge API destination), which then requires it in
 	// the X-Bumpbot-Token header; empty disables the endpoint (404).
 	AWSEventsToken string `yaml:"aws_events_token"`
+	// FleetToken enables the fleet view (/fleet, /api/fleet/...), readable
+	// with it as a bearer token or a basic-auth password; empty: 404.
+	FleetToken string `yaml:"fleet_token"`
 
 	// What the public listener exposes and what it may cost (exposure.go).
 
@@ -98,7 +101,7 @@ func LoadConfigWith(path string, getenv func(string) string, flags Flags) (Confi
 		"BUMPBOT_WEBHOOK_SECRET": &cfg.WebhookSecret, "BUMPBOT_ADDR": &cfg.Addr, "BUMPBOT_DB": &cfg.DB,
 		"BUMPBOT_DATABASE_URL": &cfg.DatabaseURL,
 		"BUMPBOT_GITHUB_URL":   &cfg.GitHubURL, "BUMPBOT_REGISTRY": &cfg.Registry,
-		"BUMPBOT_AWS_EVENTS_TOKEN": &cfg.AWSEventsToken,
+		"BUMPBOT_AWS_EVENTS_TOKEN": &cfg.AWSEventsToken, "BUMPBOT_FLEET_TOKEN": &cfg.FleetToken,
 	}
 	for k, p := range str {
 		if v := getenv(k); v != "" {
@@ -230,6 +233,6 @@ func (c Config) LogValue() slog.Value {
 		slog.String("job_timeout", c.JobTimeout.String()), slog.String("rescue_after", c.RescueAfter.String()),
 		slog.Bool("private_key_set", c.PrivateKey != "" || c.PrivateKeyFile != ""),
 		slog.String("metrics_addr", c.MetricsAddr), slog.Int("webhook_budget_mb", c.WebhookBudgetMB),
-		slog.Bool("aws_events", c.AWSEventsToken != ""),
+		slog.Bool("aws_events", c.AWSEventsToken != ""), slog.Bool("fleet_view", c.FleetToken != ""),
 	)
 }

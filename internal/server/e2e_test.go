@@ -80,6 +80,8 @@ type env struct {
 	// layerPoll is BUMPBOT_LAYER_POLL_INTERVAL: "0" (off) unless a test
 	// polls layers.
 	layerPoll string
+	// fleetToken is BUMPBOT_FLEET_TOKEN: "" disables the fleet view.
+	fleetToken string
 	// metricsAddr is BUMPBOT_METRICS_ADDR.
 	metricsAddr string
 }
@@ -113,8 +115,8 @@ func (e *env) newServer(t *testing.T, shutdown time.Duration) *server.Server {
 			"BUMPBOT_APP_ID": fmt.Sprint(appID), "BUMPBOT_PRIVATE_KEY": string(e.gh.PrivateKeyPEM),
 			"BUMPBOT_WEBHOOK_SECRET": secret, "BUMPBOT_DB": e.dbPath, "BUMPBOT_GITHUB_URL": e.gh.URL,
 			"BUMPBOT_POLL_INTERVAL": e.poll, "BUMPBOT_DATABASE_URL": e.databaseURL, "BUMPBOT_AWS_EVENTS_TOKEN": e.awsToken,
-			"BUMPBOT_LAYER_POLL_INTERVAL": e.layerPoll,
-			"BUMPBOT_METRICS_ADDR":        e.metricsAddr,
+			"BUMPBOT_LAYER_POLL_INTERVAL": e.layerPoll, "BUMPBOT_FLEET_TOKEN": e.fleetToken,
+			"BUMPBOT_METRICS_ADDR": e.metricsAddr,
 		}[k]
 	})
 	if err != nil {

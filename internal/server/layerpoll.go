@@ -134,6 +134,11 @@ func (p *layerPoller) newest(ctx context.Context, pins []repostate.Pin) map[stri
 		}
 		if len(vs) > 0 {
 			out[region] = vs[len(vs)-1]
+			// What the fleet view shows as the newest version.
+			n := repostate.Newest{Account: pin.Account, Layer: pin.Layer, Region: region, Version: out[region], CheckedAt: time.Now()}
+			if err := p.state.SetNewest(ctx, n); err != nil {
+				p.log.Warn("layer poll: cannot record the newest version", "error", err)
+			}
 		}
 	}
 	return out

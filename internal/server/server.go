@@ -20,6 +20,7 @@ import (
 	"github.com/riverqueue/river"
 
 	"github.com/bumpbot/bumpbot/internal/awsevents"
+	"github.com/bumpbot/bumpbot/internal/fleet"
 	"github.com/bumpbot/bumpbot/internal/ghapp"
 	"github.com/bumpbot/bumpbot/internal/jobs"
 	"github.com/bumpbot/bumpbot/internal/layerarn"
@@ -143,6 +144,12 @@ func New(ctx context.Context, cfg Config, opts Options) (*Server, error) {
 			return nil, err
 		}
 		mux.Handle("POST /webhooks/aws", aws)
+	}
+	if cfg.FleetToken != "" {
+		fv := fleet.NewHandler(state, cfg.FleetToken, cfg.Regions)
+		mux.Handle("/fleet", fv)
+		mux.Handle("/fleet/", fv)
+		mux.Handle("/api/fleet/", fv)
 	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) { w.Write([]byte("ok\n")) })
 	mux.HandleFunc("GET /readyz", s.ready)
