@@ -5,6 +5,7 @@ import (
 	"io"
 	"path/filepath"
 
+	"github.com/bumpbot/bumpbot/internal/bump"
 	"github.com/bumpbot/bumpbot/internal/config"
 	"github.com/bumpbot/bumpbot/internal/problem"
 	"github.com/bumpbot/bumpbot/internal/rewrite"
@@ -67,6 +68,11 @@ when any was, 2 on usage error.`,
 					}
 				}
 			}
+			out.Functions = bump.Stacks(out.References)
+			if out.Functions == nil {
+				out.Functions = []bump.Stack{}
+			}
+			out.Errors = append(out.Errors, bump.StackProblems(out.Functions)...)
 			if err := out.print(cmd.OutOrStdout(), cmd.ErrOrStderr(), asJSON); err != nil {
 				return err
 			}
@@ -87,9 +93,12 @@ when any was, 2 on usage error.`,
 
 // scanOutput is what scan prints (the JSON contract of scan --json).
 type scanOutput struct {
-	References []ref.Reference   `json:"references"`
-	Errors     []problem.Problem `json:"errors"`
-	Notes      []problem.Problem `json:"notes"`
+	References []ref.Reference `json:"references"`
+	// Functions are the layer stacks the files tie to functions, in the
+	// order each lists its layers.
+	Functions []bump.Stack      `json:"functions"`
+	Errors    []problem.Problem `json:"errors"`
+	Notes     []problem.Problem `json:"notes"`
 }
 
 // print writes the output as JSON, or as file:line:col lines with the

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -124,7 +125,7 @@ func TestScanExitCodes(t *testing.T) {
 		stdout   string
 		inStderr string
 	}{
-		{"nothing found is success", []string{"scan", "--json", empty}, 0, "{\n  \"references\": [],\n  \"errors\": [],\n  \"notes\": []\n}\n", ""},
+		{"nothing found is success", []string{"scan", "--json", empty}, 0, "{\n  \"references\": [],\n  \"functions\": [],\n  \"errors\": [],\n  \"notes\": []\n}\n", ""},
 		{"missing path is an error", []string{"scan", filepath.Join(empty, "nope")}, 1, "", "no such file"},
 		{"no path is a usage error", []string{"scan"}, 2, "", "requires at least 1 arg"},
 		{"unknown flag is a usage error", []string{"scan", "--bogus", empty}, 2, "", "unknown flag"},
@@ -163,5 +164,27 @@ func TestSummaryAndVersion(t *testing.T) {
 	code, stdout, _ := runCLI(t, "--version")
 	if code != 0 || !strings.HasPrefix(stdout, "bumpbot version ") || !strings.Contains(stdout, "go1.") {
 		t.Errorf("--version: exit %d, %q", code, stdout)
+	}
+}
+
+// scan --json ties layers to the functions that attach them, in order.
+func TestScanFunctions(t *testing.T) {
+	demoCopy(t)
+	_, stdout, _ := runCLI(t, "scan", "--json", "demo")
+	var got struct {
+		Functions []struct {
+			File, Function string
+			Layers         []string
+		} `json:"functions"`
+	}
+	if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+		t.Fatal(err)
+	}
+	var fns []string
+	for _, f := range got.Functions {
+		fns = append(fns, f.Function+":"+strconv.Itoa(len(f.Layers)))
+	}
+	if strings.Join(fns, " ") != "ReportFunction:2 resize:1 aws_lambda_function.ingest:2" {
+		t.Errorf("functions %v", fns)
 	}
 }

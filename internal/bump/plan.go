@@ -209,6 +209,7 @@ type resolved struct {
 func PlanRefs(ctx context.Context, refs []ref.Reference, warns []problem.Problem, read func(file string) ([]byte, error), reg layers.Registry, opts Options) Plan {
 	p := Plan{Report: NewReport()}
 	p.Pins = refs
+	p.Errors = append(p.Errors, StackProblems(Stacks(refs))...)
 	for _, w := range warns {
 		if isError(w, false) {
 			p.Errors = append(p.Errors, w)

@@ -58,6 +58,8 @@ const (
 	Ignored Kind = "ignored"
 	// Config: a configuration file is broken.
 	Config Kind = "config"
+	// Stack: a function's layers are more than AWS accepts.
+	Stack Kind = "stack"
 	// Other: anything not classified above.
 	Other Kind = "error"
 )

@@ -1,0 +1,58 @@
+package bump
+
+import (
+	"strings"
+
+	"github.com/bumpbot/bumpbot/internal/problem"
+	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
+)
+
+// MaxLayers is how many layers AWS lets one function attach.
+const MaxLayers = 5
+
+// Stack is the layers one function attaches, in the order the file lists
+// them (later layers override earlier ones in /opt).
+type Stack struct {
+	File     string   `json:"file"`
+	Function string   `json:"function"`
+	Layers   []string `json:"layers"`
+	// at is the first reference, where a problem with the stack is said.
+	at ref.Pos
+}
+
+// Stacks ties references to the functions that attach them, where the
+// file says which function (a Terraform resource, a template resource, a
+// Serverless function); layers shared through Globals or provider are not
+// counted per function.
+func Stacks(refs []ref.Reference) []Stack {
+	var out []Stack
+	index := map[[2]string]int{}
+	for _, r := range refs {
+		fn := functionOf(r)
+		if fn == "" || strings.HasPrefix(fn, "every function") {
+			continue
+		}
+		k := [2]string{r.File, fn}
+		i, ok := index[k]
+		if !ok {
+			i = len(out)
+			index[k] = i
+			out = append(out, Stack{File: r.File, Function: fn, at: r.Pos})
+		}
+		out[i].Layers = append(out[i].Layers, r.ARN)
+	}
+	return out
+}
+
+// StackProblems are the errors of stacks AWS would refuse: more than
+// MaxLayers layers on one function.
+func StackProblems(stacks []Stack) []problem.Problem {
+	var out []problem.Problem
+	for _, s := range stacks {
+		if len(s.Layers) > MaxLayers {
+			out = append(out, problem.Newf(problem.Stack, s.at.File, s.at.Line, s.at.Column,
+				"%s attaches %d layers; AWS allows at most %d per function: its deployments fail", s.Function, len(s.Layers), MaxLayers))
+		}
+	}
+	return out
+}

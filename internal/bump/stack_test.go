@@ -1,0 +1,36 @@
+package bump
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/bumpbot/bumpbot/internal/problem"
+	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
+)
+
+// A function with more than five layers is an error AWS would give at
+// deployment; bump says so, located at the function's first layer.
+func TestStackOfSixLayers(t *testing.T) {
+	t.Parallel()
+	var arns []string
+	for i := range 6 {
+		arns = append(arns, `"arn:aws:lambda:us-east-1:123456789012:layer:l`+string(rune('a'+i))+`:1"`)
+	}
+	tf := "resource \"aws_lambda_function\" \"f\" {\n  layers = [" + strings.Join(arns, ", ") + "]\n}\nresource \"aws_lambda_function\" \"g\" {\n  layers = [" + arns[0] + "]\n}\n"
+	plan := PlanFiles(context.Background(), []ref.File{{Path: "main.tf", Src: []byte(tf)}}, testRegistry(t), Options{})
+	var stack []problem.Problem
+	for _, e := range plan.Errors {
+		if e.Kind == problem.Stack {
+			stack = append(stack, e)
+		}
+	}
+	if len(stack) != 1 || stack[0].Error() != "main.tf:2:14: aws_lambda_function.f attaches 6 layers; AWS allows at most 5 per function: its deployments fail" {
+		t.Errorf("stack problems %v", stack)
+	}
+	refs, _ := scanInput(Input{Files: []ref.File{{Path: "main.tf", Src: []byte(tf)}}})
+	st := Stacks(refs)
+	if len(st) != 2 || st[0].Function != "aws_lambda_function.f" || len(st[0].Layers) != 6 || len(st[1].Layers) != 1 {
+		t.Errorf("stacks %+v", st)
+	}
+}
