@@ -102,14 +102,21 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
-// version is the module version and the VCS revision the binary was built
-// from, as the Go toolchain stamped them.
+// stamp is the release version a build script stamps in with -ldflags
+// "-X main.stamp=…" (scripts/build-image.sh); empty otherwise.
+var stamp string
+
+// version is the release or module version and the VCS revision the
+// binary was built from, as the build and the Go toolchain stamped them.
 func version() string {
 	info, ok := debug.ReadBuildInfo()
 	if !ok {
 		return "(unknown)"
 	}
 	v := info.Main.Version
+	if stamp != "" {
+		v = stamp
+	}
 	var rev, modified string
 	for _, s := range info.Settings {
 		switch s.Key {
