@@ -218,11 +218,4 @@ func hasStatus(err error, code int) bool {
 // WebURL is where people browse the repository: github.com for the public
 // API, the server itself for GitHub Enterprise Server (whose API lives
 // under /api/v3).
-func (r *Repo) WebURL() string {
-	u := *r.c.gh.BaseURL
-	if u.Host == "api.github.com" {
-		u.Host = "github.com"
-	}
-	u.Path = strings.TrimSuffix(strings.TrimSuffix(u.Path, "/"), "/api/v3")
-	return strings.TrimSuffix(u.String(), "/") + "/" + r.FullName()
-}
+func (r *Repo) WebURL() string { return WebBase(r.c.gh.BaseURL) + "/" + r.FullName() }

@@ -42,6 +42,10 @@ type Config struct {
 	// from an EventBridge API destination), which then requires it in
 	// the X-Bumpbot-Token header; empty disables the endpoint (404).
 	AWSEventsToken string `yaml:"aws_events_token"`
+	// ClientID and ClientSecret are the App's OAuth credentials, which
+	// `bumpbot app register` writes beside the others.
+	ClientID     string `yaml:"client_id"`
+	ClientSecret string `yaml:"client_secret"`
 	// FleetToken enables the fleet view (/fleet, /api/fleet/...), readable
 	// with it as a bearer token or a basic-auth password; empty: 404.
 	FleetToken string `yaml:"fleet_token"`
@@ -102,6 +106,7 @@ func LoadConfigWith(path string, getenv func(string) string, flags Flags) (Confi
 		"BUMPBOT_DATABASE_URL": &cfg.DatabaseURL,
 		"BUMPBOT_GITHUB_URL":   &cfg.GitHubURL, "BUMPBOT_REGISTRY": &cfg.Registry,
 		"BUMPBOT_AWS_EVENTS_TOKEN": &cfg.AWSEventsToken, "BUMPBOT_FLEET_TOKEN": &cfg.FleetToken,
+		"BUMPBOT_CLIENT_ID": &cfg.ClientID, "BUMPBOT_CLIENT_SECRET": &cfg.ClientSecret,
 	}
 	for k, p := range str {
 		if v := getenv(k); v != "" {

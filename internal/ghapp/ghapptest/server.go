@@ -49,6 +49,10 @@ type Server struct {
 	accounts      map[int64]string         // installation → account login, when set
 	pageLimit     int                      // cap on per_page; 0: GitHub's 100
 	now           time.Time
+	// manifestCodes are redeemable manifest codes and their webhook
+	// secrets; conversions counts the codes redeemed.
+	manifestCodes map[string]string
+	conversions   int
 }
 
 // Counts is what the fake has served since the last ResetCounts.
@@ -141,6 +145,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /app/installations", s.serve(s.listInstallations, false))
 	mux.HandleFunc("GET /app/installations/{id}", s.serve(s.getInstallation, false))
 	mux.HandleFunc("GET /installation/repositories", s.serve(s.installationRepos, false))
+	mux.HandleFunc("POST /app-manifests/{code}/conversions", s.convertManifest)
 	for pattern, h := range map[string]handler{
 		"GET /repos/{owner}/{repo}":                                     s.getRepo,
 		"GET /repos/{owner}/{repo}/branches/{branch...}":                s.getBranch,
