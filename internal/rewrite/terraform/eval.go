@@ -64,9 +64,12 @@ type evaluator struct {
 	// lenient substitutes every variable default; used for the runtime
 	// and architectures of a function, never for ARN text.
 	lenient bool
-	memo    map[string]val
-	busy    map[string]bool
-	depth   int
+	// lenientEv evaluates the arguments of string functions that build
+	// layer names (strfuncs.go), made on first use.
+	lenientEv *evaluator
+	memo      map[string]val
+	busy      map[string]bool
+	depth     int
 	// cycle records that a name being evaluated was met again.
 	cycle bool
 }

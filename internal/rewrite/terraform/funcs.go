@@ -35,6 +35,10 @@ func (ev *evaluator) call(e *hclsyntax.FunctionCallExpr) val {
 		v, ok = ev.lookup(args)
 	case "coalesce", "try":
 		v, ok = ev.first(args, e.Name == "coalesce")
+	default:
+		if f, known := strFuncs[e.Name]; known {
+			v, ok = ev.strCall(e, f)
+		}
 	}
 	if !ok || v.kind == kUnknown {
 		return ev.unknown(e)
