@@ -124,14 +124,14 @@ func (w *walker) function(runtime, archs hclsyntax.Expression) *ref.Function {
 	}
 	fn := &ref.Function{}
 	if runtime != nil {
-		if s, ok := w.lenient.eval(runtime).exact(); ok {
+		if s, ok := w.lenient.eval(runtime).exact(); ok && isRuntime(s) {
 			fn.Runtime = s
 		}
 	}
 	if archs != nil {
 		if v := w.lenient.eval(archs); v.kind == kTuple {
 			for _, el := range v.elems {
-				if s, ok := el.exact(); ok {
+				if s, ok := el.exact(); ok && (s == "x86_64" || s == "arm64") {
 					fn.Architectures = append(fn.Architectures, s)
 				}
 			}
@@ -324,4 +324,18 @@ func spanPieces(v ref.Virtual, i, j int) []ref.Piece {
 
 func inRange(p ref.Pos, r hcl.Range) bool {
 	return p.File == r.Filename && p.Offset >= r.Start.Byte && p.Offset < r.End.Byte
+}
+
+// isRuntime tells a Lambda runtime identifier (python3.12, nodejs20.x,
+// provided.al2023, java21) from other text an attribute may hold.
+func isRuntime(s string) bool {
+	if s == "" || len(s) > 32 {
+		return false
+	}
+	for _, c := range s {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.') {
+			return false
+		}
+	}
+	return true
 }
