@@ -10,6 +10,9 @@
 package cloudformation
 
 import (
+	"bytes"
+	"errors"
+	"io"
 	"strconv"
 
 	"gopkg.in/yaml.v3"
@@ -28,18 +31,37 @@ func Scan(f ref.File, format ref.Format) ([]ref.Reference, []problem.Problem) {
 		// Every layer ARN, however it is assembled, names "lambda".
 		return nil, nil
 	}
-	root, err := parse(f.Src)
+	roots, err := parseAll(f.Src)
 	if err != nil {
 		line, msg := yamlpos.SplitError(err)
 		return nil, []problem.Problem{{File: f.Path, Line: line, Message: "cannot parse template: " + msg, Kind: problem.Parse}}
 	}
+	src := newSource(f)
+	var refs []ref.Reference
+	// Every document of a multi-document file is a template of its own,
+	// with its own parameters and mappings.
+	for _, root := range roots {
+		refs = append(refs, scanDoc(f, src, root, format)...)
+	}
+	for i, r := range refs {
+		// The matcher reads "07" as version 7; an edit would then write
+		// over two digits it thinks are one number. No target is better
+		// than a wrong one.
+		if r.VersionAt != nil && string(f.Src[r.VersionAt.Offset:r.VersionAt.Offset+r.VersionLen]) != strconv.Itoa(*r.Version) {
+			refs[i].VersionAt, refs[i].VersionLen = nil, 0
+		}
+	}
+	return refs, nil
+}
+
+// scanDoc scans one document's root mapping.
+func scanDoc(f ref.File, src *source, root *yaml.Node, format ref.Format) []ref.Reference {
 	if format == "" {
 		format = ref.CloudFormation
 		if isSAM(root) {
 			format = ref.SAM
 		}
 	}
-	src := newSource(f)
 	w := &walker{
 		evaluator: &evaluator{
 			src:      src,
@@ -61,16 +83,28 @@ func Scan(f ref.File, format ref.Format) ([]ref.Reference, []problem.Problem) {
 			w.walk(val, key, nil, 1)
 		}
 	}
-	refs := w.references()
-	for i, r := range refs {
-		// The matcher reads "07" as version 7; an edit would then write
-		// over two digits it thinks are one number. No target is better
-		// than a wrong one.
-		if r.VersionAt != nil && string(f.Src[r.VersionAt.Offset:r.VersionAt.Offset+r.VersionLen]) != strconv.Itoa(*r.Version) {
-			refs[i].VersionAt, refs[i].VersionLen = nil, 0
+	return w.references()
+}
+
+// parseAll returns the root mapping of every document of a file (one for
+// a plain template), skipping empty documents.
+func parseAll(src []byte) ([]*yaml.Node, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(src))
+	var roots []*yaml.Node
+	for {
+		var doc yaml.Node
+		err := dec.Decode(&doc)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(doc.Content) > 0 && doc.Content[0].Kind == yaml.MappingNode {
+			roots = append(roots, doc.Content[0])
 		}
 	}
-	return refs, nil
+	return roots, nil
 }
 
 // parse returns the root mapping of a template, or nil when the document
