@@ -21,10 +21,10 @@ func init() { register(newAuditCmd) }
 var now = time.Now
 
 func newAuditCmd() *cobra.Command {
-	var policyPath string
+	var policyPath, since string
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:   "audit --policy FILE [--json] PATH...",
+		Use:   "audit --policy FILE [--since REV] [--json] PATH...",
 		Short: "Check every pinned Lambda layer version under PATH against a security policy",
 		Long: `audit scans PATH like scan and checks every pinned layer version against
 the policy FILE (bumpbot-policy.yml: minimum versions, withdrawn versions,
@@ -34,6 +34,14 @@ Each violation is printed as file:line:col: layer:N: why, with the rule's
 reason and link. A violation whose rule's deadline is still ahead is a
 note; one without a deadline, or past it, is an error. With --json it
 prints {"violations":[...],"errors":[...],"notes":[...]}.
+
+--since REV makes audit the required check of a pull request, as the
+policy's enforcement.check says: with changed-lines (the default) a
+violation on a line that differs from REV (the pull request's base) is an
+error whatever its deadline, and the others are notes, so a pull request
+can neither add nor keep a violating pin on the lines it touches; with
+everything-after-deadline every violation past its deadline is an error;
+with off every violation is a note. Each PATH must be a git checkout.
 
 Exit status: 0 when no violation is due and nothing failed, 1 when a
 violation is due or a file could not be read, 2 on usage error (including
@@ -54,13 +62,22 @@ a policy file that does not parse: each mistake with its line and column).`,
 					out.Errors = append(out.Errors, problem.New(problem.Read, p, 0, 0, err))
 					continue
 				}
+				out.changed = nil
+				if since != "" && pol.Enforcement.Check != "everything-after-deadline" {
+					if out.changed, err = changedLines(p, since); err != nil {
+						out.Errors = append(out.Errors, problem.New(problem.Read, p, 0, 0, err))
+						continue
+					}
+					out.enforce = pol.Enforcement.Check
+				}
 				for _, w := range res.Warnings {
 					w.File = filepath.ToSlash(res.OSPath(w.File))
 					out.Notes = append(out.Notes, w)
 				}
 				for _, r := range res.Refs {
+					rel := r.File
 					r.File = filepath.ToSlash(res.OSPath(r.File))
-					out.check(pol, r)
+					out.check(pol, r, rel)
 				}
 			}
 			if err := out.print(cmd.OutOrStdout(), cmd.ErrOrStderr(), asJSON); err != nil {
@@ -74,6 +91,7 @@ a policy file that does not parse: each mistake with its line and column).`,
 	}
 	cmd.Flags().StringVar(&policyPath, "policy", "", "the policy file (bumpbot-policy.yml)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
+	cmd.Flags().StringVar(&since, "since", "", "check a pull request: only what changed since this git revision (its base) is enforced")
 	return cmd
 }
 
@@ -90,6 +108,8 @@ type violation struct {
 	Due      bool   `json:"due"`
 	Rule     string `json:"rule"`
 	Message  string `json:"message"`
+	// Changed: the pin sits on a line changed since --since.
+	Changed bool `json:"changed,omitempty"`
 }
 
 type auditOutput struct {
@@ -97,10 +117,15 @@ type auditOutput struct {
 	Errors     []problem.Problem `json:"errors"`
 	Notes      []problem.Problem `json:"notes"`
 	pins, due  int
+	// changed are the lines changed since --since, per file of the PATH
+	// being checked; nil without --since. enforce is the policy's check.
+	changed map[string]map[int]bool
+	enforce string
 }
 
-// check evaluates one reference against the policy.
-func (o *auditOutput) check(pol policy.Policy, r ref.Reference) {
+// check evaluates one reference against the policy; rel is its file
+// relative to the PATH scanned.
+func (o *auditOutput) check(pol policy.Policy, r ref.Reference, rel string) {
 	if r.Version == nil {
 		return
 	}
@@ -112,8 +137,14 @@ func (o *auditOutput) check(pol policy.Policy, r ref.Reference) {
 		if !v.Rule.Deadline.IsZero() {
 			vi.Deadline = v.Rule.Deadline.Format(time.DateOnly)
 		}
+		if o.changed != nil {
+			// A pull request's check: what it changes is enforced now,
+			// what it leaves alone is reported.
+			vi.Changed = o.changed[rel][r.Line] || o.changed[rel][wholeFile]
+			vi.Due = vi.Changed && o.enforce != "off"
+		}
 		o.Violations = append(o.Violations, vi)
-		if v.Due {
+		if vi.Due {
 			o.due++
 		}
 	}

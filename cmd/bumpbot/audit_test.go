@@ -3,9 +3,12 @@ package main
 import (
 	"encoding/json"
 	"os"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/bumpbot/bumpbot/internal/testtool"
 )
 
 const testPolicy = `version: 1
@@ -75,5 +78,48 @@ func TestBumpRespectsPolicy(t *testing.T) {
 	code, stdout, stderr := runCLI(t, "bump", reg, "--policy", "policy.yml", "demo/sam")
 	if code != 0 || !strings.Contains(stdout, "layer:requests-py312:5") {
 		t.Errorf("exit %d, want requests-py312 moved to 5 (6 and 7 denied):\n%s\n%s", code, stdout, stderr)
+	}
+}
+
+// audit --since is a pull request's required check: a violating pin the
+// change adds (or keeps on a line it edits) fails it with its exact line;
+// one it leaves alone is a note.
+func TestAuditSince(t *testing.T) {
+	git := testtool.Need(t, "git")
+	dir := t.TempDir()
+	t.Chdir(dir)
+	run := func(args ...string) {
+		t.Helper()
+		cmd := exec.Command(git, args...)
+		cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	old := "L=arn:aws:lambda:us-east-1:123456789012:layer:node-utils:10\n"
+	os.MkdirAll("repo", 0o755)
+	os.WriteFile("repo/old.sh", []byte(old), 0o644)
+	os.WriteFile("policy.yml", []byte("version: 1\nrules:\n  - {layer: node-utils, minimum: 12, reason: old}\n"), 0o644)
+	run("-C", "repo", "init", "-q")
+	run("-C", "repo", "add", ".")
+	run("-C", "repo", "commit", "-q", "-m", "base")
+	os.WriteFile("repo/new.sh", []byte("# new\nM=arn:aws:lambda:us-east-1:123456789012:layer:node-utils:11\n"), 0o644)
+	code, stdout, stderr := runCLI(t, "audit", "--policy", "policy.yml", "--since", "HEAD", "repo")
+	if code != 1 || !strings.Contains(stdout, "repo/new.sh:2:3: error: node-utils:11: version 11 is below the minimum 12") ||
+		!strings.Contains(stdout, "repo/old.sh:1:3: note: node-utils:10") {
+		t.Errorf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	// A line edited in a tracked file is changed; the lines around it are not.
+	run("-C", "repo", "add", ".")
+	run("-C", "repo", "commit", "-q", "-m", "add new.sh")
+	os.WriteFile("repo/old.sh", []byte(old+"N=arn:aws:lambda:us-east-1:123456789012:layer:node-utils:9\n"), 0o644)
+	code, stdout, _ = runCLI(t, "audit", "--policy", "policy.yml", "--since", "HEAD", "repo")
+	if code != 1 || !strings.Contains(stdout, "repo/old.sh:2:3: error:") || !strings.Contains(stdout, "repo/old.sh:1:3: note:") || !strings.Contains(stdout, "repo/new.sh:2:3: note:") {
+		t.Errorf("edited line: exit %d\n%s", code, stdout)
+	}
+	// With enforcement off the check reports and passes.
+	os.WriteFile("policy.yml", []byte("version: 1\nrules:\n  - {layer: node-utils, minimum: 12}\nenforcement: {check: \"off\"}\n"), 0o644)
+	if code, stdout, _ := runCLI(t, "audit", "--policy", "policy.yml", "--since", "HEAD", "repo"); code != 0 || !strings.Contains(stdout, "repo/new.sh:2:3: note:") {
+		t.Errorf("enforcement off: exit %d\n%s", code, stdout)
 	}
 }
