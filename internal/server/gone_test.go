@@ -20,20 +20,7 @@ func TestUninstalledInstallationIsNotRetried(t *testing.T) {
 	if status, body := deliver(t, srv.url, "push", "del-gone", push); status != 202 {
 		t.Fatalf("push webhook: %d %s", status, body)
 	}
-	db, err := sql.Open("sqlite", "file:"+e.dbPath+"?_pragma=busy_timeout(5000)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	var state string
-	var attempt int
-	waitFor(t, "the job to end", func() bool {
-		err := db.QueryRow(`SELECT state, attempt FROM river_job WHERE kind = 'bumpbot_reconcile_repo' AND json_extract(args, '$.installation_id') = ?`, gone).Scan(&state, &attempt)
-		if err != nil && err != sql.ErrNoRows {
-			t.Fatal(err)
-		}
-		return state != "" && state != "available" && state != "running"
-	})
+	state, attempt := jobEnd(t, e.dbPath, `json_extract(args, '$.installation_id') = ?`, gone)
 	if state != "cancelled" || attempt != 1 {
 		t.Errorf("job %s after %d attempts, want cancelled after 1", state, attempt)
 	}
@@ -55,23 +42,7 @@ func TestBadRepositoryNameIsFinal(t *testing.T) {
 	if status, body := deliver(t, srv.url, "push", "del-badname", push); status != 202 && status != 400 {
 		t.Fatalf("push webhook: %d %s", status, body)
 	}
-	db, err := sql.Open("sqlite", "file:"+e.dbPath+"?_pragma=busy_timeout(5000)")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	var state string
-	var attempt int
-	waitFor(t, "the job to end", func() bool {
-		err := db.QueryRow(`SELECT state, attempt FROM river_job WHERE kind = 'bumpbot_reconcile_repo' AND json_extract(args, '$.repo') = '../app'`).Scan(&state, &attempt)
-		if err == sql.ErrNoRows {
-			return false
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		return state != "available" && state != "running"
-	})
+	state, attempt := jobEnd(t, e.dbPath, `json_extract(args, '$.repo') = ?`, "../app")
 	if state != "cancelled" || attempt != 1 {
 		t.Errorf("job %s after %d attempts, want cancelled after 1", state, attempt)
 	}
@@ -80,4 +51,29 @@ func TestBadRepositoryNameIsFinal(t *testing.T) {
 			t.Errorf("a repository request was made: %s", route)
 		}
 	}
+}
+
+// jobEnd waits until the reconcile job matching where (a condition on
+// river_job with one argument) has ended, and returns its state and the
+// attempts it took.
+func jobEnd(t *testing.T, dbPath, where string, arg any) (string, int) {
+	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+dbPath+"?_pragma=busy_timeout(5000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var state string
+	var attempt int
+	waitFor(t, "the job to end", func() bool {
+		err := db.QueryRow(`SELECT state, attempt FROM river_job WHERE kind = 'bumpbot_reconcile_repo' AND `+where, arg).Scan(&state, &attempt)
+		if err == sql.ErrNoRows {
+			return false
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return state != "available" && state != "running"
+	})
+	return state, attempt
 }

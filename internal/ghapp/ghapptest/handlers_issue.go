@@ -76,20 +76,8 @@ func (s *Server) editIssue(r *http.Request, rp *repo) (int, any) {
 	if i == nil {
 		return http.StatusNotFound, apiError("Not Found")
 	}
-	var req struct {
-		Title, Body, State *string
-	}
-	if !decode(r, &req) {
+	if !patch(r, &i.Title, &i.Body, &i.State) {
 		return http.StatusBadRequest, apiError("Problems parsing JSON")
-	}
-	if req.Title != nil {
-		i.Title = *req.Title
-	}
-	if req.Body != nil {
-		i.Body = *req.Body
-	}
-	if req.State != nil {
-		i.State = *req.State
 	}
 	return http.StatusOK, issueJSON(rp, i)
 }

@@ -102,20 +102,8 @@ func (s *Server) editPull(r *http.Request, rp *repo) (int, any) {
 	if p == nil {
 		return http.StatusNotFound, apiError("Not Found")
 	}
-	var req struct {
-		Title, Body, State *string
-	}
-	if !decode(r, &req) {
+	if !patch(r, &p.Title, &p.Body, &p.State) {
 		return http.StatusBadRequest, apiError("Problems parsing JSON")
-	}
-	if req.Title != nil {
-		p.Title = *req.Title
-	}
-	if req.Body != nil {
-		p.Body = *req.Body
-	}
-	if req.State != nil {
-		p.State = *req.State
 	}
 	return http.StatusOK, rp.pullJSON(p)
 }
@@ -237,4 +225,21 @@ func (s *Server) editComment(r *http.Request, rp *repo) (int, any) {
 		}
 	}
 	return http.StatusNotFound, apiError("Not Found")
+}
+
+// patch applies an edit request's title, body and state (each optional)
+// to an issue or pull request; false when the body is not JSON.
+func patch(r *http.Request, title, body, state *string) bool {
+	var req struct {
+		Title, Body, State *string
+	}
+	if !decode(r, &req) {
+		return false
+	}
+	for _, f := range []struct{ from, to *string }{{req.Title, title}, {req.Body, body}, {req.State, state}} {
+		if f.from != nil {
+			*f.to = *f.from
+		}
+	}
+	return true
 }
