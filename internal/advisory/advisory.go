@@ -129,15 +129,13 @@ func Match(advisories []Advisory, inv *layerzip.Inventory) []Finding {
 	})
 }
 
-// osvName is a package's name on its registry.
+// osvName is a package's name on its registry, whatever directory of
+// the layer it sits in.
 func osvName(p layerzip.Package) string {
-	if p.Canonical != "" {
-		return p.Canonical
-	}
-	if i := strings.LastIndex(p.Name, "node_modules/"); i >= 0 {
+	if i := strings.LastIndex(p.Name, "node_modules/"); i >= 0 && p.Canonical == "" {
 		return p.Name[i+len("node_modules/"):]
 	}
-	return p.Name
+	return p.RegistryName()
 }
 
 // normalize compares names as the registry does: PyPI ignores case and

@@ -109,6 +109,14 @@ func TestGolden(t *testing.T) {
 			toMeta:   `{"license_info":"MIT (see acme/legal#1)","description":"closes #2, fixes GH-3, cc @octocat"}`,
 		},
 		{
+			// One package per name whatever its place: hoisted and
+			// nested node_modules, two site-packages trees, two gems
+			// and two jars of one name.
+			name: "layout",
+			from: func(t testing.TB) []byte { return txtarZip(t, "layout-1.txtar") },
+			to:   func(t testing.TB) []byte { return txtarZip(t, "layout-2.txtar") },
+		},
+		{
 			name: "same-content",
 			from: func(t testing.TB) []byte { return nodeLayer(t, 2, "1.0.0") },
 			to:   func(t testing.TB) []byte { return nodeLayer(t, 2, "1.0.0") },

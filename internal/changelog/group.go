@@ -1,0 +1,99 @@
+package changelog
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/bumpbot/bumpbot/internal/layerzip"
+)
+
+// Place is where one version of a package sits in a layer: the zip entry
+// it was read from.
+type Place struct {
+	Version string `json:"version"`
+	Path    string `json:"path"`
+}
+
+// installs are one layer's copies of one package, oldest version first.
+type installs []layerzip.Package
+
+// identity is what makes two inventory entries the same package: its
+// ecosystem and its name there, never the directory it was installed in.
+// A nested npm package is its registry name (axios/node_modules/x is x);
+// Python names compare as PEP 503 normalizes them. Native libraries and
+// other files have no registry: their name is their place.
+func identity(p layerzip.Package) (key, name string) {
+	switch p.Ecosystem {
+	case layerzip.Node:
+		name = p.RegistryName()
+	case layerzip.Python, layerzip.Ruby, layerzip.Java:
+		name = p.Unqualified()
+	default:
+		name = p.Name
+	}
+	return p.Ecosystem + "\x00" + layerzip.Key(p.Ecosystem, name), name
+}
+
+// group gathers an inventory's packages by identity, each group sorted by
+// version.
+func group(inv *layerzip.Inventory) map[string]installs {
+	m := map[string]installs{}
+	for _, p := range inv.Packages {
+		k, _ := identity(p)
+		m[k] = append(m[k], p)
+	}
+	for _, ps := range m {
+		slices.SortStableFunc(ps, func(a, b layerzip.Package) int {
+			return strings.Compare(a.Path, b.Path)
+		})
+		slices.SortStableFunc(ps, func(a, b layerzip.Package) int { return versionOrder(a.Version, b.Version) })
+	}
+	return m
+}
+
+// versionOrder orders versions as compareVersions does, and versions it
+// cannot order as strings, so a list always comes out the same.
+func versionOrder(a, b string) int {
+	if c, ok := compareVersions(a, b); ok && c != 0 {
+		return c
+	}
+	return strings.Compare(a, b)
+}
+
+// highest is the package whose version judges the change.
+func (ps installs) highest() layerzip.Package { return ps[len(ps)-1] }
+
+// versions lists the distinct versions, ascending, joined with ", ".
+func (ps installs) versions() string {
+	var vs []string
+	for _, p := range ps {
+		if p.Version != "" && !slices.Contains(vs, p.Version) {
+			vs = append(vs, p.Version)
+		}
+	}
+	return strings.Join(vs, ", ")
+}
+
+// same reports whether both sides hold the same versions with the same
+// content, wherever they sit: a package moved by a new node_modules
+// layout is no change.
+func (ps installs) same(qs installs) bool {
+	sig := func(is installs) []string {
+		var s []string
+		for _, p := range is {
+			s = append(s, p.Version+"\x00"+p.Digest)
+		}
+		slices.Sort(s)
+		return slices.Compact(s)
+	}
+	return slices.Equal(sig(ps), sig(qs))
+}
+
+// places lists where each install sits; never nil, for JSON.
+func (ps installs) places() []Place {
+	out := []Place{}
+	for _, p := range ps {
+		out = append(out, Place{Version: p.Version, Path: p.Path})
+	}
+	return out
+}
