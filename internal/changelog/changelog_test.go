@@ -117,6 +117,15 @@ func TestGolden(t *testing.T) {
 			to:   func(t testing.TB) []byte { return txtarZip(t, "layout-2.txtar") },
 		},
 		{
+			// Architectures and runtimes dropped, a new license, and
+			// a layer six times bigger: warned before the table.
+			name:     "warnings",
+			from:     func(t testing.TB) []byte { return nodeLayer(t, 2, "1.0.0") },
+			to:       func(t testing.TB) []byte { return nodeLayer(t, 12, "1.0.0") },
+			fromMeta: `{"compatible_runtimes":["nodejs18.x","nodejs20.x","nodejs22.x"],"compatible_architectures":["x86_64","arm64"],"license_info":"MIT"}`,
+			toMeta:   `{"compatible_runtimes":["nodejs22.x"],"compatible_architectures":["arm64"],"license_info":"SSPL-1.0 <see LICENSE>"}`,
+		},
+		{
 			name: "same-content",
 			from: func(t testing.TB) []byte { return nodeLayer(t, 2, "1.0.0") },
 			to:   func(t testing.TB) []byte { return nodeLayer(t, 2, "1.0.0") },

@@ -51,6 +51,7 @@ func (c *Changelog) Markdown() string {
 	} else {
 		fmt.Fprintf(&b, "%s.\n", upperFirst(c.Summary()))
 	}
+	writeWarnings(&b, c.warnings())
 	if len(c.Packages) > 0 {
 		b.WriteString("\n")
 		if len(c.Packages) > collapseAbove {
@@ -65,19 +66,6 @@ func (c *Changelog) Markdown() string {
 		}
 	}
 	c.layerTable(&b)
-	var warnings []string
-	for i, size := range []int64{c.Unzipped.From, c.Unzipped.To} {
-		if size > warnAbove {
-			side := [2]string{"The old version", "The new version"}[i]
-			warnings = append(warnings, fmt.Sprintf("%s unzips to %s, close to Lambda's 250 MB limit for a function and all its layers.", side, humanSize(size)))
-		}
-	}
-	if len(warnings) > 0 {
-		b.WriteString("\n> [!WARNING]\n")
-		for _, w := range warnings {
-			fmt.Fprintf(&b, "> %s\n", w)
-		}
-	}
 	if len(c.Notes) > 0 {
 		b.WriteString("\nNotes:\n")
 		for _, n := range c.Notes {
