@@ -96,6 +96,13 @@ type Finding struct {
 	Fixed []string `json:"fixed,omitempty"`
 }
 
+// Concerns reports whether f is about the package an inventory calls
+// name (its registry name: Canonical when it has one) in ecosystem.
+func (f Finding) Concerns(ecosystem, name string) bool {
+	eco, ok := ecosystems[ecosystem]
+	return ok && eco == f.Ecosystem && normalize(eco, name) == normalize(eco, f.Package)
+}
+
 // Match returns the findings of advisories in inv, sorted by advisory and
 // package.
 func Match(advisories []Advisory, inv *layerzip.Inventory) []Finding {

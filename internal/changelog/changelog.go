@@ -5,6 +5,7 @@
 package changelog
 
 import (
+	"github.com/bumpbot/bumpbot/internal/advisory"
 	"github.com/bumpbot/bumpbot/internal/layerzip"
 )
 
@@ -50,13 +51,16 @@ type Layer struct {
 
 // Changelog is the difference between two layer versions. Its JSON form is
 // the contract of `bumpbot changelog --json`: exactly from, to, packages,
-// layer and bytes_read.
+// layer and bytes_read, and advisories when the Builder was given some.
 type Changelog struct {
 	From      string   `json:"from"`
 	To        string   `json:"to"`
 	Packages  []Change `json:"packages"`
 	Layer     Layer    `json:"layer"`
 	BytesRead int64    `json:"bytes_read"`
+	// Advisories fixed and introduced by the bump: nil when the Builder
+	// had none, or when a side's packages could not be read.
+	Advisories *advisory.Changes `json:"advisories,omitempty"`
 
 	// SameContent: both versions have the same CodeSha256, nothing was read.
 	SameContent bool `json:"-"`

@@ -15,6 +15,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/bumpbot/bumpbot/internal/advisory"
 	"github.com/bumpbot/bumpbot/internal/layerarn"
 	"github.com/bumpbot/bumpbot/internal/layers"
 	"github.com/bumpbot/bumpbot/internal/layerzip/layerziptest"
@@ -86,6 +87,7 @@ func TestGolden(t *testing.T) {
 		from, to func(t testing.TB) []byte
 		fromMeta string
 		toMeta   string
+		osv      string // advisories folder, if any
 	}{
 		{
 			name:     "python",
@@ -126,6 +128,14 @@ func TestGolden(t *testing.T) {
 			toMeta:   `{"compatible_runtimes":["nodejs22.x"],"compatible_architectures":["arm64"],"license_info":"SSPL-1.0 <see LICENSE>"}`,
 		},
 		{
+			// urllib3 upgraded past two advisories, requests pinned
+			// back into one.
+			name: "advisories",
+			from: func(t testing.TB) []byte { return txtarZip(t, "advisories-1.txtar") },
+			to:   func(t testing.TB) []byte { return txtarZip(t, "advisories-2.txtar") },
+			osv:  "testdata/osv",
+		},
+		{
 			name: "same-content",
 			from: func(t testing.TB) []byte { return nodeLayer(t, 2, "1.0.0") },
 			to:   func(t testing.TB) []byte { return nodeLayer(t, 2, "1.0.0") },
@@ -142,6 +152,11 @@ func TestGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			b := &Builder{Registry: reg, Cache: &Cache{Dir: t.TempDir()}}
+			if tt.osv != "" {
+				if b.Advisories, err = advisory.Load(tt.osv); err != nil {
+					t.Fatal(err)
+				}
+			}
 			c, err := b.Build(context.Background(), arn(t, 3), arn(t, 5))
 			if err != nil {
 				t.Fatal(err)

@@ -51,7 +51,8 @@ func (c *Changelog) Markdown() string {
 	} else {
 		fmt.Fprintf(&b, "%s.\n", upperFirst(c.Summary()))
 	}
-	writeWarnings(&b, c.warnings())
+	c.writeFixed(&b)
+	writeWarnings(&b, append(c.introduced(), c.warnings()...))
 	if len(c.Packages) > 0 {
 		b.WriteString("\n")
 		if len(c.Packages) > collapseAbove {
