@@ -1,6 +1,7 @@
 package changelog
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
@@ -96,4 +97,54 @@ func (ps installs) places() []Place {
 		out = append(out, Place{Version: p.Version, Path: p.Path})
 	}
 	return out
+}
+
+// writeCopies says where each version sits for the packages a side holds
+// more than once, under the table whose From and To only list versions.
+func (c *Changelog) writeCopies(b *strings.Builder) {
+	first := true
+	for _, p := range c.Packages {
+		if p.Paths == nil {
+			continue
+		}
+		if first {
+			b.WriteString("\nPackages in several places:\n")
+			first = false
+		}
+		fmt.Fprintf(b, "- %s (%s): %s → %s\n", cell(p.Name), p.Ecosystem, placesText(p.Paths.From), placesText(p.Paths.To))
+	}
+}
+
+// maxListed bounds the versions and places Markdown shows per side: a
+// node_modules may hold dozens of copies of one package, and a PR body
+// has 65,536 characters for every layer's changelog. JSON lists them all.
+const maxListed = 8
+
+// shortList joins items, the first maxListed-1 and a count past
+// maxListed.
+func shortList(items []string, more string) string {
+	if len(items) <= maxListed {
+		return strings.Join(items, ", ")
+	}
+	return strings.Join(items[:maxListed-1], ", ") + fmt.Sprintf(", … %d more%s", len(items)-maxListed+1, more)
+}
+
+func placesText(ps []Place) string {
+	if len(ps) == 0 {
+		return "—"
+	}
+	var parts []string
+	for _, p := range ps {
+		parts = append(parts, fmt.Sprintf("%s in %s", versionCell(p.Version), cell(p.Path)))
+	}
+	return shortList(parts, " places")
+}
+
+// versionsCell shows a side's versions (joined with ", " by Diff) in a
+// table cell, bounded.
+func versionsCell(vs string) string {
+	if vs == "" {
+		return versionCell(vs)
+	}
+	return shortList(strings.Split(versionCell(vs), ", "), "")
 }

@@ -60,8 +60,9 @@ func (c *Changelog) Markdown() string {
 		}
 		b.WriteString("| Package | Ecosystem | From | To | Change |\n| --- | --- | --- | --- | --- |\n")
 		for _, p := range c.Packages {
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", packageCell(p), p.Ecosystem, versionCell(p.From), versionCell(p.To), p.Change)
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", packageCell(p), p.Ecosystem, versionsCell(p.From), versionsCell(p.To), p.Change)
 		}
+		c.writeCopies(&b)
 		if len(c.Packages) > collapseAbove {
 			b.WriteString("\n</details>\n")
 		}
