@@ -77,9 +77,11 @@ type Changelog struct {
 // left out; the order is by ecosystem, then name, so output is
 // deterministic.
 func Diff(from, to *layerzip.Inventory) []Change {
-	old, cur := group(from), group(to)
+	old, oldOrder := group(from)
+	cur, curOrder := group(to)
 	out := []Change{}
-	for k, ps := range cur {
+	for _, k := range curOrder {
+		ps := cur[k]
 		qs, ok := old[k]
 		if ok && qs.same(ps) {
 			continue
@@ -93,8 +95,9 @@ func Diff(from, to *layerzip.Inventory) []Change {
 		}
 		out = append(out, c)
 	}
-	for k, qs := range old {
+	for _, k := range oldOrder {
 		if _, ok := cur[k]; !ok {
+			qs := old[k]
 			c := newChange(qs, qs, nil)
 			c.From, c.Change = qs.versions(), Removed
 			out = append(out, c)

@@ -36,20 +36,30 @@ func identity(p layerzip.Package) (key, name string) {
 }
 
 // group gathers an inventory's packages by identity, each group sorted by
-// version.
-func group(inv *layerzip.Inventory) map[string]installs {
+// version, and lists the identities in the inventory's order: a diff
+// built in that order is nearly sorted already, which the final stable
+// sort then runs through quickly (in map order it was most of a diff's
+// time).
+func group(inv *layerzip.Inventory) (map[string]installs, []string) {
 	m := map[string]installs{}
+	var order []string
 	for _, p := range inv.Packages {
 		k, _ := identity(p)
+		if _, ok := m[k]; !ok {
+			order = append(order, k)
+		}
 		m[k] = append(m[k], p)
 	}
 	for _, ps := range m {
+		if len(ps) == 1 {
+			continue // most packages: nothing to sort
+		}
 		slices.SortStableFunc(ps, func(a, b layerzip.Package) int {
 			return strings.Compare(a.Path, b.Path)
 		})
 		slices.SortStableFunc(ps, func(a, b layerzip.Package) int { return versionOrder(a.Version, b.Version) })
 	}
-	return m
+	return m, order
 }
 
 // versionOrder orders versions as compareVersions does, and versions it
@@ -66,6 +76,9 @@ func (ps installs) highest() layerzip.Package { return ps[len(ps)-1] }
 
 // versions lists the distinct versions, ascending, joined with ", ".
 func (ps installs) versions() string {
+	if len(ps) == 1 {
+		return ps[0].Version
+	}
 	var vs []string
 	for _, p := range ps {
 		if p.Version != "" && !slices.Contains(vs, p.Version) {
@@ -79,6 +92,9 @@ func (ps installs) versions() string {
 // content, wherever they sit: a package moved by a new node_modules
 // layout is no change.
 func (ps installs) same(qs installs) bool {
+	if len(ps) == 1 && len(qs) == 1 {
+		return ps[0].Version == qs[0].Version && ps[0].Digest == qs[0].Digest
+	}
 	sig := func(is installs) []string {
 		var s []string
 		for _, p := range is {
