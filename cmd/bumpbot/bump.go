@@ -25,6 +25,7 @@ func init() { register(newBumpCmd) }
 func newBumpCmd() *cobra.Command {
 	var (
 		lf                            layerFlags
+		af                            advisoryFlags
 		regions, strategy, configPath string
 		policyPath                    string
 		write, asJSON                 bool
@@ -83,11 +84,15 @@ any error was reported, 2 on usage error.`,
 			if err != nil {
 				return err
 			}
+			if err := af.apply(b); err != nil {
+				return err
+			}
 			given.changelog = bump.PackageChangelog{Builder: b}
 			return runBump(cmd, args, b.Registry, given, configPath, write, asJSON)
 		},
 	}
 	lf.add(cmd)
+	af.add(cmd)
 	f := cmd.Flags()
 	f.StringVar(&regions, "regions", "", "comma-separated regions for ARNs whose region is a placeholder (default: BUMPBOT_REGIONS, else AWS_REGION, else AWS_DEFAULT_REGION)")
 	f.StringVar(&strategy, "strategy", "latest", "latest or next")

@@ -107,3 +107,69 @@ func TestChangelogUsage(t *testing.T) {
 		})
 	}
 }
+
+// writeOSV writes one OSV advisory on requests below 2.32.0 into a folder.
+func writeOSV(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	osv := `{"id":"GHSA-9wx4-h78v-vm56","aliases":["CVE-2024-35195"],"summary":"Requests Session keeps verify=False",
+ "affected":[{"package":{"ecosystem":"PyPI","name":"requests"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"fixed":"2.32.0"}]}]}]}`
+	if err := os.WriteFile(filepath.Join(dir, "GHSA-9wx4-h78v-vm56.json"), []byte(osv), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func TestChangelogAdvisories(t *testing.T) {
+	t.Parallel()
+	root, osv := t.TempDir(), writeOSV(t)
+	writeLayerVersion(t, root, 1, "2.31.0")
+	writeLayerVersion(t, root, 2, "2.32.3")
+	from := "arn:aws:lambda:eu-west-1:123456789012:layer:deps:1"
+	to := "arn:aws:lambda:eu-west-1:123456789012:layer:deps:2"
+	base := []string{"changelog", "--registry", "dir:" + root, "--no-cache", "--advisories", osv}
+
+	var stdout, stderr bytes.Buffer
+	if code := run(append(base, "--json", from, to), &stdout, &stderr); code != exitOK {
+		t.Fatalf("exit %d, stderr %s", code, stderr.String())
+	}
+	var got struct {
+		Advisories *struct {
+			Fixed, Introduced []struct{ Advisory, Package, Version string }
+		} `json:"advisories"`
+	}
+	if err := json.Unmarshal(stdout.Bytes(), &got); err != nil {
+		t.Fatalf("output is not JSON: %v\n%s", err, stdout.String())
+	}
+	if a := got.Advisories; a == nil || len(a.Fixed) != 1 || a.Fixed[0].Advisory != "GHSA-9wx4-h78v-vm56" || a.Fixed[0].Version != "2.31.0" || a.Introduced == nil || len(a.Introduced) != 0 {
+		t.Errorf("advisories %+v in\n%s", got.Advisories, stdout.String())
+	}
+
+	stdout.Reset()
+	if code := run(append(base, from, to), &stdout, &stderr); code != exitOK {
+		t.Fatalf("markdown: exit %d", code)
+	}
+	if want := "- requests 2.31.0 → 2.32.3 fixes GHSA-9wx4-h78v-vm56 (CVE-2024-35195)"; !strings.Contains(stdout.String(), want) {
+		t.Errorf("markdown lacks %q:\n%s", want, stdout.String())
+	}
+
+	bad := t.TempDir()
+	if err := os.WriteFile(filepath.Join(bad, "broken.json"), []byte("{"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	stderr.Reset()
+	if code := run([]string{"changelog", "--registry", "dir:" + root, "--no-cache", "--advisories", bad, from, to}, &stdout, &stderr); code != exitError || !strings.Contains(stderr.String(), "broken.json") {
+		t.Errorf("a broken advisory file: exit %d, stderr %q", code, stderr.String())
+	}
+}
+
+func TestBumpAdvisories(t *testing.T) {
+	reg := demoCopy(t)
+	code, stdout, stderr := runCLI(t, "bump", reg, "--advisories", writeOSV(t), "demo")
+	if code != 0 {
+		t.Fatalf("exit %d, stderr:\n%s", code, stderr)
+	}
+	if want := "- requests 2.31.0 → 2.32.3 fixes GHSA-9wx4-h78v-vm56 (CVE-2024-35195)"; !strings.Contains(stdout, want) {
+		t.Errorf("bump output lacks %q:\n%s", want, stdout)
+	}
+}

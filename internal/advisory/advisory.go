@@ -96,6 +96,13 @@ type Finding struct {
 	Fixed []string `json:"fixed,omitempty"`
 }
 
+// Concerns reports whether f is about the package an inventory calls
+// name (its registry name: Canonical when it has one) in ecosystem.
+func (f Finding) Concerns(ecosystem, name string) bool {
+	eco, ok := ecosystems[ecosystem]
+	return ok && eco == f.Ecosystem && normalize(eco, name) == normalize(eco, f.Package)
+}
+
 // Match returns the findings of advisories in inv, sorted by advisory and
 // package.
 func Match(advisories []Advisory, inv *layerzip.Inventory) []Finding {
@@ -129,15 +136,13 @@ func Match(advisories []Advisory, inv *layerzip.Inventory) []Finding {
 	})
 }
 
-// osvName is a package's name on its registry.
+// osvName is a package's name on its registry, whatever directory of
+// the layer it sits in.
 func osvName(p layerzip.Package) string {
-	if p.Canonical != "" {
-		return p.Canonical
-	}
-	if i := strings.LastIndex(p.Name, "node_modules/"); i >= 0 {
+	if i := strings.LastIndex(p.Name, "node_modules/"); i >= 0 && p.Canonical == "" {
 		return p.Name[i+len("node_modules/"):]
 	}
-	return p.Name
+	return p.RegistryName()
 }
 
 // normalize compares names as the registry does: PyPI ignores case and

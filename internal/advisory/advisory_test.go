@@ -22,6 +22,8 @@ func TestMatch(t *testing.T) {
 		{Ecosystem: "python", Name: "urllib3", Version: "2.0.10"},           // after the second range
 		{Ecosystem: "node", Name: "a/node_modules/axios", Version: "1.5.1"}, // nested: its registry name counts
 		{Ecosystem: "node", Name: "axios", Version: "1.6.0"},
+		// Qualified by the inventory because the layer holds it twice.
+		{Ecosystem: "python", Name: "urllib3 (python/lib/python3.12/site-packages)", Path: "python/lib/python3.12/site-packages/urllib3-1.26.4.dist-info/METADATA", Version: "1.26.4"},
 		{Ecosystem: "java", Name: "log4j-core", Canonical: "org.apache.logging.log4j:log4j-core", Version: "2.14.1"},
 		{Ecosystem: "native", Name: "libssl.so.3", Version: "3"},
 	}}
@@ -31,6 +33,7 @@ func TestMatch(t *testing.T) {
 	}
 	want := []string{
 		"GHSA-jfh8-c2jp-5v3q Maven/org.apache.logging.log4j:log4j-core@2.14.1 fixed:2.15.0",
+		"GHSA-v845-jxx5-vc9f PyPI/urllib3@1.26.4 fixed:1.26.17,2.0.6",
 		"GHSA-v845-jxx5-vc9f PyPI/urllib3@1.26.5 fixed:1.26.17,2.0.6",
 		"GHSA-wf5p-g6vw-rhxx npm/axios@1.5.1 fixed:1.6.0",
 	}

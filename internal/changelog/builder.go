@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"sync"
 
+	"github.com/bumpbot/bumpbot/internal/advisory"
 	"github.com/bumpbot/bumpbot/internal/layerarn"
 	"github.com/bumpbot/bumpbot/internal/layers"
 	"github.com/bumpbot/bumpbot/internal/layerzip"
@@ -19,6 +20,10 @@ type Builder struct {
 	Cache      *Cache
 	Limits     layerzip.Limits
 	HTTPClient *http.Client
+	// Advisories, when not nil (even empty), are matched against both
+	// sides: the changelog then says which ones the bump fixes and
+	// introduces. Nil leaves Changelog.Advisories nil.
+	Advisories []advisory.Advisory
 }
 
 // Build describes both versions and diffs their inventories. Only a failed
@@ -48,6 +53,10 @@ func (b *Builder) Build(ctx context.Context, from, to layerarn.ARN) (*Changelog,
 	}
 	if vs[0].CodeSha256 != "" && vs[0].CodeSha256 == vs[1].CodeSha256 {
 		c.SameContent = true
+		if b.Advisories != nil {
+			// The same bytes: nothing fixed, nothing introduced.
+			c.Advisories = &advisory.Changes{Fixed: []advisory.Finding{}, Introduced: []advisory.Finding{}}
+		}
 		return c, nil
 	}
 	var (
@@ -86,6 +95,14 @@ func (b *Builder) Build(ctx context.Context, from, to layerarn.ARN) (*Changelog,
 	if invs[0] != nil && invs[1] != nil && !invs[0].Unverified && !invs[1].Unverified {
 		c.Packages = Diff(invs[0], invs[1])
 		c.Unzipped = Pair[int64]{invs[0].UnzippedSize, invs[1].UnzippedSize}
+		if b.Advisories != nil {
+			ch := advisory.Compare(b.Advisories, invs[0], invs[1])
+			c.Advisories = &ch
+		}
+	} else if b.Advisories != nil {
+		// Absent rather than empty: "fixes nothing" would be a claim
+		// about packages nobody could read.
+		c.Notes = append(c.Notes, "advisories were not compared: the packages of both versions are needed")
 	}
 	return c, nil
 }

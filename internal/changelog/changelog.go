@@ -5,6 +5,7 @@
 package changelog
 
 import (
+	"github.com/bumpbot/bumpbot/internal/advisory"
 	"github.com/bumpbot/bumpbot/internal/layerzip"
 )
 
@@ -25,8 +26,12 @@ type Change struct {
 	From      string `json:"from"`
 	To        string `json:"to"`
 	Change    string `json:"change"`
+	// Paths lists where each version sits, on both sides, when either
+	// side holds the package in more than one place.
+	Paths *Pair[[]Place] `json:"paths,omitempty"`
 
 	canonical string // registry name for links, when it differs from Name
+	key       string // identity, to order names that differ only in case
 }
 
 // Pair is one attribute's value on each side.
@@ -46,13 +51,16 @@ type Layer struct {
 
 // Changelog is the difference between two layer versions. Its JSON form is
 // the contract of `bumpbot changelog --json`: exactly from, to, packages,
-// layer and bytes_read.
+// layer and bytes_read, and advisories when the Builder was given some.
 type Changelog struct {
 	From      string   `json:"from"`
 	To        string   `json:"to"`
 	Packages  []Change `json:"packages"`
 	Layer     Layer    `json:"layer"`
 	BytesRead int64    `json:"bytes_read"`
+	// Advisories fixed and introduced by the bump: nil when the Builder
+	// had none, or when a side's packages could not be read.
+	Advisories *advisory.Changes `json:"advisories,omitempty"`
 
 	// SameContent: both versions have the same CodeSha256, nothing was read.
 	SameContent bool `json:"-"`
@@ -62,46 +70,53 @@ type Changelog struct {
 	Notes []string `json:"-"`
 }
 
-// Diff compares two inventories. Unchanged packages are left out; the
-// order is by ecosystem, then name, so output is deterministic.
+// Diff compares two inventories. A package is its ecosystem and name,
+// not the place it is installed at: when a layer holds several versions
+// of one, From and To list them all, ascending, the change is judged on
+// the highest, and Paths says where each sits. Unchanged packages are
+// left out; the order is by ecosystem, then name, so output is
+// deterministic.
 func Diff(from, to *layerzip.Inventory) []Change {
-	old := index(from)
+	old, oldOrder := group(from)
+	cur, curOrder := group(to)
 	out := []Change{}
-	seen := map[string]bool{}
-	for _, p := range to.Packages {
-		k := key(p)
-		seen[k] = true
-		c := Change{Ecosystem: p.Ecosystem, Name: p.Name, To: p.Version, canonical: p.Canonical}
-		q, ok := old[k]
-		switch {
-		case !ok:
-			c.Change = Added
-		case q.Version == p.Version && q.Digest == p.Digest:
+	for _, k := range curOrder {
+		ps := cur[k]
+		qs, ok := old[k]
+		if ok && qs.same(ps) {
 			continue
-		default:
-			c.From, c.Change = q.Version, kind(q.Version, p.Version)
+		}
+		c := newChange(ps, qs, ps)
+		c.To = ps.versions()
+		if !ok {
+			c.Change = Added
+		} else {
+			c.From, c.Change = qs.versions(), kind(qs.highest().Version, ps.highest().Version)
 		}
 		out = append(out, c)
 	}
-	for _, p := range from.Packages {
-		if !seen[key(p)] {
-			out = append(out, Change{Ecosystem: p.Ecosystem, Name: p.Name, From: p.Version, Change: Removed, canonical: p.Canonical})
+	for _, k := range oldOrder {
+		if _, ok := cur[k]; !ok {
+			qs := old[k]
+			c := newChange(qs, qs, nil)
+			c.From, c.Change = qs.versions(), Removed
+			out = append(out, c)
 		}
 	}
-	layerzip.SortByName(out, func(c Change) (string, string, string) { return c.Ecosystem, c.Name, "" })
+	layerzip.SortByName(out, func(c Change) (string, string, string) { return c.Ecosystem, c.Name, c.key })
 	return out
 }
 
-func index(inv *layerzip.Inventory) map[string]layerzip.Package {
-	m := map[string]layerzip.Package{}
-	for _, p := range inv.Packages {
-		m[key(p)] = p
+// newChange names a change after the highest version of named, and lists
+// the places of both sides when either holds the package more than once.
+func newChange(named, from, to installs) Change {
+	p := named.highest()
+	key, name := identity(p)
+	c := Change{Ecosystem: p.Ecosystem, Name: name, canonical: p.Canonical, key: key}
+	if len(from) > 1 || len(to) > 1 {
+		c.Paths = &Pair[[]Place]{From: from.places(), To: to.places()}
 	}
-	return m
-}
-
-func key(p layerzip.Package) string {
-	return p.Ecosystem + "\x00" + layerzip.Key(p.Ecosystem, p.Name)
+	return c
 }
 
 // kind names a version change; equal or unordered versions with

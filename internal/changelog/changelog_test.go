@@ -15,6 +15,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/bumpbot/bumpbot/internal/advisory"
 	"github.com/bumpbot/bumpbot/internal/layerarn"
 	"github.com/bumpbot/bumpbot/internal/layers"
 	"github.com/bumpbot/bumpbot/internal/layerzip/layerziptest"
@@ -86,6 +87,7 @@ func TestGolden(t *testing.T) {
 		from, to func(t testing.TB) []byte
 		fromMeta string
 		toMeta   string
+		osv      string // advisories folder, if any
 	}{
 		{
 			name:     "python",
@@ -109,6 +111,31 @@ func TestGolden(t *testing.T) {
 			toMeta:   `{"license_info":"MIT (see acme/legal#1)","description":"closes #2, fixes GH-3, cc @octocat"}`,
 		},
 		{
+			// One package per name whatever its place: hoisted and
+			// nested node_modules, two site-packages trees, two gems
+			// and two jars of one name.
+			name: "layout",
+			from: func(t testing.TB) []byte { return txtarZip(t, "layout-1.txtar") },
+			to:   func(t testing.TB) []byte { return txtarZip(t, "layout-2.txtar") },
+		},
+		{
+			// Architectures and runtimes dropped, a new license, and
+			// a layer six times bigger: warned before the table.
+			name:     "warnings",
+			from:     func(t testing.TB) []byte { return nodeLayer(t, 2, "1.0.0") },
+			to:       func(t testing.TB) []byte { return nodeLayer(t, 12, "1.0.0") },
+			fromMeta: `{"compatible_runtimes":["nodejs18.x","nodejs20.x","nodejs22.x"],"compatible_architectures":["x86_64","arm64"],"license_info":"MIT"}`,
+			toMeta:   `{"compatible_runtimes":["nodejs22.x"],"compatible_architectures":["arm64"],"license_info":"SSPL-1.0 <see LICENSE>"}`,
+		},
+		{
+			// urllib3 upgraded past two advisories, requests pinned
+			// back into one.
+			name: "advisories",
+			from: func(t testing.TB) []byte { return txtarZip(t, "advisories-1.txtar") },
+			to:   func(t testing.TB) []byte { return txtarZip(t, "advisories-2.txtar") },
+			osv:  "testdata/osv",
+		},
+		{
 			name: "same-content",
 			from: func(t testing.TB) []byte { return nodeLayer(t, 2, "1.0.0") },
 			to:   func(t testing.TB) []byte { return nodeLayer(t, 2, "1.0.0") },
@@ -125,6 +152,11 @@ func TestGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			b := &Builder{Registry: reg, Cache: &Cache{Dir: t.TempDir()}}
+			if tt.osv != "" {
+				if b.Advisories, err = advisory.Load(tt.osv); err != nil {
+					t.Fatal(err)
+				}
+			}
 			c, err := b.Build(context.Background(), arn(t, 3), arn(t, 5))
 			if err != nil {
 				t.Fatal(err)

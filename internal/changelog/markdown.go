@@ -51,6 +51,8 @@ func (c *Changelog) Markdown() string {
 	} else {
 		fmt.Fprintf(&b, "%s.\n", upperFirst(c.Summary()))
 	}
+	c.writeFixed(&b)
+	writeWarnings(&b, append(c.introduced(), c.warnings()...))
 	if len(c.Packages) > 0 {
 		b.WriteString("\n")
 		if len(c.Packages) > collapseAbove {
@@ -58,26 +60,14 @@ func (c *Changelog) Markdown() string {
 		}
 		b.WriteString("| Package | Ecosystem | From | To | Change |\n| --- | --- | --- | --- | --- |\n")
 		for _, p := range c.Packages {
-			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", packageCell(p), p.Ecosystem, versionCell(p.From), versionCell(p.To), p.Change)
+			fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", packageCell(p), p.Ecosystem, versionsCell(p.From), versionsCell(p.To), p.Change)
 		}
+		c.writeCopies(&b)
 		if len(c.Packages) > collapseAbove {
 			b.WriteString("\n</details>\n")
 		}
 	}
 	c.layerTable(&b)
-	var warnings []string
-	for i, size := range []int64{c.Unzipped.From, c.Unzipped.To} {
-		if size > warnAbove {
-			side := [2]string{"The old version", "The new version"}[i]
-			warnings = append(warnings, fmt.Sprintf("%s unzips to %s, close to Lambda's 250 MB limit for a function and all its layers.", side, humanSize(size)))
-		}
-	}
-	if len(warnings) > 0 {
-		b.WriteString("\n> [!WARNING]\n")
-		for _, w := range warnings {
-			fmt.Fprintf(&b, "> %s\n", w)
-		}
-	}
 	if len(c.Notes) > 0 {
 		b.WriteString("\nNotes:\n")
 		for _, n := range c.Notes {
