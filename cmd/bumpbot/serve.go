@@ -21,6 +21,7 @@ func init() { register(newServeCmd) }
 
 func newServeCmd() *cobra.Command {
 	var lf layerFlags
+	var af advisoryFlags
 	var configPath, regions string
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -46,6 +47,9 @@ YAML file (--config) overridden by the environment:
                                  only the repositories that can move: new
                                  versions of third-party layers send no event
   BUMPBOT_REGISTRY               aws (default) or dir:PATH
+  BUMPBOT_ADVISORIES             a folder of OSV advisories (or --advisories):
+                                 pull requests list those a bump fixes or
+                                 introduces in the layer's packages
   BUMPBOT_FLEET_TOKEN            enables the fleet view (/fleet, /api/fleet/),
                                  readable with it as a bearer token or a
                                  basic-auth password
@@ -98,6 +102,12 @@ GET /healthz, /readyz, /metrics.`,
 			if err != nil {
 				return err
 			}
+			if len(af.paths) == 0 && cfg.Advisories != "" {
+				af.paths = []string{cfg.Advisories}
+			}
+			if err := af.apply(b); err != nil {
+				return err
+			}
 			planner := reconcile.BumpPlanner{Registry: b.Registry, Options: bump.Options{Regions: cfg.Regions, Changelog: bump.PackageChangelog{Builder: b}}}
 			opts := server.Options{Planner: planner, Logger: log, Collectors: []prometheus.Collector{awsMetrics}, Registry: b.Registry}
 			if c, ok := b.Registry.(*layers.Cache); ok {
@@ -111,6 +121,7 @@ GET /healthz, /readyz, /metrics.`,
 		},
 	}
 	lf.add(cmd)
+	af.add(cmd)
 	f := cmd.Flags()
 	f.StringVar(&configPath, "config", "", "YAML configuration file (environment variables override it)")
 	f.StringVar(&regions, "regions", "", "comma-separated regions for ARNs whose region is a placeholder (default: BUMPBOT_REGIONS, the file's regions, AWS_REGION or AWS_DEFAULT_REGION)")

@@ -46,6 +46,9 @@ type Config struct {
 	// `bumpbot app register` writes beside the others.
 	ClientID     string `yaml:"client_id"`
 	ClientSecret string `yaml:"client_secret"`
+	// Advisories is a folder (or file) of OSV advisories the changelogs of
+	// pull requests match against the layers' packages.
+	Advisories string `yaml:"advisories"`
 	// FleetToken enables the fleet view (/fleet, /api/fleet/...), readable
 	// with it as a bearer token or a basic-auth password; empty: 404.
 	FleetToken string `yaml:"fleet_token"`
@@ -105,7 +108,7 @@ func LoadConfigWith(path string, getenv func(string) string, flags Flags) (Confi
 		"BUMPBOT_WEBHOOK_SECRET": &cfg.WebhookSecret, "BUMPBOT_ADDR": &cfg.Addr, "BUMPBOT_DB": &cfg.DB,
 		"BUMPBOT_DATABASE_URL": &cfg.DatabaseURL,
 		"BUMPBOT_GITHUB_URL":   &cfg.GitHubURL, "BUMPBOT_REGISTRY": &cfg.Registry,
-		"BUMPBOT_AWS_EVENTS_TOKEN": &cfg.AWSEventsToken, "BUMPBOT_FLEET_TOKEN": &cfg.FleetToken,
+		"BUMPBOT_AWS_EVENTS_TOKEN": &cfg.AWSEventsToken, "BUMPBOT_FLEET_TOKEN": &cfg.FleetToken, "BUMPBOT_ADVISORIES": &cfg.Advisories,
 		"BUMPBOT_CLIENT_ID": &cfg.ClientID, "BUMPBOT_CLIENT_SECRET": &cfg.ClientSecret,
 	}
 	for k, p := range str {
