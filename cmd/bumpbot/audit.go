@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -21,10 +22,12 @@ func init() { register(newAuditCmd) }
 var now = time.Now
 
 func newAuditCmd() *cobra.Command {
-	var policyPath, since string
+	var policyPath, since, regions string
 	var asJSON bool
+	var lf layerFlags
+	var af advisoryFlags
 	cmd := &cobra.Command{
-		Use:   "audit --policy FILE [--since REV] [--json] PATH...",
+		Use:   "audit [--policy FILE] [--advisories DIR --registry …] [--since REV] [--json] PATH...",
 		Short: "Check every pinned Lambda layer version under PATH against a security policy",
 		Long: `audit scans PATH like scan and checks every pinned layer version against
 the policy FILE (bumpbot-policy.yml: minimum versions, withdrawn versions,
@@ -43,17 +46,43 @@ can neither add nor keep a violating pin on the lines it touches; with
 everything-after-deadline every violation past its deadline is an error;
 with off every violation is a note. Each PATH must be a git checkout.
 
+--advisories DIR (OSV JSON files) also checks what is inside each pinned
+layer version: a pin whose version holds a package an advisory affects,
+while the newest version of the layer no longer does, is a violation
+("contains urllib3 1.26.5, affected by GHSA-…; layer version 79 no longer
+does"). The layers are read as bump reads them (--registry, --regions).
+
 Exit status: 0 when no violation is due and nothing failed, 1 when a
 violation is due or a file could not be read, 2 on usage error (including
 a policy file that does not parse: each mistake with its line and column).`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if policyPath == "" {
-				return usagef("--policy FILE is required")
+			if policyPath == "" && len(af.paths) == 0 {
+				return usagef("--policy FILE or --advisories DIR is required")
 			}
-			pol, err := loadPolicy(policyPath)
-			if err != nil {
-				return err
+			var pol policy.Policy
+			if policyPath != "" {
+				p, err := loadPolicy(policyPath)
+				if err != nil {
+					return err
+				}
+				pol = p
+			}
+			var exp *exposure
+			if len(af.paths) > 0 {
+				rs, err := config.Regions(config.First(config.Flag("regions", regions, cmd.Flags().Changed("regions")),
+					config.Env(os.Getenv, "BUMPBOT_REGIONS"), config.DefaultRegion(os.Getenv)))
+				if err != nil {
+					return usageError{err}
+				}
+				b, err := lf.open(cmd)
+				if err != nil {
+					return err
+				}
+				if err := af.apply(b); err != nil {
+					return err
+				}
+				exp = &exposure{builder: b, regions: rs}
 			}
 			out := auditOutput{Violations: []violation{}, Errors: []problem.Problem{}, Notes: []problem.Problem{}}
 			for _, p := range args {
@@ -78,6 +107,14 @@ a policy file that does not parse: each mistake with its line and column).`,
 					rel := r.File
 					r.File = filepath.ToSlash(res.OSPath(r.File))
 					out.check(pol, r, rel)
+					if exp == nil {
+						continue
+					}
+					vs, err := exp.check(cmd.Context(), r)
+					if err != nil {
+						out.Errors = append(out.Errors, problem.New(problem.Changelog, r.File, r.Line, r.Column, err))
+					}
+					out.add(rel, vs...)
 				}
 			}
 			if err := out.print(cmd.OutOrStdout(), cmd.ErrOrStderr(), asJSON); err != nil {
@@ -91,6 +128,9 @@ a policy file that does not parse: each mistake with its line and column).`,
 	}
 	cmd.Flags().StringVar(&policyPath, "policy", "", "the policy file (bumpbot-policy.yml)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
+	lf.add(cmd)
+	af.add(cmd)
+	cmd.Flags().StringVar(&regions, "regions", "", "regions for ARNs whose region is a placeholder (with --advisories)")
 	cmd.Flags().StringVar(&since, "since", "", "check a pull request: only what changed since this git revision (its base) is enforced")
 	return cmd
 }
@@ -137,14 +177,21 @@ func (o *auditOutput) check(pol policy.Policy, r ref.Reference, rel string) {
 		if !v.Rule.Deadline.IsZero() {
 			vi.Deadline = v.Rule.Deadline.Format(time.DateOnly)
 		}
+		o.add(rel, vi)
+	}
+}
+
+// add records violations of pins of the file rel (relative to the PATH
+// scanned). For a pull request's check (--since) what the change touches
+// is enforced now and what it leaves alone is reported.
+func (o *auditOutput) add(rel string, vs ...violation) {
+	for _, v := range vs {
 		if o.changed != nil {
-			// A pull request's check: what it changes is enforced now,
-			// what it leaves alone is reported.
-			vi.Changed = o.changed[rel][r.Line] || o.changed[rel][wholeFile]
-			vi.Due = vi.Changed && o.enforce != "off"
+			v.Changed = o.changed[rel][v.Line] || o.changed[rel][wholeFile]
+			v.Due = v.Changed && o.enforce != "off"
 		}
-		o.Violations = append(o.Violations, vi)
-		if vi.Due {
+		o.Violations = append(o.Violations, v)
+		if v.Due {
 			o.due++
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -121,5 +122,24 @@ func TestAuditSince(t *testing.T) {
 	os.WriteFile("policy.yml", []byte("version: 1\nrules:\n  - {layer: node-utils, minimum: 12}\nenforcement: {check: \"off\"}\n"), 0o644)
 	if code, stdout, _ := runCLI(t, "audit", "--policy", "policy.yml", "--since", "HEAD", "repo"); code != 0 || !strings.Contains(stdout, "repo/new.sh:2:3: note:") {
 		t.Errorf("enforcement off: exit %d\n%s", code, stdout)
+	}
+}
+
+// audit --advisories looks inside the pinned layer versions: a package an
+// advisory affects, which the newest version no longer holds, makes the
+// pin a violation.
+func TestAuditAdvisories(t *testing.T) {
+	osv, err := filepath.Abs("../../internal/advisory/testdata/osv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	reg := demoCopy(t)
+	code, stdout, stderr := runCLI(t, "audit", reg, "--advisories", osv, "demo/sam")
+	want := "demo/sam/template.yaml:21:11: error: requests-py312:3: contains urllib3 2.0.4, affected by GHSA-v845-jxx5-vc9f (urllib3 does not remove the Cookie header during cross-origin redirects); layer version 7 no longer does\n"
+	if code != 1 || !strings.Contains(stdout, want) {
+		t.Errorf("exit %d, want 1 and %q\n%s\n%s", code, want, stdout, stderr)
+	}
+	if code, _, stderr := runCLI(t, "audit", "demo/sam"); code != 2 || !strings.Contains(stderr, "--policy FILE or --advisories DIR is required") {
+		t.Errorf("neither: exit %d %s", code, stderr)
 	}
 }
