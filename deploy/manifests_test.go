@@ -12,6 +12,7 @@ import (
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	policyv1 "k8s.io/api/policy/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
 	"sigs.k8s.io/yaml"
 )
 
@@ -80,6 +81,9 @@ func TestManifests(t *testing.T) {
 		if e, ok := env[name]; !ok || e.ValueFrom == nil || e.ValueFrom.SecretKeyRef == nil || e.Value != "" {
 			t.Errorf("%s must come from the Secret", name)
 		}
+	}
+	if lim, err := resource.ParseQuantity(strings.TrimSuffix(env["GOMEMLIMIT"].Value, "iB") + "i"); err != nil || lim.Cmp(*c.Resources.Limits.Memory()) >= 0 {
+		t.Errorf("GOMEMLIMIT %q must sit below the memory limit %v", env["GOMEMLIMIT"].Value, c.Resources.Limits.Memory())
 	}
 	ports := map[string]int32{}
 	for _, p := range c.Ports {

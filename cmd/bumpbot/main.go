@@ -55,6 +55,15 @@ newer version, and shows what changed inside the layer between the two.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Version:       version(),
+		PersistentPreRun: func(cmd *cobra.Command, _ []string) {
+			if cmd.Name() != "serve" && os.Getenv("GOMEMLIMIT") == "" {
+				// A command-line run reads at most a few layers at a
+				// time: collecting garbage early keeps a hostile layer
+				// (tens of thousands of entries) under 64 MB of RSS. The
+				// server's limit is the operator's (GOMEMLIMIT).
+				debug.SetMemoryLimit(cliMemoryLimit)
+			}
+		},
 	}
 	root.SetOut(stdout)
 	root.SetErr(stderr)
@@ -64,6 +73,9 @@ newer version, and shows what changed inside the layer between the two.`,
 	}
 	return root
 }
+
+// cliMemoryLimit is the soft memory limit of command-line runs.
+const cliMemoryLimit = 40 << 20
 
 // run executes bumpbot with args and returns the process exit code.
 func run(args []string, stdout, stderr io.Writer) int {
