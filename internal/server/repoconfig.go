@@ -2,12 +2,17 @@ package server
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/bumpbot/bumpbot/internal/config"
 	"github.com/bumpbot/bumpbot/internal/problem"
 	"github.com/bumpbot/bumpbot/internal/repostate"
+	"github.com/google/go-github/v60/github"
 )
 
 // repoConfigSource gives a repository's reconcile its configuration
@@ -16,12 +21,87 @@ type repoConfigSource struct {
 	state        *repostate.Store
 	installation int64
 	repo         string
+	// gh reads the org's defaults; nil reads none.
+	gh *github.Client
+	// orgs remembers each org's defaults for a while.
+	orgs *orgDefaults
 }
 
-// Defaults implements reconcile.ConfigSource: the built-in defaults (the
-// org's .github repository is not read yet).
-func (s repoConfigSource) Defaults(context.Context) (config.Repo, []problem.Problem, error) {
-	return config.Repo{}, nil, nil
+// orgDefaultsTTL is how long an org's defaults are reused: a change of
+// the org's bumpbot.yml reaches every repository within it, and a
+// reconcile of an unchanged repository costs no request for it (GitHub's
+// 404 for an org without the file is not a free conditional answer).
+const orgDefaultsTTL = 10 * time.Minute
+
+// orgDefaults caches the org defaults read, by installation and owner.
+type orgDefaults struct {
+	mu sync.Mutex
+	m  map[string]orgEntry
+}
+
+type orgEntry struct {
+	cfg   config.Repo
+	probs []problem.Problem
+	at    time.Time
+}
+
+// Defaults implements reconcile.ConfigSource: the org's defaults, in
+// bumpbot.yml at the root of its .github repository (read with the
+// installation's token, revalidated by ETag so an unchanged file costs
+// no rate limit). No such repository or file means no defaults; a file
+// that does not parse is reported (kind config, named OWNER/.github) and
+// the built-in defaults apply.
+func (s repoConfigSource) Defaults(ctx context.Context) (config.Repo, []problem.Problem, error) {
+	owner, _, _ := strings.Cut(s.repo, "/")
+	if s.gh == nil || owner == "" {
+		return config.Repo{}, nil, nil
+	}
+	if s.orgs == nil {
+		return s.readDefaults(ctx, owner)
+	}
+	key := fmt.Sprintf("%d/%s", s.installation, strings.ToLower(owner))
+	s.orgs.mu.Lock()
+	e, ok := s.orgs.m[key]
+	s.orgs.mu.Unlock()
+	if ok && time.Since(e.at) < orgDefaultsTTL {
+		return e.cfg, e.probs, nil
+	}
+	cfg, probs, err := s.readDefaults(ctx, owner)
+	if err != nil {
+		return cfg, probs, err
+	}
+	s.orgs.mu.Lock()
+	defer s.orgs.mu.Unlock()
+	if s.orgs.m == nil {
+		s.orgs.m = map[string]orgEntry{}
+	}
+	s.orgs.m[key] = orgEntry{cfg, probs, time.Now()}
+	return cfg, probs, nil
+}
+
+// readDefaults reads and parses the org's defaults.
+func (s repoConfigSource) readDefaults(ctx context.Context, owner string) (config.Repo, []problem.Problem, error) {
+	file, _, resp, err := s.gh.Repositories.GetContents(ctx, owner, ".github", config.OrgDefaultsPath, nil)
+	if resp != nil && resp.StatusCode == http.StatusNotFound {
+		return config.Repo{}, nil, nil
+	}
+	if err != nil {
+		return config.Repo{}, nil, fmt.Errorf("read %s/.github/%s: %w", owner, config.OrgDefaultsPath, err)
+	}
+	src, err := file.GetContent()
+	if err != nil {
+		return config.Repo{}, nil, fmt.Errorf("read %s/.github/%s: %w", owner, config.OrgDefaultsPath, err)
+	}
+	name := owner + "/.github/" + config.OrgDefaultsPath
+	cfg, err := config.ParseRepo(name, []byte(src), config.Repo{})
+	if pe, ok := errors.AsType[config.ParseErrors](err); ok {
+		var probs []problem.Problem
+		for _, e := range pe {
+			probs = append(probs, problem.Problem{File: name, Line: e.Line, Column: e.Column, Kind: problem.Config, Message: e.Message, Err: e})
+		}
+		return config.Repo{}, probs, nil
+	}
+	return cfg, nil, err
 }
 
 // LastValid implements reconcile.ConfigSource.

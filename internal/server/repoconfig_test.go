@@ -90,3 +90,21 @@ func TestAppFollowsRepoConfig(t *testing.T) {
 		t.Errorf("closing comment %+v", cs)
 	}
 }
+
+// The org's defaults (bumpbot.yml in its .github repository) apply to
+// every repository; a repository's own file overrides them key by key.
+func TestOrgDefaults(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.gh.CreateRepo(t, "acme/.github", "main", map[string]string{"bumpbot.yml": "version: 1\nlabels: [org-default]\ncommit-message: {prefix: deps}\n"})
+	e.gh.CreateRepo(t, "acme/own", "main", map[string]string{"main.tf": mainTF, ".github/bumpbot.yml": "version: 1\nlabels: [mine]\n"})
+	e.gh.AddInstallation(inst+3, "acme/.github", "acme/infra", "acme/own")
+	srv := e.start(t, 5*time.Second)
+	install(t, srv.url, "del-org", inst+3, "acme/infra", "acme/own")
+	for repo, want := range map[string]string{"acme/infra": "org-default", "acme/own": "mine"} {
+		waitFor(t, repo+" labels", func() bool { ps := e.gh.Pulls(repo); return len(ps) == 1 && len(ps[0].Labels) == 1 })
+		if pr := e.gh.Pulls(repo)[0]; pr.Labels[0] != want || !strings.HasPrefix(pr.Title, "deps: bump mylayer") {
+			t.Errorf("%s: labels %v title %q, want %s and the org's prefix", repo, pr.Labels, pr.Title, want)
+		}
+	}
+}

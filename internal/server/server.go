@@ -300,6 +300,7 @@ type ghRunner struct {
 	rec      *reconcile.Reconciler
 	log      *slog.Logger
 	problems problemReporter
+	orgs     orgDefaults
 }
 
 func (g *ghRunner) Reconcile(ctx context.Context, req jobs.Request) (err error) {
@@ -324,7 +325,7 @@ func (g *ghRunner) Reconcile(ctx context.Context, req jobs.Request) (err error) 
 	}
 	rec := *g.rec
 	rec.Log = g.log.With("installation_id", inst, "repo", repo)
-	rec.ReadConfig, rec.Config = true, repoConfigSource{state: g.problems.state, installation: inst, repo: repo}
+	rec.ReadConfig, rec.Config = true, repoConfigSource{state: g.problems.state, installation: inst, repo: repo, gh: c.GitHub(), orgs: &g.orgs}
 	res, err := rec.Run(ctx, fmt.Sprintf("%d/%s", inst, repo), r)
 	if res.Planned && res.ConfigValid {
 		if err := g.problems.state.SaveConfig(ctx, inst, repo, res.Config); err != nil {
