@@ -91,7 +91,12 @@ func (c *Client) account(ctx context.Context, refresh bool) (string, error) {
 	c.mu.Lock()
 	login := c.login
 	c.mu.Unlock()
-	if login != "" && !refresh {
+	if login != "" && !refresh || c.app == nil {
+		// A token client (NewTokenClient) knows its owner and has no app
+		// to ask.
+		if login == "" {
+			return "", errors.New("ghapp: the client's account is unknown")
+		}
 		return login, nil
 	}
 	in, resp, err := c.app.Apps.GetInstallation(ctx, c.installation)
