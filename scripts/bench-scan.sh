@@ -1,28 +1,38 @@
 #!/usr/bin/env bash
-# Times `bumpbot scan` against ripgrep on the synthetic monorepo (about
-# 20,000 files, 200 MB, 2% IaC) and reports peak memory. Needs ripgrep and
-# GNU time (Debian packages ripgrep, time). Usage: scripts/bench-scan.sh [RUNS]
+# Times `bumpbot scan` against ripgrep (`rg -l 'arn:aws[a-z-]*:lambda:'`,
+# the reference) on synthetic monorepos (2% IaC) of each size given, warm
+# page cache, best of RUNS, and prints peak RSS and the ratio of the two
+# wall times. Needs ripgrep and GNU time (Debian packages ripgrep, time).
+# Usage: scripts/bench-scan.sh [RUNS] [FILES:MB ...]   (default 5 20000:250 80000:1000)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-5}
+shift || true
+sizes=("$@")
+[ ${#sizes[@]} -gt 0 ] || sizes=(20000:250 80000:1000)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 go build -o "$work/bumpbot" ./cmd/bumpbot
-go run ./scripts/genmonorepo "$work/tree"
-# Warm the page cache so both tools read from memory.
-rg -l 'arn:aws[a-z-]*:lambda:' "$work/tree" > /dev/null || true
 
-measure() { # label, command...
-  local label=$1; shift
-  local best=999999 rss=0
+best() { # command... → "seconds peak_kb"
+  local b=999999 rss=0
   for _ in $(seq "$runs"); do
     /usr/bin/time -f '%e %M' -o "$work/t" "$@" > /dev/null 2>&1 || true
     read -r secs kb < "$work/t"
-    best=$(awk -v a="$best" -v b="$secs" 'BEGIN{print (b<a)?b:a}')
-    rss=$kb
+    b=$(awk -v a="$b" -v x="$secs" 'BEGIN{print (x<a)?x:a}')
+    rss=$(( kb > rss ? kb : rss ))
   done
-  printf '%-8s best of %s: %6.2f s   peak RSS %6d KB\n' "$label" "$runs" "$best" "$rss"
+  echo "$b $rss"
 }
-measure ripgrep rg -l 'arn:aws[a-z-]*:lambda:' "$work/tree"
-measure bumpbot "$work/bumpbot" scan --json "$work/tree"
-echo "references found: $("$work/bumpbot" scan "$work/tree" 2>/dev/null | wc -l)"
+
+for size in "${sizes[@]}"; do
+  files=${size%%:*} mb=${size##*:}
+  rm -rf "$work/tree"
+  go run ./scripts/genmonorepo "$work/tree" "$files" "$mb"
+  # Warm the page cache so both tools read from memory.
+  rg -l 'arn:aws[a-z-]*:lambda:' "$work/tree" > /dev/null || true
+  read -r rs rk <<< "$(best rg -l 'arn:aws[a-z-]*:lambda:' "$work/tree")"
+  read -r bs bk <<< "$(best "$work/bumpbot" scan --json "$work/tree")"
+  printf '%6s files, %5s MB: ripgrep %5.2f s (%6d KB)   bumpbot %5.2f s (%6d KB)   ratio %.2f\n' \
+    "$files" "$mb" "$rs" "$rk" "$bs" "$bk" "$(awk -v a="$bs" -v b="$rs" 'BEGIN{print a/b}')"
+done

@@ -75,7 +75,7 @@ newer version, and shows what changed inside the layer between the two.`,
 }
 
 // cliMemoryLimit is the soft memory limit of command-line runs.
-const cliMemoryLimit = 40 << 20
+const cliMemoryLimit = 32 << 20
 
 // run executes bumpbot with args and returns the process exit code.
 func run(args []string, stdout, stderr io.Writer) int {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -70,8 +69,13 @@ func ScanPath(p string, opts Options) (Result, error) {
 			for i, f := range files {
 				entries[i] = entry{rel: f.Rel, path: f.Path, kind: treeKind(f.Rel, opts.Markdown)}
 			}
-			var buf []byte
-			local := scanDir(entries, opts, &buf)
+			// Read buffers outlive a directory: a tree of small
+			// directories would otherwise grow a new one in each.
+			buf := bufPool.Get().(*[]byte)
+			local := scanDir(entries, opts, buf)
+			if cap(*buf) <= maxPooledBuf {
+				bufPool.Put(buf)
+			}
 			mu.Lock()
 			res.merge(local)
 			mu.Unlock()
@@ -90,6 +94,12 @@ func ScanPath(p string, opts Options) (Result, error) {
 	res.sort()
 	return res, nil
 }
+
+// bufPool holds read buffers between directories; maxPooledBuf keeps a
+// buffer grown for one large file from being held for the whole scan.
+var bufPool = sync.Pool{New: func() any { return new([]byte) }}
+
+const maxPooledBuf = 1 << 20
 
 // withDefaults fills in the zero options.
 func (o Options) withDefaults() Options {
@@ -135,40 +145,68 @@ func ListTree(root string) ([]TreeFile, []problem.Problem, error) {
 	return all, warns, err
 }
 
-// walkTree lists root with one goroutine per directory, at most workers
-// at a time, and calls visit with the regular files of each directory
-// (concurrently, while holding a worker slot, so visit's own work is
-// bounded too). Listing directories in parallel matters as much as
-// reading files in parallel: on a 20,000-file tree a sequential walk alone
-// costs more than ripgrep's whole search.
+// walkTree lists root with a fixed pool of workers taking directories
+// from a shared stack, and calls visit with the regular files of each
+// directory (concurrently, from the worker that listed it, so visit's own
+// work is bounded too). Listing directories in parallel matters as much
+// as reading files in parallel: on a 20,000-file tree a sequential walk
+// alone costs more than ripgrep's whole search. A pool rather than a
+// goroutine per directory keeps thousands of parked goroutines (and their
+// stacks) out of a large tree's scan.
 func walkTree(root string, workers int, visit func([]TreeFile)) ([]problem.Problem, error) {
 	realRoot, err := filepath.EvalSymlinks(root)
 	if err != nil {
 		return nil, fmt.Errorf("scan %s: %w", root, err)
 	}
-	w := &walker{root: root, realRoot: realRoot, sem: make(chan struct{}, max(1, workers)), visit: visit}
-	w.wg.Add(1)
-	go w.dir(root)
-	w.wg.Wait()
+	w := &walker{root: root, realRoot: realRoot, visit: visit, pending: 1, queue: []string{root}}
+	w.cond = sync.NewCond(&w.mu)
+	var wg sync.WaitGroup
+	for range max(1, workers) {
+		wg.Go(w.work)
+	}
+	wg.Wait()
 	return w.warns, nil
 }
 
 type walker struct {
 	root, realRoot string
-	sem            chan struct{}
-	wg             sync.WaitGroup
 	visit          func([]TreeFile)
 
-	mu    sync.Mutex
-	warns []problem.Problem
+	mu      sync.Mutex
+	cond    *sync.Cond
+	queue   []string // directories waiting to be listed (a stack: depth first keeps it short)
+	pending int      // directories queued or being listed
+	warns   []problem.Problem
 }
 
-// dir lists one directory, starts a goroutine for each subdirectory and
-// visits the directory's files.
+// work lists directories until none is queued or being listed.
+func (w *walker) work() {
+	for {
+		w.mu.Lock()
+		for len(w.queue) == 0 && w.pending > 0 {
+			w.cond.Wait()
+		}
+		if w.pending == 0 {
+			w.mu.Unlock()
+			return
+		}
+		p := w.queue[len(w.queue)-1]
+		w.queue = w.queue[:len(w.queue)-1]
+		w.mu.Unlock()
+
+		w.dir(p)
+
+		w.mu.Lock()
+		w.pending--
+		if w.pending == 0 {
+			w.cond.Broadcast() // the walk is over: release the idle workers
+		}
+		w.mu.Unlock()
+	}
+}
+
+// dir lists one directory, queues its subdirectories and visits its files.
 func (w *walker) dir(p string) {
-	defer w.wg.Done()
-	w.sem <- struct{}{}
-	defer func() { <-w.sem }()
 	entries, err := os.ReadDir(p)
 	if err != nil {
 		w.mu.Lock()
@@ -177,6 +215,7 @@ func (w *walker) dir(p string) {
 		return
 	}
 	files := make([]TreeFile, 0, len(entries))
+	var subdirs []string
 	for _, e := range entries {
 		full := filepath.Join(p, e.Name())
 		typ := e.Type()
@@ -190,14 +229,20 @@ func (w *walker) dir(p string) {
 		}
 		if e.IsDir() {
 			if !SkippedDirs[e.Name()] {
-				w.wg.Add(1)
-				go w.dir(full)
+				subdirs = append(subdirs, full)
 			}
 			continue
 		}
 		if typ.IsRegular() {
 			files = append(files, TreeFile{Rel: w.rel(full), Path: full, Real: real})
 		}
+	}
+	if len(subdirs) > 0 {
+		w.mu.Lock()
+		w.queue = append(w.queue, subdirs...)
+		w.pending += len(subdirs)
+		w.mu.Unlock()
+		w.cond.Broadcast()
 	}
 	if len(files) > 0 {
 		w.visit(files)
@@ -246,53 +291,6 @@ func targetInside(realRoot, p string) (string, bool) {
 		return "", false
 	}
 	return filepath.ToSlash(rel), true
-}
-
-// readCandidate reads a file into *buf unless it is too large or binary
-// (nil, nil). The result aliases *buf.
-func readCandidate(p string, max int64, buf *[]byte) ([]byte, error) {
-	f, err := os.Open(p)
-	if err != nil {
-		return nil, fmt.Errorf("read: %w", err)
-	}
-	defer f.Close()
-	info, err := f.Stat()
-	if err != nil {
-		return nil, fmt.Errorf("read: %w", err)
-	}
-	size := info.Size()
-	if !info.Mode().IsRegular() {
-		return nil, nil
-	}
-	if size > max {
-		return nil, tooLarge(size, max)
-	}
-	if int64(cap(*buf)) < size+1 {
-		*buf = make([]byte, size+1+size/4)
-	}
-	b := (*buf)[:cap(*buf)]
-	n := 0
-	for {
-		m, err := f.Read(b[n:])
-		n += m
-		if err == io.EOF || m == 0 && err == nil {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("read: %w", err)
-		}
-		if n == len(b) { // the file grew while we read it
-			*buf = append(b, make([]byte, len(b))...)
-			b = (*buf)[:cap(*buf)]
-		}
-		if int64(n) > max {
-			return nil, tooLarge(int64(n), max)
-		}
-	}
-	if src := b[:n]; !isBinary(src) {
-		return src, nil
-	}
-	return nil, nil
 }
 
 // ErrTooLarge is wrapped by the error of a file over the size limit,
