@@ -9,7 +9,6 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/bumpbot/bumpbot/internal/bump"
-	"github.com/bumpbot/bumpbot/internal/config"
 	"github.com/bumpbot/bumpbot/internal/ghapp"
 	"github.com/bumpbot/bumpbot/internal/problem"
 	"github.com/bumpbot/bumpbot/internal/reconcile"
@@ -50,16 +49,12 @@ on usage error.`,
 			if token == "" || !ok {
 				return usagef("GITHUB_TOKEN (or BUMPBOT_TOKEN) and GITHUB_REPOSITORY are required: run it in a workflow")
 			}
-			rs, err := config.Regions(config.First(config.Flag("regions", regions, cmd.Flags().Changed("regions")),
-				config.Env(os.Getenv, "INPUT_REGIONS"), config.Env(os.Getenv, "BUMPBOT_REGIONS"), config.DefaultRegion(os.Getenv)))
-			if err != nil {
-				return usageError{err}
-			}
-			b, err := lf.open(cmd)
+			rs, err := regionsFlag(cmd, regions, "INPUT_REGIONS", "BUMPBOT_REGIONS")
 			if err != nil {
 				return err
 			}
-			if err := af.apply(b); err != nil {
+			b, err := openLayers(cmd, &lf, &af)
+			if err != nil {
 				return err
 			}
 			client, err := ghapp.NewTokenClient(ghapp.TokenConfig{Token: token, BaseURL: os.Getenv("GITHUB_API_URL"), Owner: owner})

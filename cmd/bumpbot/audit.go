@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"time"
 
@@ -70,16 +69,12 @@ a policy file that does not parse: each mistake with its line and column).`,
 			}
 			var exp *exposure
 			if len(af.paths) > 0 {
-				rs, err := config.Regions(config.First(config.Flag("regions", regions, cmd.Flags().Changed("regions")),
-					config.Env(os.Getenv, "BUMPBOT_REGIONS"), config.DefaultRegion(os.Getenv)))
-				if err != nil {
-					return usageError{err}
-				}
-				b, err := lf.open(cmd)
+				rs, err := regionsFlag(cmd, regions, "BUMPBOT_REGIONS")
 				if err != nil {
 					return err
 				}
-				if err := af.apply(b); err != nil {
+				b, err := openLayers(cmd, &lf, &af)
+				if err != nil {
 					return err
 				}
 				exp = &exposure{builder: b, regions: rs}

@@ -5,10 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 
+	"github.com/bumpbot/bumpbot/internal/changelog"
 	"github.com/bumpbot/bumpbot/internal/config"
 	"github.com/bumpbot/bumpbot/internal/policy"
 	"github.com/bumpbot/bumpbot/internal/problem"
+	"github.com/spf13/cobra"
 )
 
 // writeJSON prints v as indented JSON, the form of every --json output.
@@ -41,4 +44,32 @@ func loadPolicy(path string) (policy.Policy, error) {
 		return p, usagef("%v", err)
 	}
 	return p, nil
+}
+
+// regionsFlag resolves --regions: the flag, then the environment variables
+// named (an action's input, BUMPBOT_REGIONS), then the usual AWS region.
+// A malformed name is a usage error.
+func regionsFlag(cmd *cobra.Command, flag string, env ...string) ([]string, error) {
+	vals := []config.Value{config.Flag("regions", flag, cmd.Flags().Changed("regions"))}
+	for _, e := range env {
+		vals = append(vals, config.Env(os.Getenv, e))
+	}
+	rs, err := config.Regions(config.First(append(vals, config.DefaultRegion(os.Getenv))...))
+	if err != nil {
+		return nil, usageError{err}
+	}
+	return rs, nil
+}
+
+// openLayers opens the registry and changelog builder the flags name,
+// with the advisories --advisories names.
+func openLayers(cmd *cobra.Command, lf *layerFlags, af *advisoryFlags) (*changelog.Builder, error) {
+	b, err := lf.open(cmd)
+	if err != nil {
+		return nil, err
+	}
+	if err := af.apply(b); err != nil {
+		return nil, err
+	}
+	return b, nil
 }

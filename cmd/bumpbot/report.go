@@ -2,13 +2,11 @@ package main
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
 
 	"github.com/bumpbot/bumpbot/internal/bump"
-	"github.com/bumpbot/bumpbot/internal/config"
 	"github.com/bumpbot/bumpbot/internal/fleet"
 	"github.com/bumpbot/bumpbot/internal/layerarn"
 	"github.com/bumpbot/bumpbot/internal/policy"
@@ -43,10 +41,9 @@ be read, 2 on usage error.`,
 			if asJSON && asCSV {
 				return usagef("--json and --csv exclude each other")
 			}
-			rs, err := config.Regions(config.First(config.Flag("regions", regions, cmd.Flags().Changed("regions")),
-				config.Env(os.Getenv, "BUMPBOT_REGIONS"), config.DefaultRegion(os.Getenv)))
+			rs, err := regionsFlag(cmd, regions, "BUMPBOT_REGIONS")
 			if err != nil {
-				return usageError{err}
+				return err
 			}
 			var pol *policy.Policy
 			if policyPath != "" {

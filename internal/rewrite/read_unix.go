@@ -15,7 +15,7 @@ import (
 // file, close, and no more: os.Open would also register every file with
 // the runtime's poller (an extra epoll_ctl that fails for regular files),
 // which on a tree of 20,000 files is a good part of the scan's time.
-func readCandidate(p string, max int64, buf *[]byte) ([]byte, error) {
+func readCandidate(p string, limit int64, buf *[]byte) ([]byte, error) {
 	fd, err := openRead(p)
 	if err != nil {
 		return nil, fmt.Errorf("read: %w", err)
@@ -28,39 +28,14 @@ func readCandidate(p string, max int64, buf *[]byte) ([]byte, error) {
 	if st.Mode&syscall.S_IFMT != syscall.S_IFREG {
 		return nil, nil
 	}
-	size := st.Size
-	if size > max {
-		return nil, tooLarge(size, max)
-	}
-	if int64(cap(*buf)) < size+1 {
-		*buf = make([]byte, size+1+size/4)
-	}
-	b := (*buf)[:cap(*buf)]
-	n := 0
-	for {
-		m, err := syscall.Read(fd, b[n:])
-		if errors.Is(err, syscall.EINTR) {
-			continue
+	return fill(func(b []byte) (int, error) {
+		for {
+			n, err := syscall.Read(fd, b)
+			if !errors.Is(err, syscall.EINTR) {
+				return max(n, 0), err // -1 with an error
+			}
 		}
-		if err != nil {
-			return nil, fmt.Errorf("read: %w", err)
-		}
-		if m == 0 {
-			break
-		}
-		n += m
-		if n == len(b) { // the file grew while we read it
-			*buf = append(b, make([]byte, len(b))...)
-			b = (*buf)[:cap(*buf)]
-		}
-		if int64(n) > max {
-			return nil, tooLarge(int64(n), max)
-		}
-	}
-	if src := b[:n]; !isBinary(src) {
-		return src, nil
-	}
-	return nil, nil
+	}, st.Size, limit, buf)
 }
 
 // openRead opens p for reading, retrying an interrupted call.
