@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bumpbot/bumpbot/internal/layers"
 	"github.com/bumpbot/bumpbot/internal/reconcile"
@@ -44,5 +45,24 @@ func TestConfigGroupsAndLimit(t *testing.T) {
 	got, _ := gh.File(repoN, "bumpbot/group-python", "main.tf")
 	if want := `layer:a-py:2", "arn:aws:lambda:us-east-1:123456789012:layer:b-py:2", "arn:aws:lambda:us-east-1:123456789012:layer:c-node:1"`; !strings.Contains(string(got), want) {
 		t.Errorf("group branch main.tf:\n%s", got)
+	}
+}
+
+// A schedule gates publishing: outside its window nothing is opened; in
+// it the pull request goes out.
+func TestConfigSchedule(t *testing.T) {
+	t.Parallel()
+	cfg := "version: 1\nschedule: {interval: daily, time: \"09:00\"}\n"
+	gh, forge := githubRepo(t, map[string]string{"main.tf": mainTF, ".github/bumpbot.yml": cfg})
+	p, _ := planner(t, 3, 5)
+	at := time.Date(2026, 12, 7, 8, 0, 0, 0, time.UTC)
+	r := &reconcile.Reconciler{Planner: p, ReadConfig: true, Now: func() time.Time { return at }}
+	res, err := r.Run(context.Background(), "", forge)
+	if err != nil || res.Held != 1 || res.Opened != 0 || len(gh.Pulls(repoN)) != 0 {
+		t.Fatalf("before 09:00: %+v, %v, %d pulls", res, err, len(gh.Pulls(repoN)))
+	}
+	at = time.Date(2026, 12, 7, 9, 10, 0, 0, time.UTC)
+	if res, err = r.Run(context.Background(), "", forge); err != nil || res.Opened != 1 {
+		t.Errorf("at 09:10: %+v, %v", res, err)
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/bumpbot/bumpbot/internal/bump"
 	"github.com/bumpbot/bumpbot/internal/config"
@@ -123,6 +124,9 @@ type Reconciler struct {
 	// App sets it; the CLI layers the file under its flags itself.
 	ReadConfig bool
 	Config     ConfigSource
+	// Now is the clock the configuration's schedule is read with (nil:
+	// time.Now).
+	Now func() time.Time
 }
 
 // Result tells what one reconcile did.
@@ -156,6 +160,9 @@ type Result struct {
 	// Limited counts updates not opened because the repository has
 	// open-pull-requests-limit bot pull requests open already.
 	Limited int
+	// Held counts updates not published because the configuration's
+	// schedule is not due (they go out in its next window).
+	Held int
 }
 
 // Run reconciles the repository behind f; key names it in the blob cache
@@ -224,6 +231,17 @@ func (r *Reconciler) Run(ctx context.Context, key string, f Forge) (Result, erro
 	updates, err := r.group(plan, kept, res.Config.Group)
 	if err != nil {
 		return res, err
+	}
+	now := time.Now
+	if r.Now != nil {
+		now = r.Now
+	}
+	if !res.Config.Schedule.Due(now()) {
+		// The schedule gates publishing only: the plan, its problems and
+		// the layer index are already recorded.
+		res.Held = len(updates)
+		log.Info("bumps held until the schedule is due", "updates", len(updates), "interval", res.Config.Schedule.Interval)
+		return res, nil
 	}
 	open := len(byBranch)
 	var errs []error
