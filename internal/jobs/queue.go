@@ -71,6 +71,8 @@ type Queue struct {
 	mu       sync.Mutex
 	waiting  []*pendingRecord
 	draining bool
+	// wake tells a lingering drain that deliveries are waiting.
+	wake chan struct{}
 
 	stmts preparedStmts
 	// live is used by the draining goroutine only (see liveJobs).
@@ -79,7 +81,7 @@ type Queue struct {
 
 // NewQueue returns a queue writing to db through client.
 func NewQueue(db *sql.DB, client Inserter) *Queue {
-	return &Queue{db: db, client: client, Now: time.Now, live: liveJobs{}}
+	return &Queue{db: db, client: client, Now: time.Now, live: liveJobs{}, wake: make(chan struct{}, 1)}
 }
 
 // Recorded is what Record did.
@@ -92,7 +94,13 @@ type Recorded struct {
 }
 
 // maxBatch bounds how many deliveries share one transaction.
-const maxBatch = 128
+const maxBatch = 256
+
+// linger is how long a drain with nothing to record waits for more
+// before it ends: under load a delivery arrives within microseconds, and
+// a new goroutine for each batch paid for growing its stack through
+// SQLite's deep calls again each time.
+const linger = 100 * time.Millisecond
 
 // pendingRecord is one delivery waiting for its transaction.
 type pendingRecord struct {
@@ -126,6 +134,11 @@ func (q *Queue) Record(ctx context.Context, delivery, event string, reqs []Recon
 	if !q.draining {
 		q.draining = true
 		go q.drain()
+	} else {
+		select {
+		case q.wake <- struct{}{}:
+		default: // a wake-up is already pending
+		}
 	}
 	q.mu.Unlock()
 	select {
@@ -137,8 +150,11 @@ func (q *Queue) Record(ctx context.Context, delivery, event string, reqs []Recon
 }
 
 // drain records waiting deliveries, a batch per transaction, until none
-// is left.
+// has been left for linger.
 func (q *Queue) drain() {
+	idle := time.NewTimer(linger)
+	defer idle.Stop()
+	lingered := false
 	for {
 		q.mu.Lock()
 		batch := q.waiting
@@ -148,10 +164,23 @@ func (q *Queue) drain() {
 			q.waiting = nil
 		}
 		if len(batch) == 0 {
-			q.draining = false
+			if lingered {
+				q.draining = false
+				q.mu.Unlock()
+				return
+			}
 			q.mu.Unlock()
-			return
+			// Record sends on wake only while draining is set, so a
+			// delivery appended after the check above is not missed.
+			idle.Reset(linger)
+			select {
+			case <-q.wake:
+			case <-idle.C:
+				lingered = true
+			}
+			continue
 		}
+		lingered = false
 		q.mu.Unlock()
 		recs, err := q.recordTimed(batch)
 		if err != nil && len(batch) > 1 {
