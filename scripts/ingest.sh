@@ -7,9 +7,12 @@
 # and a GitHub URL that refuses connections: nothing leaves the machine.
 #
 # Usage: scripts/ingest.sh [base-rev]
-#   base-rev (e.g. main): also build that revision and measure it first,
-#   in the same run, and print the ratios.
-# Environment: INGEST_DURATION (wrk -d, default 10s), INGEST_CONNS
+#   base-rev (e.g. main): also build that revision and measure it in the
+#   same run, alternating with the work tree, and print the ratios.
+# Environment: INGEST_ROUNDS (default 1; each round measures every build
+# on a fresh server, the order alternating from round to round, and the
+# tables show the median per connection count, the single figures in
+# brackets), INGEST_DURATION (wrk -d, default 10s), INGEST_CONNS
 # (default "8 64 256"), INGEST_THREADS (wrk -t, default 2),
 # INGEST_REPOS (default 50). Needs Go, openssl, curl and wrk (installed
 # with apt-get when missing and running as root).
@@ -21,6 +24,7 @@ duration=${INGEST_DURATION:-10s}
 conns=${INGEST_CONNS:-8 64 256}
 threads=${INGEST_THREADS:-2}
 repos=${INGEST_REPOS:-50}
+rounds=${INGEST_ROUNDS:-1}
 secret=ingest-test-secret
 
 if ! command -v wrk >/dev/null; then
@@ -92,27 +96,52 @@ measure() {
   server_pid=
 }
 
-report() { # report <name> <results file>
-  echo "== $1"
-  printf '%6s %10s %9s %9s %s\n' conns "deliv/s" "p50 ms" "p99 ms" "(202s, others, socket errors)"
-  while read -r c _ rps p50 p99 _ acc oth sock; do
-    printf '%6s %10s %9s %9s (%s, %s, %s)\n' "$c" "${rps#rps=}" "${p50#p50_ms=}" "${p99#p99_ms=}" "${acc#accepted=}" "${oth#other=}" "${sock#socket_errors=}"
-  done <"$2"
+# median <results files...>: per connection count, the median
+# deliveries/s and the median p99 across rounds, then every figure.
+median() {
+  cat "$@" | awk '
+    { c = $1; sub("rps=", "", $3); sub("p99_ms=", "", $5)
+      if (!(c in n)) order[++k] = c
+      n[c]++; rps[c, n[c]] = $3; p99[c, n[c]] = $5
+      all[c] = all[c] sprintf(" %s/%s", $3, $5) }
+    function med(a, c, m,   i, j, t, v) {
+      for (i = 1; i <= m; i++) v[i] = a[c, i] + 0
+      for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
+      return m % 2 ? v[(m + 1) / 2] : (v[m / 2] + v[m / 2 + 1]) / 2 }
+    END { for (i = 1; i <= k; i++) { c = order[i]
+      printf "%s %.0f %.2f%s\n", c, med(rps, c, n[c]), med(p99, c, n[c]), all[c] } }'
 }
 
-echo "wrk -t $threads -d $duration, $repos repositories, connections: $conns; $(nproc) cores"
+report() { # report <name> <results files...>
+  local name=$1
+  shift
+  echo "== $name"
+  printf '%6s %10s %9s  %s\n' conns "deliv/s" "p99 ms" "[each round: deliv/s/p99 ms]"
+  median "$@" | while read -r c rps p99 rest; do
+    printf '%6s %10s %9s  [%s]\n' "$c" "$rps" "$p99" "$rest"
+  done
+}
+
+echo "wrk -t $threads -d $duration, $repos repositories, connections: $conns; $rounds round(s); $(nproc) cores"
+builds=head
 if [ -n "$base" ]; then
   build base "$base"
-  measure "$work/base" base >"$work/base.txt"
-  report "base ($base, $(git rev-parse --short "$base"))" "$work/base.txt"
+  builds="base head"
 fi
 build head ""
-measure "$work/head" head >"$work/head.txt"
-report "work tree ($(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . || echo ', modified'))" "$work/head.txt"
-if [ -n "$base" ]; then
-  echo "== ratio work tree / base"
-  paste -d' ' "$work/base.txt" "$work/head.txt" | while read -r c _ brps _ bp99 _ _ _ _ _ _ hrps _ hp99 _; do
-    awk -v c="$c" -v br="${brps#rps=}" -v hr="${hrps#rps=}" -v bp="${bp99#p99_ms=}" -v hp="${hp99#p99_ms=}" \
-      'BEGIN { printf "%6s deliveries/s x%.2f, p99 x%.2f\n", c, hr/br, hp/bp }'
+for r in $(seq "$rounds"); do
+  order=$builds
+  if [ $((r % 2)) = 0 ]; then order=$(echo "$builds" | tr ' ' '\n' | tac | tr '\n' ' '); fi
+  for b in $order; do
+    measure "$work/$b" "$b$r" >"$work/$b-$r.txt"
   done
+done
+if [ -n "$base" ]; then
+  report "base ($base, $(git rev-parse --short "$base"))" "$work"/base-*.txt
+fi
+report "work tree ($(git rev-parse --short HEAD)$(git diff --quiet HEAD -- . || echo ', modified'))" "$work"/head-*.txt
+if [ -n "$base" ]; then
+  echo "== ratio work tree / base (medians)"
+  paste -d' ' <(median "$work"/base-*.txt | cut -d' ' -f1-3) <(median "$work"/head-*.txt | cut -d' ' -f1-3) |
+    awk '{ printf "%6s deliveries/s x%.2f, p99 x%.2f\n", $1, $5 / $2, $6 / $3 }'
 fi
