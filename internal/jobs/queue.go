@@ -71,11 +71,17 @@ type Queue struct {
 	mu       sync.Mutex
 	waiting  []*pendingRecord
 	draining bool
+	// wake tells a lingering drain that deliveries are waiting.
+	wake chan struct{}
+
+	stmts preparedStmts
+	// live is used by the draining goroutine only (see liveJobs).
+	live liveJobs
 }
 
 // NewQueue returns a queue writing to db through client.
 func NewQueue(db *sql.DB, client Inserter) *Queue {
-	return &Queue{db: db, client: client, Now: time.Now}
+	return &Queue{db: db, client: client, Now: time.Now, live: liveJobs{}, wake: make(chan struct{}, 1)}
 }
 
 // Recorded is what Record did.
@@ -88,7 +94,13 @@ type Recorded struct {
 }
 
 // maxBatch bounds how many deliveries share one transaction.
-const maxBatch = 128
+const maxBatch = 256
+
+// linger is how long a drain with nothing to record waits for more
+// before it ends: under load a delivery arrives within microseconds, and
+// a new goroutine for each batch paid for growing its stack through
+// SQLite's deep calls again each time.
+const linger = 100 * time.Millisecond
 
 // pendingRecord is one delivery waiting for its transaction.
 type pendingRecord struct {
@@ -122,6 +134,11 @@ func (q *Queue) Record(ctx context.Context, delivery, event string, reqs []Recon
 	if !q.draining {
 		q.draining = true
 		go q.drain()
+	} else {
+		select {
+		case q.wake <- struct{}{}:
+		default: // a wake-up is already pending
+		}
 	}
 	q.mu.Unlock()
 	select {
@@ -133,8 +150,11 @@ func (q *Queue) Record(ctx context.Context, delivery, event string, reqs []Recon
 }
 
 // drain records waiting deliveries, a batch per transaction, until none
-// is left.
+// has been left for linger.
 func (q *Queue) drain() {
+	idle := time.NewTimer(linger)
+	defer idle.Stop()
+	lingered := false
 	for {
 		q.mu.Lock()
 		batch := q.waiting
@@ -144,10 +164,23 @@ func (q *Queue) drain() {
 			q.waiting = nil
 		}
 		if len(batch) == 0 {
-			q.draining = false
+			if lingered {
+				q.draining = false
+				q.mu.Unlock()
+				return
+			}
 			q.mu.Unlock()
-			return
+			// Record sends on wake only while draining is set, so a
+			// delivery appended after the check above is not missed.
+			idle.Reset(linger)
+			select {
+			case <-q.wake:
+			case <-idle.C:
+				lingered = true
+			}
+			continue
 		}
+		lingered = false
 		q.mu.Unlock()
 		recs, err := q.recordTimed(batch)
 		if err != nil && len(batch) > 1 {
@@ -187,22 +220,28 @@ func result(p *pendingRecord, recs []Recorded, err error, i int) recordResult {
 // recordBatch records deliveries in one transaction: each delivery id
 // once, the request counter of each repository, and one job per
 // repository (in request order; River coalesces with jobs already
-// waiting or running).
+// waiting or running, and a repository whose job is known to wait or
+// run needs no insert at all, see liveJobs).
 func (q *Queue) recordBatch(ctx context.Context, batch []*pendingRecord) ([]Recorded, error) {
+	prepared, err := q.stmts.get(ctx, q.db)
+	if err != nil {
+		return nil, err
+	}
 	tx, err := q.db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, err
 	}
 	defer tx.Rollback() //nolint:errcheck // no-op after Commit
+	stmts := prepared.inTx(ctx, tx)
 	out := make([]Recorded, len(batch))
 	var (
 		params []river.InsertManyParams
 		owners []int // the delivery each param is counted for
 		counts = map[repoKey]int64{}
 	)
+	received := q.Now().Unix()
 	for i, p := range batch {
-		res, err := tx.ExecContext(ctx, `INSERT INTO bumpbot_delivery (id, event, received_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING`,
-			p.delivery, p.event, q.Now().Unix())
+		res, err := stmts.delivery.ExecContext(ctx, p.delivery, p.event, received)
 		if err != nil {
 			return nil, fmt.Errorf("delivery %s: %w", p.delivery, err)
 		}
@@ -230,16 +269,65 @@ func (q *Queue) recordBatch(ctx context.Context, batch []*pendingRecord) ([]Reco
 		return cmp.Or(cmp.Compare(a.installation, b.installation), cmp.Compare(a.repo, b.repo))
 	})
 	for _, k := range keys {
-		if _, err := tx.ExecContext(ctx, `INSERT INTO bumpbot_repo_request (installation_id, repo, seq) VALUES ($1, $2, $3)
-			ON CONFLICT (installation_id, repo) DO UPDATE SET seq = bumpbot_repo_request.seq + excluded.seq`, k.installation, k.repo, counts[k]); err != nil {
+		if _, err := stmts.request.ExecContext(ctx, k.installation, k.repo, counts[k]); err != nil {
 			return nil, fmt.Errorf("request %s: %w", k.repo, err)
 		}
+	}
+	params, owners, err = q.dropQueued(ctx, stmts.jobState, params, owners)
+	if err != nil {
+		return nil, err
+	}
+	learned, err := q.insertJobs(ctx, tx, params, owners, out)
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, fmt.Errorf("commit: %w", err)
+	}
+	// Only committed jobs are remembered: a rolled-back id may be given
+	// to another job.
+	maps.Copy(q.live, learned)
+	return out, nil
+}
+
+// dropQueued removes the params (and their owners) of repositories whose
+// job still waits or runs: the counter bumped in this transaction tells
+// that job to run again if it is running.
+func (q *Queue) dropQueued(ctx context.Context, jobState *sql.Stmt, params []river.InsertManyParams, owners []int) ([]river.InsertManyParams, []int, error) {
+	keepParams, keepOwners := params[:0], owners[:0]
+	for j, p := range params {
+		a := p.Args.(ReconcileArgs)
+		k := repoKey{a.InstallationID, a.Repo}
+		queued, err := q.live.stillQueued(ctx, jobState, k)
+		if err != nil {
+			return nil, nil, err
+		}
+		if queued {
+			continue
+		}
+		delete(q.live, k)
+		keepParams, keepOwners = append(keepParams, p), append(keepOwners, owners[j])
+	}
+	return keepParams, keepOwners, nil
+}
+
+// insertJobs inserts params through River, counts new jobs for their
+// owners in out, hurries jobs scheduled for later, and returns the job
+// each repository's requests went to.
+func (q *Queue) insertJobs(ctx context.Context, tx *sql.Tx, params []river.InsertManyParams, owners []int, out []Recorded) (liveJobs, error) {
+	if len(params) == 0 {
+		return nil, nil
 	}
 	results, err := q.client.InsertManyTx(ctx, tx, params)
 	if err != nil {
 		return nil, fmt.Errorf("insert jobs: %w", err)
 	}
+	learned := make(liveJobs, len(results))
 	for j, r := range results {
+		if r.Job != nil {
+			a := params[j].Args.(ReconcileArgs)
+			learned[repoKey{a.InstallationID, a.Repo}] = liveJob{id: r.Job.ID, uniqueKey: r.Job.UniqueKey}
+		}
 		if !r.UniqueSkippedAsDuplicate {
 			out[owners[j]].Inserted++
 			continue
@@ -248,10 +336,7 @@ func (q *Queue) recordBatch(ctx context.Context, batch []*pendingRecord) ([]Reco
 			return nil, err
 		}
 	}
-	if err := tx.Commit(); err != nil {
-		return nil, fmt.Errorf("commit: %w", err)
-	}
-	return out, nil
+	return learned, nil
 }
 
 // repoKey names a repository of an installation.

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -39,6 +40,12 @@ func newServer(t *testing.T) (*httptest.Server, *sql.DB) {
 // newHandler is the handler of newServer, for tests that call it directly.
 func newHandler(t *testing.T, opts ...webhook.Option) (*webhook.Handler, *sql.DB) {
 	t.Helper()
+	return newLoggedHandler(t, nil, opts...)
+}
+
+// newLoggedHandler is newHandler writing its log to log.
+func newLoggedHandler(t *testing.T, log *slog.Logger, opts ...webhook.Option) (*webhook.Handler, *sql.DB) {
+	t.Helper()
 	db, err := jobs.Open(context.Background(), filepath.Join(t.TempDir(), "q.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -48,7 +55,7 @@ func newHandler(t *testing.T, opts ...webhook.Option) (*webhook.Handler, *sql.DB
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := webhook.New(secret, jobs.NewQueue(db, client), nil, webhook.NewMetrics(prometheus.NewRegistry()), opts...)
+	h, err := webhook.New(secret, jobs.NewQueue(db, client), log, webhook.NewMetrics(prometheus.NewRegistry()), opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
