@@ -47,6 +47,8 @@ YAML file (--config) overridden by the environment:
                                  only the repositories that can move: new
                                  versions of third-party layers send no event
   BUMPBOT_REGISTRY               aws (default) or dir:PATH
+  BUMPBOT_LOG_LEVEL              debug, info (default), warn or error; debug
+                                 adds a line per accepted webhook delivery
   BUMPBOT_ADVISORIES             a folder of OSV advisories (or --advisories):
                                  pull requests list those a bump fixes or
                                  introduces in the layer's packages
@@ -92,7 +94,13 @@ GET /healthz, /readyz, /metrics.`,
 				return usagef("%v", err)
 			}
 			lf.registry = cfg.Registry
-			log := slog.New(slog.NewJSONHandler(cmd.ErrOrStderr(), nil))
+			var level slog.Level
+			if v := os.Getenv("BUMPBOT_LOG_LEVEL"); v != "" {
+				if err := level.UnmarshalText([]byte(v)); err != nil {
+					return usagef("BUMPBOT_LOG_LEVEL=%q: want debug, info, warn or error", v)
+				}
+			}
+			log := slog.New(slog.NewJSONHandler(cmd.ErrOrStderr(), &slog.HandlerOptions{Level: level}))
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			cmd.SetContext(ctx)
