@@ -86,6 +86,9 @@ type App struct {
 	clients   *lru[int64, *Client]
 	responses *lru[string, []byte]      // the ETag cache, by installation and URL
 	trees     *lru[repoKey, *repoCache] // what a reconcile remembers of a repository
+
+	slugMu sync.Mutex
+	slug   string // the app's slug, once GitHub told it (Slug)
 }
 
 // repoKey names a repository as one installation sees it.

@@ -25,7 +25,7 @@ func (r *Repo) Publish(ctx context.Context, c reconcile.Change, existing *reconc
 	}
 	// An open pull request names the branch: make sure it is still the
 	// bot's alone before writing anything.
-	if existing != nil {
+	if existing != nil && !c.Takeover {
 		if err := r.checkOwnTip(ctx, "refs/heads/"+c.Branch); err != nil {
 			return reconcile.Published{}, err
 		}

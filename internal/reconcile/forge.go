@@ -92,6 +92,9 @@ type Change struct {
 	// Reviewers, TeamReviewers and Assignees are asked for on the review
 	// request when it is opened (the repository configuration's).
 	Reviewers, TeamReviewers, Assignees []string
+	// Takeover lets Publish overwrite the branch even when someone else
+	// pushed to it (the recreate command).
+	Takeover bool
 }
 
 // OpenChange is a review request the bot opened earlier that is still open

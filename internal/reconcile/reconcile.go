@@ -123,6 +123,14 @@ type Reconciler struct {
 	// App sets it; the CLI layers the file under its flags itself.
 	ReadConfig bool
 	Config     ConfigSource
+	// Ignores are the ignores maintainers made with comment commands:
+	// honoured like the configuration's (with ReadConfig) and listed in
+	// the description of the pull requests of their layers.
+	Ignores []Ignore
+	// Rebuild names branches to publish again even when their pull
+	// request carries the update already (the rebase and recreate
+	// commands); true takes the branch back from whoever pushed to it.
+	Rebuild map[string]bool
 }
 
 // Result tells what one reconcile did.
@@ -188,7 +196,8 @@ func (r *Reconciler) Run(ctx context.Context, key string, f Forge) (Result, erro
 		return res, err
 	}
 	if r.ReadConfig {
-		in.Config = &res.Config
+		effective := withIgnores(res.Config, r.Ignores)
+		in.Config = &effective
 	}
 	plan, err := r.Planner.Plan(ctx, in)
 	if err != nil {
@@ -230,7 +239,8 @@ func (r *Reconciler) Run(ctx context.Context, key string, f Forge) (Result, erro
 	for _, u := range updates {
 		c := r.change(u, snap, modes, updates, res.Config)
 		existing := byBranch[c.Branch]
-		if existing != nil && strings.Contains(existing.Body, marker(u)) {
+		_, rebuild := r.Rebuild[c.Branch]
+		if existing != nil && strings.Contains(existing.Body, marker(u)) && !rebuild {
 			res.Unchanged++
 			continue
 		}
@@ -490,8 +500,13 @@ func BranchName(u Update, all []Update) string {
 func branchPart(s string) string { return unsafeRef.ReplaceAllString(s, "-") }
 
 func (r *Reconciler) change(u Update, snap Snapshot, modes map[string]string, all []Update, cfg config.Repo) Change {
+	if section := ignoresSection(u, r.Ignores); section != "" {
+		u.Body = strings.TrimRight(u.Body, "\n") + "\n" + section
+	}
+	branch := BranchName(u, all)
 	c := Change{
-		Branch:        BranchName(u, all),
+		Branch:        branch,
+		Takeover:      r.Rebuild[branch],
 		Base:          snap,
 		Message:       prefixed(cfg, Title(u)),
 		Title:         prefixed(cfg, Title(u)),

@@ -123,7 +123,8 @@ func New(ctx context.Context, cfg Config, opts Options) (*Server, error) {
 		return nil, err
 	}
 	s.queue = jobs.NewQueue(db, s.river)
-	hook, err := webhook.New([]byte(cfg.WebhookSecret), s.queue, opts.Logger, webhook.NewMetrics(reg), webhook.WithBudget(cfg.budget()))
+	hook, err := webhook.New([]byte(cfg.WebhookSecret), s.queue, opts.Logger, webhook.NewMetrics(reg), webhook.WithBudget(cfg.budget()),
+		webhook.WithCommands(state, app.Slug))
 	if err != nil {
 		db.Close()
 		return nil, err
@@ -318,6 +319,10 @@ func (g *ghRunner) Reconcile(ctx context.Context, req jobs.Request) (err error) 
 	rec := *g.rec
 	rec.Log = g.log.With("installation_id", inst, "repo", repo)
 	rec.ReadConfig, rec.Config = true, repoConfigSource{state: g.problems.state, installation: inst, repo: repo}
+	cmds := commandRun{state: g.problems.state, app: g.app, repo: r, inst: inst, name: repo, log: rec.Log}
+	if err := cmds.run(ctx, &rec); err != nil {
+		return err
+	}
 	res, err := rec.Run(ctx, fmt.Sprintf("%d/%s", inst, repo), r)
 	if res.Planned && res.ConfigValid {
 		if err := g.problems.state.SaveConfig(ctx, inst, repo, res.Config); err != nil {

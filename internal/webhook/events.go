@@ -12,6 +12,7 @@ import (
 var handled = map[string]bool{
 	"installation":              true,
 	"installation_repositories": true,
+	"issue_comment":             true, // commands, with WithCommands
 	"push":                      true,
 	"repository":                true,
 }

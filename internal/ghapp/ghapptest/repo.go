@@ -21,6 +21,7 @@ type repo struct {
 	nextNumber    int
 	renamed       map[string]string // old branch name → new, for redirects
 	archived      bool
+	perms         map[string]string // lower-case login → permission
 }
 
 // Pull is a pull request as the fake stores it.
@@ -47,6 +48,10 @@ type Comment struct {
 	ID     int64
 	Number int
 	Body   string
+	// User wrote it: the app's bot account unless AddComment said.
+	User string
+	// Reactions are the reactions' contents ("+1"), oldest first.
+	Reactions []string
 }
 
 func (r *repo) fullName() string { return r.owner + "/" + r.name }

@@ -141,6 +141,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /app/installations", s.serve(s.listInstallations, false))
 	mux.HandleFunc("GET /app/installations/{id}", s.serve(s.getInstallation, false))
 	mux.HandleFunc("GET /installation/repositories", s.serve(s.installationRepos, false))
+	mux.HandleFunc("GET /app", s.serve(s.getApp, false))
 	for pattern, h := range map[string]handler{
 		"GET /repos/{owner}/{repo}":                                     s.getRepo,
 		"GET /repos/{owner}/{repo}/branches/{branch...}":                s.getBranch,
@@ -170,6 +171,9 @@ func (s *Server) routes() http.Handler {
 		"GET /repos/{owner}/{repo}/issues":                              s.listIssues,
 		"POST /repos/{owner}/{repo}/issues":                             s.createIssue,
 		"PATCH /repos/{owner}/{repo}/issues/{number}":                   s.editIssue,
+		"GET /repos/{owner}/{repo}/collaborators/{user}/permission":     s.getPermission,
+		"POST /repos/{owner}/{repo}/issues/comments/{id}/reactions":     s.createReaction,
+		"DELETE /repos/{owner}/{repo}/git/refs/{ref...}":                s.deleteRef,
 	} {
 		mux.HandleFunc(pattern, s.serve(h, true))
 	}
@@ -195,7 +199,7 @@ func (s *Server) serve(h handler, repoScoped bool) http.HandlerFunc {
 
 		var inst int64
 		var rp *repo
-		if !strings.HasPrefix(r.URL.Path, "/app/") {
+		if r.URL.Path != "/app" && !strings.HasPrefix(r.URL.Path, "/app/") {
 			var ok bool
 			inst, ok = s.tokens[bearer(r)]
 			if !ok {
