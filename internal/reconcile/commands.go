@@ -75,10 +75,10 @@ type Bump struct {
 	To            int
 }
 
-var bumpMarker = regexp.MustCompile(`<!-- bumpbot: layer=(\S+) region=(\S*) to=(\d+) `)
+var bumpMarker = regexp.MustCompile(`<!-- bumpbot(?:-closed-by-command)?: layer=(\S+) region=(\S*) to=(\d+) `)
 
 // BumpsOf returns the bumps recorded in the body of one of the bot's pull
-// requests (one per layer it moves).
+// requests (one per layer it moves), Forget's hidden ones included.
 func BumpsOf(body string) []Bump {
 	var out []Bump
 	for _, m := range bumpMarker.FindAllStringSubmatch(body, -1) {
