@@ -98,30 +98,33 @@ func (r *Repo) ClosePull(ctx context.Context, number int, branch, comment, body 
 	if _, _, err := r.c.gh.PullRequests.Edit(ctx, r.owner, r.name, number, edit); err != nil {
 		return fmt.Errorf("close pull request #%d of %s: %w", number, r.FullName(), err)
 	}
-	if err := r.DeleteBranch(ctx, branch); err != nil && !errors.Is(err, reconcile.ErrRefusedBranch) {
+	if _, err := r.DeleteBranch(ctx, branch); err != nil && !errors.Is(err, reconcile.ErrRefusedBranch) {
 		return err
 	}
 	return nil
 }
 
-// DeleteBranch deletes a bot branch whose tip is the bot's commit; a
-// branch outside reconcile.BranchPrefix, or holding a person's commit,
-// is refused (an error wrapping reconcile.ErrRefusedBranch), a branch
-// already gone is no error.
-func (r *Repo) DeleteBranch(ctx context.Context, branch string) error {
+// DeleteBranch deletes a bot branch whose tip is the bot's commit and
+// reports whether it did; a branch outside reconcile.BranchPrefix, or
+// holding a person's commit, is refused (an error wrapping
+// reconcile.ErrRefusedBranch), a branch already gone is no error.
+func (r *Repo) DeleteBranch(ctx context.Context, branch string) (bool, error) {
 	if err := reconcile.CheckBranch(branch, ""); err != nil {
-		return err
+		return false, err
 	}
 	if err := r.owned(ctx); err != nil {
-		return err
+		return false, err
 	}
 	ref := "refs/heads/" + branch
-	if err := r.checkOwnTip(ctx, ref); err != nil {
-		return err
+	if exists, err := r.ownTip(ctx, ref); err != nil || !exists {
+		return false, err
 	}
 	_, err := r.c.gh.Git.DeleteRef(ctx, r.owner, r.name, ref)
-	if err != nil && !isNotFound(err) && !isUnprocessable(err) {
-		return fmt.Errorf("delete %s of %s: %w", ref, r.FullName(), err)
+	if isNotFound(err) || isUnprocessable(err) {
+		return false, nil // gone meanwhile
 	}
-	return nil
+	if err != nil {
+		return false, fmt.Errorf("delete %s of %s: %w", ref, r.FullName(), err)
+	}
+	return true, nil
 }

@@ -125,22 +125,28 @@ func (r *Repo) setBranch(ctx context.Context, branch, base, sha string, checked 
 // that does not exist (a 404, or a 422 from the update) is left to the
 // create fallback.
 func (r *Repo) checkOwnTip(ctx context.Context, ref string) error {
+	_, err := r.ownTip(ctx, ref)
+	return err
+}
+
+// ownTip is checkOwnTip that also says whether the ref exists.
+func (r *Repo) ownTip(ctx context.Context, ref string) (exists bool, err error) {
 	cur, _, err := r.c.gh.Git.GetRef(ctx, r.owner, r.name, ref)
 	if isNotFound(err) {
-		return nil
+		return false, nil
 	}
 	if err != nil {
-		return fmt.Errorf("read %s of %s: %w", ref, r.FullName(), err)
+		return false, fmt.Errorf("read %s of %s: %w", ref, r.FullName(), err)
 	}
 	tip, _, err := r.c.gh.Git.GetCommit(ctx, r.owner, r.name, cur.GetObject().GetSHA())
 	if err != nil {
-		return fmt.Errorf("read the tip of %s of %s: %w", ref, r.FullName(), err)
+		return true, fmt.Errorf("read the tip of %s of %s: %w", ref, r.FullName(), err)
 	}
 	// The trailer must be the message's last line, as the bot writes it.
 	if !strings.HasSuffix(strings.TrimRight(tip.GetMessage(), "\n"), commitTrailer) {
-		return fmt.Errorf("%s of %s holds commits bumpbot did not make: %w", ref, r.FullName(), reconcile.ErrRefusedBranch)
+		return true, fmt.Errorf("%s of %s holds commits bumpbot did not make: %w", ref, r.FullName(), reconcile.ErrRefusedBranch)
 	}
-	return nil
+	return true, nil
 }
 
 func (r *Repo) openPull(ctx context.Context, c reconcile.Change) (reconcile.Published, error) {

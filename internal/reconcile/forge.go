@@ -108,6 +108,9 @@ type OpenChange struct {
 	// Closed is true for a review request a maintainer closed without
 	// merging it: the bot does not propose the same bump again.
 	Closed bool
+	// Merged is true (with Closed) for a merged one, listed only so its
+	// branch can be deleted (Sweeper).
+	Merged bool
 }
 
 // Published is what Publish did.
@@ -127,8 +130,9 @@ type Forge interface {
 	// ReadFile returns the bytes of one snapshot entry.
 	ReadFile(ctx context.Context, e Entry) ([]byte, error)
 	// OpenChanges lists the bot's review requests (branches under
-	// BranchPrefix) that are open or were closed without being merged;
-	// merged ones are left out.
+	// BranchPrefix) that are open or were closed; merged ones are
+	// marked Merged (a forge that cannot delete branches may leave them
+	// out).
 	OpenChanges(ctx context.Context) ([]OpenChange, error)
 	// Publish creates or (when existing is not nil) updates the change.
 	// It must refuse any branch CheckBranch rejects, before any write.

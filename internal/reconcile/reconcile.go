@@ -131,6 +131,9 @@ type Reconciler struct {
 	// request carries the update already (the rebase and recreate
 	// commands); true takes the branch back from whoever pushed to it.
 	Rebuild map[string]bool
+	// Swept remembers across reconciles the closed pull requests whose
+	// branch was dealt with; nil asks the forge on every reconcile.
+	Swept *Swept
 }
 
 // Result tells what one reconcile did.
@@ -164,6 +167,10 @@ type Result struct {
 	// Limited counts updates not opened because the repository has
 	// open-pull-requests-limit bot pull requests open already.
 	Limited int
+	// Closed counts the bot's pull requests closed because the default
+	// branch holds their versions already; Deleted the branches of merged
+	// or closed ones deleted (see Sweeper).
+	Closed, Deleted int
 }
 
 // Run reconciles the repository behind f; key names it in the blob cache
@@ -205,7 +212,7 @@ func (r *Reconciler) Run(ctx context.Context, key string, f Forge) (Result, erro
 	}
 	res.Report, res.Planned = plan.Report, true
 	res.Report.Errors = append(cfgProblems, res.Report.Errors...)
-	if len(plan.Updates) == 0 {
+	if _, sweeps := f.(Sweeper); len(plan.Updates) == 0 && !sweeps {
 		return res, nil
 	}
 	known, err := f.OpenChanges(ctx)
@@ -215,9 +222,11 @@ func (r *Reconciler) Run(ctx context.Context, key string, f Forge) (Result, erro
 	byBranch := map[string]*OpenChange{}
 	var closed []OpenChange
 	for i, c := range known {
-		if c.Closed {
+		switch {
+		case c.Merged:
+		case c.Closed:
 			closed = append(closed, c)
-		} else {
+		default:
 			byBranch[c.Branch] = &known[i]
 		}
 	}
@@ -234,7 +243,12 @@ func (r *Reconciler) Run(ctx context.Context, key string, f Forge) (Result, erro
 	if err != nil {
 		return res, err
 	}
-	open := len(byBranch)
+	busy := map[string]bool{}
+	for _, u := range updates {
+		busy[BranchName(u, updates)] = true
+	}
+	res.Closed, res.Deleted = r.sweep(ctx, key, f, known, plan.Report.Pins, busy, log)
+	open := len(byBranch) - res.Closed
 	var errs []error
 	for _, u := range updates {
 		c := r.change(u, snap, modes, updates, res.Config)

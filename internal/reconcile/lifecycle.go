@@ -1,0 +1,152 @@
+package reconcile
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"sync"
+
+	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
+)
+
+// Sweeper is implemented by forges that can close the bot's review
+// requests and delete its branches (GitHub). A reconcile over one closes
+// the pull requests the default branch has made needless and deletes the
+// branches of those merged or closed.
+type Sweeper interface {
+	// ClosePull comments (once), closes review request number with a new
+	// body (unless "") and deletes branch if its tip is the bot's.
+	ClosePull(ctx context.Context, number int, branch, comment, body string) error
+	// DeleteBranch deletes branch if its tip is the bot's commit, and
+	// reports whether it did (false: it was gone); a person's commit is
+	// refused with an error wrapping ErrRefusedBranch.
+	DeleteBranch(ctx context.Context, branch string) (bool, error)
+}
+
+// Swept remembers the closed review requests whose branch a reconcile
+// has dealt with, so later reconciles do not ask the forge again. It is
+// safe for concurrent use; the zero value is not: call NewSwept.
+type Swept struct {
+	mu   sync.Mutex
+	done map[string]bool
+}
+
+// NewSwept returns an empty memory.
+func NewSwept() *Swept { return &Swept{done: map[string]bool{}} }
+
+// first reports whether id is new, and records it. A nil Swept
+// remembers nothing.
+func (s *Swept) first(id string) bool {
+	if s == nil {
+		return true
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.done[id] {
+		return false
+	}
+	s.done[id] = true
+	return true
+}
+
+// forget lets id be tried again (its sweep failed).
+func (s *Swept) forget(id string) {
+	if s != nil {
+		s.mu.Lock()
+		delete(s.done, id)
+		s.mu.Unlock()
+	}
+}
+
+// sweep closes the open changes the default branch has superseded (it
+// pins every layer they bump at their target version or newer) and
+// deletes the branches of merged and closed changes that no open change
+// and no update of this run (busy) uses. It returns how many it closed and
+// deleted; errors are logged, the next reconcile tries again.
+func (r *Reconciler) sweep(ctx context.Context, key string, f Forge, known []OpenChange, pins []ref.Reference, busy map[string]bool, log *slog.Logger) (closed, deleted int) {
+	s, ok := f.(Sweeper)
+	if !ok {
+		return 0, 0
+	}
+	open := map[string]bool{}
+	for _, c := range known {
+		open[c.Branch] = open[c.Branch] || !c.Closed
+	}
+	for _, c := range known {
+		switch {
+		case !c.Closed && !busy[c.Branch] && superseded(c, pins) && !r.rebuilding(c.Branch):
+			comment := "The default branch already pins " + strings.Join(targets(c), ", ") +
+				": this pull request is no longer needed, so bumpbot closes it and deletes its branch."
+			if err := s.ClosePull(ctx, c.Number, c.Branch, comment, Forget(c.Body)); err != nil {
+				log.Warn("cannot close a superseded pull request", "number", c.Number, "error", err)
+				continue
+			}
+			log.Info("superseded pull request closed", "number", c.Number, "branch", c.Branch)
+			r.Swept.first(sweptID(key, c.Number)) // its branch went with it
+			closed++
+		case c.Closed && !busy[c.Branch] && !open[c.Branch]:
+			id := sweptID(key, c.Number)
+			if !r.Swept.first(id) {
+				continue
+			}
+			gone, err := s.DeleteBranch(ctx, c.Branch)
+			if errors.Is(err, ErrRefusedBranch) {
+				continue // a person's commits: their branch to delete
+			}
+			if err != nil {
+				r.Swept.forget(id)
+				log.Warn("cannot delete the branch of a closed pull request", "number", c.Number, "branch", c.Branch, "error", err)
+				continue
+			}
+			if gone {
+				deleted++
+			}
+		}
+	}
+	return closed, deleted
+}
+
+// sweptID names a closed review request of a repository in Swept.
+func sweptID(key string, number int) string { return fmt.Sprintf("%s\x00%d", key, number) }
+
+func (r *Reconciler) rebuilding(branch string) bool {
+	_, ok := r.Rebuild[branch]
+	return ok
+}
+
+// superseded reports whether the default branch pins every layer c bumps
+// (by name and region) at c's target version or newer, and pins it at
+// all: c would change nothing the default branch lacks.
+func superseded(c OpenChange, pins []ref.Reference) bool {
+	bumps := BumpsOf(c.Body)
+	if len(bumps) == 0 {
+		return false
+	}
+	for _, b := range bumps {
+		seen := false
+		for _, p := range pins {
+			if p.Layer != b.Layer || p.Region != b.Region {
+				continue
+			}
+			if p.Version == nil || *p.Version < b.To {
+				return false
+			}
+			seen = true
+		}
+		if !seen {
+			return false
+		}
+	}
+	return true
+}
+
+// targets names the versions c moves to, for its closing comment.
+func targets(c OpenChange) []string {
+	var out []string
+	for _, b := range BumpsOf(c.Body) {
+		out = append(out, fmt.Sprintf("`%s` at version %d or newer", b.Layer, b.To))
+	}
+	return out
+}

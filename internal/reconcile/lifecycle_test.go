@@ -1,0 +1,72 @@
+package reconcile_test
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/bumpbot/bumpbot/internal/reconcile"
+)
+
+// Someone bumps the layer by hand on the default branch: the bot's pull
+// request for that version is closed with a comment and its branch
+// deleted, once.
+func TestReconcileClosesSupersededPullRequest(t *testing.T) {
+	t.Parallel()
+	gh, forge := githubRepo(t, map[string]string{"main.tf": mainTF})
+	p, _ := planner(t, 3, 5)
+	r := &reconcile.Reconciler{Planner: p, Swept: reconcile.NewSwept()}
+	ctx := context.Background()
+	if res, err := r.Run(ctx, "2/"+repoN, forge); err != nil || res.Opened != 1 {
+		t.Fatalf("first run = %+v, %v", res, err)
+	}
+	gh.Push(t, repoN, "main", map[string]string{"main.tf": replaceVersion(mainTF, 5)}, "bump by hand")
+	res, err := r.Run(ctx, "2/"+repoN, forge)
+	if err != nil || res.Closed != 1 || res.Opened != 0 {
+		t.Fatalf("run after the hand bump = %+v, %v; want 1 closed", res, err)
+	}
+	if pulls := gh.Pulls(repoN); len(pulls) != 1 || pulls[0].State != "closed" {
+		t.Errorf("pulls = %+v, want #1 closed", pulls)
+	}
+	if c := gh.Comments(repoN, 1); len(c) != 1 || !strings.Contains(c[0].Body, "`mylayer` at version 5 or newer") {
+		t.Errorf("comments = %+v", c)
+	}
+	if slices.Contains(gh.Branches(repoN), "bumpbot/mylayer") {
+		t.Error("the superseded pull request's branch was kept")
+	}
+	gh.ResetCounts()
+	if res, err := r.Run(ctx, "2/"+repoN, forge); err != nil || res.Closed+res.Deleted+res.Opened != 0 {
+		t.Errorf("next run = %+v, %v; want nothing done", res, err)
+	}
+	if c := gh.Counts(); c.Writes != 0 {
+		t.Errorf("next run wrote %d times: %v", c.Writes, c.ByRoute)
+	}
+}
+
+// A merged pull request's branch is deleted, unless a person pushed to it.
+func TestReconcileDeletesMergedBranch(t *testing.T) {
+	t.Parallel()
+	for _, pushed := range []bool{false, true} {
+		gh, forge := githubRepo(t, map[string]string{"main.tf": mainTF})
+		p, _ := planner(t, 3, 5)
+		r := &reconcile.Reconciler{Planner: p, Swept: reconcile.NewSwept()}
+		ctx := context.Background()
+		if res, err := r.Run(ctx, "2/"+repoN, forge); err != nil || res.Opened != 1 {
+			t.Fatalf("first run = %+v, %v", res, err)
+		}
+		if pushed {
+			gh.Push(t, repoN, "bumpbot/mylayer", map[string]string{"notes.md": "mine\n"}, "my change")
+		}
+		gh.MergePull(repoN, 1)
+		gh.Push(t, repoN, "main", map[string]string{"main.tf": replaceVersion(mainTF, 5)}, "merge")
+		res, err := r.Run(ctx, "2/"+repoN, forge)
+		if err != nil || res.Opened != 0 {
+			t.Fatalf("pushed=%v: run after the merge = %+v, %v", pushed, res, err)
+		}
+		kept := slices.Contains(gh.Branches(repoN), "bumpbot/mylayer")
+		if kept != pushed || res.Deleted != map[bool]int{false: 1, true: 0}[pushed] {
+			t.Errorf("pushed=%v: branch kept = %v, result %+v", pushed, kept, res)
+		}
+	}
+}
