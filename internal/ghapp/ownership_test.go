@@ -52,6 +52,29 @@ func TestPublishNeverMovesSomeoneElsesBranch(t *testing.T) {
 			t.Errorf("the branch moved from %s to %s", human, head)
 		}
 	})
+	t.Run("bot commit amended by a person", func(t *testing.T) {
+		t.Parallel()
+		gh, r := setup(t, map[string]string{"main.tf": "v1\n"})
+		snap, err := r.Snapshot(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := r.Publish(ctx, change(snap, "bumpbot/x", "v2\n"), nil); err != nil {
+			t.Fatal(err)
+		}
+		// Amended: the bot's message, trailer included, a person's commit.
+		amended := gh.Push(t, repoN, "bumpbot/x", map[string]string{"main.tf": "v2, fixed\n"}, "Bump\n\nCreated-by: bumpbot")
+		open, err := r.OpenChanges(ctx)
+		if err != nil || len(open) != 1 {
+			t.Fatalf("OpenChanges = %v, %v", open, err)
+		}
+		if _, err := r.Publish(ctx, change(snap, "bumpbot/x", "v3\n"), &open[0]); !errors.Is(err, reconcile.ErrRefusedBranch) {
+			t.Fatalf("Publish over an amended commit: err = %v, want ErrRefusedBranch", err)
+		}
+		if head := gh.Head(repoN, "bumpbot/x"); head != amended {
+			t.Errorf("the amended commit was overwritten")
+		}
+	})
 	t.Run("bot pull request a person pushed to", func(t *testing.T) {
 		t.Parallel()
 		gh, r := setup(t, map[string]string{"main.tf": "v1\n"})

@@ -142,8 +142,14 @@ func (r *Repo) ownTip(ctx context.Context, ref string) (exists bool, err error) 
 	if err != nil {
 		return true, fmt.Errorf("read the tip of %s of %s: %w", ref, r.FullName(), err)
 	}
-	// The trailer must be the message's last line, as the bot writes it.
-	if !strings.HasSuffix(strings.TrimRight(tip.GetMessage(), "\n"), commitTrailer) {
+	slug, err := r.c.owner.Slug(ctx)
+	if err != nil {
+		return true, err
+	}
+	// The trailer must be the message's last line, as the bot writes it,
+	// and the committer the app's bot account: a person who amends the
+	// bot's commit keeps the trailer but becomes its committer.
+	if !strings.HasSuffix(strings.TrimRight(tip.GetMessage(), "\n"), commitTrailer) || tip.GetCommitter().GetName() != slug+"[bot]" {
 		return true, fmt.Errorf("%s of %s holds commits bumpbot did not make: %w", ref, r.FullName(), reconcile.ErrRefusedBranch)
 	}
 	return true, nil

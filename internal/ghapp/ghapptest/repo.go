@@ -97,6 +97,15 @@ func (s *Server) CreateRepo(t testing.TB, fullName, defaultBranch string, files 
 // commit SHA. It is how tests play a developer pushing.
 func (s *Server) Push(t testing.TB, fullName, branch string, files map[string]string, message string) string {
 	t.Helper()
+	return s.PushAs(t, fullName, branch, files, message, Person)
+}
+
+// Person is the committer of the commits Push makes: a developer.
+const Person = "bumpbot-test"
+
+// PushAs is Push by a given committer (Slug+"[bot]" plays the app).
+func (s *Server) PushAs(t testing.TB, fullName, branch string, files map[string]string, message, committer string) string {
+	t.Helper()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	rp := s.repos[strings.ToLower(fullName)]
@@ -117,7 +126,7 @@ func (s *Server) Push(t testing.TB, fullName, branch string, files map[string]st
 		flat[p] = flatEntry{Mode: modeFile, SHA: rp.putBlob([]byte(c))}
 	}
 	s.now = s.now.Add(time.Minute)
-	sha := rp.putCommit(rp.buildTree(flat), parents, message, s.now)
+	sha := rp.putCommit(rp.buildTree(flat), parents, message, committer, s.now)
 	rp.refs["refs/heads/"+branch] = sha
 	return sha
 }
