@@ -63,10 +63,24 @@ func (r *Repo) Publish(ctx context.Context, c reconcile.Change, existing *reconc
 	if err := r.setBranch(ctx, c.Branch, c.Base.Branch, commit.GetSHA(), existing != nil); err != nil {
 		return reconcile.Published{}, err
 	}
+	var pub reconcile.Published
 	if existing != nil {
-		return r.updatePull(ctx, c, existing.Number)
+		pub, err = r.updatePull(ctx, c, existing.Number)
+	} else {
+		pub, err = r.openPull(ctx, c)
 	}
-	return r.openPull(ctx, c)
+	pub.Head = commit.GetSHA()
+	return pub, err
+}
+
+// Owned returns nil when branch's tip is the bot's commit (or the branch
+// is gone), an error wrapping reconcile.ErrRefusedBranch when someone
+// else committed it.
+func (r *Repo) Owned(ctx context.Context, branch string) error {
+	if err := r.owned(ctx); err != nil {
+		return err
+	}
+	return r.checkOwnTip(ctx, "refs/heads/"+branch)
 }
 
 func fileMode(m string) string {

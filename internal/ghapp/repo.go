@@ -191,7 +191,7 @@ func (r *Repo) OpenChanges(ctx context.Context) ([]reconcile.OpenChange, error) 
 			}
 			out = append(out, reconcile.OpenChange{
 				Number: p.GetNumber(), Branch: head.GetRef(), Title: p.GetTitle(), Body: p.GetBody(), URL: p.GetHTMLURL(),
-				Closed: p.GetState() != "open", Merged: p.MergedAt != nil,
+				Closed: p.GetState() != "open", Merged: p.MergedAt != nil, Head: head.GetSHA(),
 			})
 		}
 		return resp, err

@@ -111,12 +111,17 @@ type OpenChange struct {
 	// Merged is true (with Closed) for a merged one, listed only so its
 	// branch can be deleted (Sweeper).
 	Merged bool
+	// Head is the branch's tip commit as the listing gave it, "" when
+	// unknown.
+	Head string
 }
 
 // Published is what Publish did.
 type Published struct {
 	Number int
 	URL    string
+	// Head is the commit the branch now points at, "" when unknown.
+	Head string
 	// Opened is true when a new review request was opened, false when an
 	// existing one was updated in place.
 	Opened bool

@@ -19,6 +19,12 @@ type Sweeper interface {
 	// ClosePull comments (once), closes review request number with a new
 	// body (unless "") and deletes branch if its tip is the bot's.
 	ClosePull(ctx context.Context, number int, branch, comment, body string) error
+	// Comment writes body on review request number, unless a comment
+	// of the bot's says it already.
+	Comment(ctx context.Context, number int, body string) error
+	// Owned returns nil when branch's tip is the bot's commit, an error
+	// wrapping ErrRefusedBranch when someone else committed it.
+	Owned(ctx context.Context, branch string) error
 	// DeleteBranch deletes branch if its tip is the bot's commit, and
 	// reports whether it did (false: it was gone); a person's commit is
 	// refused with an error wrapping ErrRefusedBranch.
@@ -35,6 +41,19 @@ type Swept struct {
 
 // NewSwept returns an empty memory.
 func NewSwept() *Swept { return &Swept{done: map[string]bool{}} }
+
+// ownHead reports whether a reconcile of key saw, or made, head as the
+// bot's commit.
+func (s *Swept) ownHead(key, head string) bool {
+	return head != "" && !s.first(key+"\x00head\x00"+head)
+}
+
+// markHead records head as a commit of the bot's.
+func (s *Swept) markHead(key, head string) {
+	if head != "" {
+		s.first(key + "\x00head\x00" + head)
+	}
+}
 
 // first reports whether id is new, and records it. A nil Swept
 // remembers nothing.
@@ -149,4 +168,48 @@ func targets(c OpenChange) []string {
 		out = append(out, fmt.Sprintf("`%s` at version %d or newer", b.Layer, b.To))
 	}
 	return out
+}
+
+// stillOurs checks, for an open change that needs no update, that its
+// branch is still the bot's alone: a tip the bot made or checked before
+// costs nothing, another is checked once through the forge (without a
+// Swept memory nothing is checked: every reconcile would pay for it). It returns
+// false (and says so on the change, once) when someone else pushed.
+func (r *Reconciler) stillOurs(ctx context.Context, key string, f Forge, c *OpenChange, log *slog.Logger) bool {
+	s, ok := f.(Sweeper)
+	if !ok || c.Head == "" || r.Swept == nil || r.Swept.ownHead(key, c.Head) {
+		return true
+	}
+	err := s.Owned(ctx, c.Branch)
+	if errors.Is(err, ErrRefusedBranch) {
+		r.sayRefused(ctx, f, c, log)
+		return false
+	}
+	if err != nil {
+		r.Swept.forget(key + "\x00head\x00" + c.Head)
+		log.Warn("cannot check who committed a pull request's branch", "number", c.Number, "error", err)
+	}
+	return true
+}
+
+// sayRefused tells, once, on an open change whose branch someone else
+// pushed to, that the bot leaves it alone and how to hand it back.
+func (r *Reconciler) sayRefused(ctx context.Context, f Forge, existing *OpenChange, log *slog.Logger) {
+	s, ok := f.(Sweeper)
+	if !ok || existing == nil {
+		return
+	}
+	slug := "bumpbot"
+	if r.Slug != nil {
+		var err error
+		if slug, err = r.Slug(ctx); err != nil {
+			log.Warn("cannot say why a pull request is no longer updated", "number", existing.Number, "error", err)
+			return
+		}
+	}
+	body := fmt.Sprintf("Someone other than @%s pushed to this branch, so %s no longer updates it. "+
+		"Comment `@%s recreate` to have it rebuilt from scratch (the commits pushed to it are then discarded).", slug, slug, slug)
+	if err := s.Comment(ctx, existing.Number, body); err != nil {
+		log.Warn("cannot say why a pull request is no longer updated", "number", existing.Number, "error", err)
+	}
 }

@@ -134,6 +134,9 @@ type Reconciler struct {
 	// Swept remembers across reconciles the closed pull requests whose
 	// branch was dealt with; nil asks the forge on every reconcile.
 	Swept *Swept
+	// Slug returns the app's slug, how comments address it; nil reads
+	// "bumpbot". Asked only when a comment needs it.
+	Slug func(context.Context) (string, error)
 }
 
 // Result tells what one reconcile did.
@@ -255,6 +258,10 @@ func (r *Reconciler) Run(ctx context.Context, key string, f Forge) (Result, erro
 		existing := byBranch[c.Branch]
 		_, rebuild := r.Rebuild[c.Branch]
 		if existing != nil && strings.Contains(existing.Body, marker(u)) && !rebuild {
+			if !r.stillOurs(ctx, key, f, existing, log) {
+				res.Refused++
+				continue
+			}
 			res.Unchanged++
 			continue
 		}
@@ -269,6 +276,7 @@ func (r *Reconciler) Run(ctx context.Context, key string, f Forge) (Result, erro
 			// is, and retrying would not change that.
 			res.Refused++
 			log.Warn("branch left alone", "branch", c.Branch, "error", err)
+			r.sayRefused(ctx, f, existing, log)
 			continue
 		}
 		if err != nil {
@@ -278,6 +286,7 @@ func (r *Reconciler) Run(ctx context.Context, key string, f Forge) (Result, erro
 			errs = append(errs, err)
 			continue
 		}
+		r.Swept.markHead(key, pub.Head)
 		if pub.Opened {
 			res.Opened++
 			open++

@@ -38,6 +38,7 @@ func (c commandRun) run(ctx context.Context, rec *reconcile.Reconciler) error {
 		return err
 	}
 	rec.Rebuild = map[string]bool{}
+	rec.Slug = c.app.Slug
 	for _, cmd := range pending {
 		if err := c.one(ctx, cmd, rec); err != nil {
 			return fmt.Errorf("command in comment %d on #%d: %w", cmd.CommentID, cmd.Number, err)

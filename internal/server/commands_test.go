@@ -251,3 +251,24 @@ func TestCommandRecreateAndRebase(t *testing.T) {
 		t.Errorf("%d pull requests, want 1", n)
 	}
 }
+
+// A person's push stops the bot on that branch, said once in a comment
+// however many reconciles follow.
+func TestPersonPushedSaidOnce(t *testing.T) {
+	t.Parallel()
+	e := newCmdEnv(t)
+	e.gh.Push(t, repoN, "bumpbot/mylayer", map[string]string{"handler.py": "fixed\n"}, "adapt the handler")
+	for i, d := range []string{"del-push-a", "del-push-b"} {
+		if status, _ := deliver(t, e.url, "push", d, pushMainTF(e.gh)); status != 202 {
+			t.Fatalf("push webhook: %d", status)
+		}
+		e.waitReconciles(t, 2+i)
+	}
+	c := e.botComments(1)
+	if len(c) != 1 || !strings.Contains(c[0], "Someone other than @bumpbot pushed to this branch") || !strings.Contains(c[0], "`@bumpbot recreate`") {
+		t.Errorf("comments = %q, want one saying the bot stopped", c)
+	}
+	if got, _ := e.gh.File(repoN, "bumpbot/mylayer", "handler.py"); string(got) != "fixed\n" {
+		t.Errorf("the person's commit was overwritten")
+	}
+}
