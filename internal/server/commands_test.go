@@ -272,3 +272,29 @@ func TestPersonPushedSaidOnce(t *testing.T) {
 		t.Errorf("the person's commit was overwritten")
 	}
 }
+
+// Comments that are no command are acknowledged and cost no reconcile:
+// another addressee, the bot's own, an edit.
+func TestCommentsThatAreNoCommand(t *testing.T) {
+	t.Parallel()
+	e := newCmdEnv(t)
+	for i, c := range []struct {
+		action, user, kind, body string
+	}{
+		{"created", "alice", "User", "@someone please look"},
+		{"created", "alice", "User", "thanks @bumpbot"},
+		{"created", "bumpbot[bot]", "Bot", "@bumpbot help"},
+		{"edited", "alice", "User", "@bumpbot help"},
+	} {
+		payload := map[string]any{
+			"action":       c.action,
+			"installation": map[string]any{"id": inst},
+			"repository":   map[string]any{"id": 1, "name": "infra", "full_name": repoN, "default_branch": "main"},
+			"issue":        map[string]any{"number": 1, "pull_request": map[string]any{"url": "https://api.github.example/pulls/1"}},
+			"comment":      map[string]any{"id": 900 + i, "body": c.body, "user": map[string]any{"login": c.user, "type": c.kind}},
+		}
+		if status, body := deliver(t, e.url, "issue_comment", fmt.Sprintf("del-nc-%d", i), payload); status != 202 || !strings.Contains(body, "ignored") {
+			t.Errorf("%q by %s (%s): %d %s, want ignored", c.body, c.user, c.action, status, body)
+		}
+	}
+}
