@@ -6,21 +6,30 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bumpbot/bumpbot/internal/ghapp/ghapptest"
 	"github.com/bumpbot/bumpbot/internal/reconcile"
 )
+
+// openedOne returns a repository pinning mylayer 3, a registry with 3 and
+// 5, and a reconciler (with a Swept memory) that has opened #1 for 5.
+func openedOne(t *testing.T) (*ghapptest.Server, reconcile.Forge, *reconcile.Reconciler) {
+	t.Helper()
+	gh, forge := githubRepo(t, map[string]string{"main.tf": mainTF})
+	p, _ := planner(t, 3, 5)
+	r := &reconcile.Reconciler{Planner: p, Swept: reconcile.NewSwept()}
+	if res, err := r.Run(context.Background(), "2/"+repoN, forge); err != nil || res.Opened != 1 {
+		t.Fatalf("first run = %+v, %v", res, err)
+	}
+	return gh, forge, r
+}
 
 // Someone bumps the layer by hand on the default branch: the bot's pull
 // request for that version is closed with a comment and its branch
 // deleted, once.
 func TestReconcileClosesSupersededPullRequest(t *testing.T) {
 	t.Parallel()
-	gh, forge := githubRepo(t, map[string]string{"main.tf": mainTF})
-	p, _ := planner(t, 3, 5)
-	r := &reconcile.Reconciler{Planner: p, Swept: reconcile.NewSwept()}
+	gh, forge, r := openedOne(t)
 	ctx := context.Background()
-	if res, err := r.Run(ctx, "2/"+repoN, forge); err != nil || res.Opened != 1 {
-		t.Fatalf("first run = %+v, %v", res, err)
-	}
 	gh.Push(t, repoN, "main", map[string]string{"main.tf": replaceVersion(mainTF, 5)}, "bump by hand")
 	res, err := r.Run(ctx, "2/"+repoN, forge)
 	if err != nil || res.Closed != 1 || res.Opened != 0 {
@@ -48,13 +57,8 @@ func TestReconcileClosesSupersededPullRequest(t *testing.T) {
 func TestReconcileDeletesMergedBranch(t *testing.T) {
 	t.Parallel()
 	for _, pushed := range []bool{false, true} {
-		gh, forge := githubRepo(t, map[string]string{"main.tf": mainTF})
-		p, _ := planner(t, 3, 5)
-		r := &reconcile.Reconciler{Planner: p, Swept: reconcile.NewSwept()}
+		gh, forge, r := openedOne(t)
 		ctx := context.Background()
-		if res, err := r.Run(ctx, "2/"+repoN, forge); err != nil || res.Opened != 1 {
-			t.Fatalf("first run = %+v, %v", res, err)
-		}
 		if pushed {
 			gh.Push(t, repoN, "bumpbot/mylayer", map[string]string{"notes.md": "mine\n"}, "my change")
 		}

@@ -61,16 +61,32 @@ func (e *cmdEnv) command(t *testing.T, number int, user, body string) (int64, st
 // status answered.
 func (e *cmdEnv) redeliver(t *testing.T, delivery string, number int, id int64, user, body string, want int) {
 	t.Helper()
-	payload := map[string]any{
-		"action":       "created",
-		"installation": map[string]any{"id": inst},
-		"repository":   map[string]any{"id": 1, "name": "infra", "full_name": repoN, "default_branch": "main"},
-		"issue":        map[string]any{"number": number, "pull_request": map[string]any{"url": "https://api.github.example/pulls/1"}},
-		"comment":      map[string]any{"id": id, "body": body, "user": map[string]any{"login": user, "type": "User"}},
-	}
+	payload := commentPayload("created", number, id, user, "User", body)
 	if status, resp := deliver(t, e.url, "issue_comment", delivery, payload); status != want {
 		t.Fatalf("issue_comment webhook: %d %s, want %d", status, resp, want)
 	}
+}
+
+// commentPayload is the issue_comment webhook GitHub sends for a comment
+// on pull request number; kind is the author's type (User, Bot).
+func commentPayload(action string, number int, id int64, user, kind, body string) map[string]any {
+	return map[string]any{
+		"action":       action,
+		"installation": map[string]any{"id": inst},
+		"repository":   map[string]any{"id": 1, "name": "infra", "full_name": repoN, "default_branch": "main"},
+		"issue":        map[string]any{"number": number, "pull_request": map[string]any{"url": "https://api.github.example/pulls/1"}},
+		"comment":      map[string]any{"id": id, "body": body, "user": map[string]any{"login": user, "type": kind}},
+	}
+}
+
+// carriedOut gives a command and waits for its +1 reaction and for
+// reconciles to have run in all.
+func (e *cmdEnv) carriedOut(t *testing.T, number int, user, body string, reconciles int) (int64, string) {
+	t.Helper()
+	id, delivery := e.command(t, number, user, body)
+	waitFor(t, "the +1 reaction to "+body, func() bool { return slices.Contains(e.comment(id).Reactions, "+1") })
+	e.waitReconciles(t, reconciles)
+	return id, delivery
 }
 
 // waitReconciles waits until n reconciles finished.
@@ -165,9 +181,7 @@ func TestCommandWithoutPermission(t *testing.T) {
 func TestCommandIgnoreVersion(t *testing.T) {
 	t.Parallel()
 	e := newCmdEnv(t)
-	id, delivery := e.command(t, 1, "alice", "@bumpbot ignore this version")
-	waitFor(t, "the +1 reaction", func() bool { return slices.Contains(e.comment(id).Reactions, "+1") })
-	e.waitReconciles(t, 2)
+	id, delivery := e.carriedOut(t, 1, "alice", "@bumpbot ignore this version", 2)
 	if p := e.gh.Pulls(repoN)[0]; p.State != "closed" {
 		t.Errorf("PR #1 is %s, want closed", p.State)
 	}
@@ -202,16 +216,14 @@ func TestCommandIgnoreVersion(t *testing.T) {
 func TestCommandIgnoreLayerUnignore(t *testing.T) {
 	t.Parallel()
 	e := newCmdEnv(t)
-	id, _ := e.command(t, 1, "alice", "@bumpbot ignore this layer")
-	waitFor(t, "the +1 reaction", func() bool { return slices.Contains(e.comment(id).Reactions, "+1") })
-	e.waitReconciles(t, 2)
+	e.carriedOut(t, 1, "alice", "@bumpbot ignore this layer", 2)
 	if p := e.gh.Pulls(repoN); len(p) != 1 || p[0].State != "closed" || hasBranch(e.gh, "bumpbot/mylayer") {
 		t.Fatalf("after ignore this layer: %+v, branches %q", p, e.gh.Branches(repoN))
 	}
 	if c := e.botComments(1); len(c) != 1 || !strings.Contains(c[0], "the whole layer") {
 		t.Errorf("closing comment = %q", c)
 	}
-	id, _ = e.command(t, 1, "alice", "@bumpbot unignore")
+	id, _ := e.command(t, 1, "alice", "@bumpbot unignore")
 	waitFor(t, "the pull request again", func() bool { return len(e.gh.Pulls(repoN)) == 2 })
 	if p := e.gh.Pulls(repoN)[1]; p.State != "open" || p.Title != "Bump mylayer layer from 3 to 5" {
 		t.Errorf("after unignore: %+v", p)
@@ -233,17 +245,13 @@ func TestCommandRecreateAndRebase(t *testing.T) {
 	if got, _ := e.gh.File(repoN, "bumpbot/mylayer", "main.tf"); string(got) != "# mine\n" {
 		t.Fatalf("the reconcile overwrote a person's push: %q", got)
 	}
-	id, _ := e.command(t, 1, "alice", "@bumpbot recreate")
-	waitFor(t, "the +1 reaction", func() bool { return slices.Contains(e.comment(id).Reactions, "+1") })
-	e.waitReconciles(t, 3)
+	e.carriedOut(t, 1, "alice", "@bumpbot recreate", 3)
 	if got, _ := e.gh.File(repoN, "bumpbot/mylayer", "main.tf"); string(got) != string(bumped) {
 		t.Errorf("after recreate main.tf = %q, want the bot's bump", got)
 	}
 
 	e.gh.Push(t, repoN, "main", map[string]string{"README.md": "# infra, v2\n"}, "docs")
-	id, _ = e.command(t, 1, "alice", "@bumpbot rebase")
-	waitFor(t, "the +1 reaction", func() bool { return slices.Contains(e.comment(id).Reactions, "+1") })
-	e.waitReconciles(t, 4)
+	e.carriedOut(t, 1, "alice", "@bumpbot rebase", 4)
 	if got, _ := e.gh.File(repoN, "bumpbot/mylayer", "README.md"); string(got) != "# infra, v2\n" {
 		t.Errorf("after rebase README.md = %q, want the default branch's", got)
 	}
@@ -286,13 +294,7 @@ func TestCommentsThatAreNoCommand(t *testing.T) {
 		{"created", "bumpbot[bot]", "Bot", "@bumpbot help"},
 		{"edited", "alice", "User", "@bumpbot help"},
 	} {
-		payload := map[string]any{
-			"action":       c.action,
-			"installation": map[string]any{"id": inst},
-			"repository":   map[string]any{"id": 1, "name": "infra", "full_name": repoN, "default_branch": "main"},
-			"issue":        map[string]any{"number": 1, "pull_request": map[string]any{"url": "https://api.github.example/pulls/1"}},
-			"comment":      map[string]any{"id": 900 + i, "body": c.body, "user": map[string]any{"login": c.user, "type": c.kind}},
-		}
+		payload := commentPayload(c.action, 1, int64(900+i), c.user, c.kind, c.body)
 		if status, body := deliver(t, e.url, "issue_comment", fmt.Sprintf("del-nc-%d", i), payload); status != 202 || !strings.Contains(body, "ignored") {
 			t.Errorf("%q by %s (%s): %d %s, want ignored", c.body, c.user, c.action, status, body)
 		}
