@@ -73,12 +73,21 @@ type CommandIgnore struct {
 }
 
 // AddIgnore records an ignore made by a command; the same range of the
-// same layer is recorded once (a command retried after a crash).
+// same layer is recorded once (a command retried after a crash). A
+// repository's commands run in its reconcile job, one at a time, so the
+// check and the insert do not race.
 func (s *Store) AddIgnore(ctx context.Context, installation int64, repo string, ig CommandIgnore) error {
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM bumpbot_command_ignore
+WHERE installation_id = $1 AND repo = $2 AND layer = $3 AND min_version = $4 AND max_version = $5`,
+		installation, repo, ig.Layer, ig.Min, ig.Max).Scan(&n); err != nil || n > 0 {
+		if err != nil {
+			return fmt.Errorf("record ignore of %s in %s: %w", ig.Layer, repo, err)
+		}
+		return nil
+	}
 	if _, err := s.db.ExecContext(ctx, `INSERT INTO bumpbot_command_ignore (installation_id, repo, layer, min_version, max_version, author, created_at)
-SELECT $1, $2, $3, $4, $5, $6, $7 WHERE NOT EXISTS (SELECT 1 FROM bumpbot_command_ignore
-WHERE installation_id = $1 AND repo = $2 AND layer = $3 AND min_version = $4 AND max_version = $5)`,
-		installation, repo, ig.Layer, ig.Min, ig.Max, ig.Author, ig.Created.Unix()); err != nil {
+VALUES ($1, $2, $3, $4, $5, $6, $7)`, installation, repo, ig.Layer, ig.Min, ig.Max, ig.Author, ig.Created.Unix()); err != nil {
 		return fmt.Errorf("record ignore of %s in %s: %w", ig.Layer, repo, err)
 	}
 	return nil
