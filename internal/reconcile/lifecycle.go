@@ -213,3 +213,53 @@ func (r *Reconciler) sayRefused(ctx context.Context, f Forge, existing *OpenChan
 		log.Warn("cannot say why a pull request is no longer updated", "number", existing.Number, "error", err)
 	}
 }
+
+// baseMarker starts the hidden line of a pull request's body that records
+// the blob of each file the bot's commit edits as the default branch held
+// it then.
+const baseMarker = "<!-- bumpbot-base: "
+
+// baseLine records the blobs of snap that u's files were edited from.
+func baseLine(u Update, snap Snapshot) string {
+	sha := map[string]string{}
+	for _, e := range snap.Entries {
+		sha[e.Path] = e.SHA
+	}
+	var parts []string
+	for _, f := range u.Files {
+		if s := sha[f.Path]; s != "" && !strings.ContainsAny(f.Path, " =") {
+			parts = append(parts, f.Path+"="+s)
+		}
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return baseMarker + strings.Join(parts, " ") + " -->"
+}
+
+// staleBase reports whether a file the open change edits changed on the
+// default branch since the bot's commit was made: the commit may no
+// longer apply (the same line changed), so it is rebuilt on the new tip
+// (Publish still refuses a branch someone else pushed to). A body
+// without the line (a pull request of an older bumpbot) is not stale.
+func staleBase(body string, snap Snapshot) bool {
+	i := strings.Index(body, baseMarker)
+	if i < 0 {
+		return false
+	}
+	line, _, ok := strings.Cut(body[i+len(baseMarker):], " -->")
+	if !ok {
+		return false
+	}
+	sha := map[string]string{}
+	for _, e := range snap.Entries {
+		sha[e.Path] = e.SHA
+	}
+	for _, f := range strings.Fields(line) {
+		path, was, ok := strings.Cut(f, "=")
+		if ok && sha[path] != was {
+			return true
+		}
+	}
+	return false
+}

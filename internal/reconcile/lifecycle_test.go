@@ -74,3 +74,44 @@ func TestReconcileDeletesMergedBranch(t *testing.T) {
 		}
 	}
 }
+
+// The default branch changed the line the bot's commit edits (another
+// layer added to the same list): the same pull request is rebuilt on the
+// new tip, once; a branch a person pushed to is not.
+func TestReconcileRebuildsOnMovedDefaultBranch(t *testing.T) {
+	t.Parallel()
+	const other = `"arn:aws:lambda:us-east-1:123456789012:layer:mylayer:3", "arn:aws:lambda:us-east-1:999999999999:layer:pinned:1"`
+	moved := strings.Replace(mainTF, `"arn:aws:lambda:us-east-1:123456789012:layer:mylayer:3"`, other, 1)
+	if moved == mainTF {
+		t.Fatal("the fixture has no layers line to change")
+	}
+	for _, pushed := range []bool{false, true} {
+		gh, forge, r := openedOne(t)
+		ctx := context.Background()
+		if pushed {
+			gh.Push(t, repoN, "bumpbot/mylayer", map[string]string{"notes.md": "mine\n"}, "my change")
+		}
+		theirs := gh.Head(repoN, "bumpbot/mylayer")
+		gh.Push(t, repoN, "main", map[string]string{"main.tf": moved}, "another layer")
+		res, err := r.Run(ctx, "2/"+repoN, forge)
+		if err != nil {
+			t.Fatalf("pushed=%v: %v", pushed, err)
+		}
+		got, _ := gh.File(repoN, "bumpbot/mylayer", "main.tf")
+		if pushed {
+			if res.Refused != 1 || gh.Head(repoN, "bumpbot/mylayer") != theirs {
+				t.Errorf("pushed: %+v; the person's branch was moved", res)
+			}
+			continue
+		}
+		if res.Updated != 1 || string(got) != replaceVersion(moved, 5) {
+			t.Errorf("run after the default branch moved = updated %d, main.tf on the branch:\n%s", res.Updated, got)
+		}
+		if pulls := gh.Pulls(repoN); len(pulls) != 1 || pulls[0].State != "open" {
+			t.Errorf("pulls = %+v, want #1 still open", pulls)
+		}
+		if res, err := r.Run(ctx, "2/"+repoN, forge); err != nil || res.Unchanged != 1 || res.Updated != 0 {
+			t.Errorf("next run = %+v, %v; want unchanged", res, err)
+		}
+	}
+}

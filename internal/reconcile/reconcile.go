@@ -257,7 +257,7 @@ func (r *Reconciler) Run(ctx context.Context, key string, f Forge) (Result, erro
 		c := r.change(u, snap, modes, updates, res.Config)
 		existing := byBranch[c.Branch]
 		_, rebuild := r.Rebuild[c.Branch]
-		if existing != nil && strings.Contains(existing.Body, marker(u)) && !rebuild {
+		if existing != nil && strings.Contains(existing.Body, marker(u)) && !rebuild && !staleBase(existing.Body, snap) {
 			if !r.stillOurs(ctx, key, f, existing, log) {
 				res.Refused++
 				continue
@@ -533,7 +533,7 @@ func (r *Reconciler) change(u Update, snap Snapshot, modes map[string]string, al
 		Base:          snap,
 		Message:       prefixed(cfg, Title(u)),
 		Title:         prefixed(cfg, Title(u)),
-		Body:          Body(u, Site{WebURL: snap.WebURL, Commit: snap.Commit}),
+		Body:          Body(u, Site{WebURL: snap.WebURL, Commit: snap.Commit, Bases: baseLine(u, snap)}),
 		Labels:        labelsOf(cfg),
 		Reviewers:     cfg.Reviewers,
 		TeamReviewers: cfg.TeamReviewers,
