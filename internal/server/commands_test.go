@@ -300,3 +300,27 @@ func TestCommentsThatAreNoCommand(t *testing.T) {
 		}
 	}
 }
+
+// A bump pull request merged: the pull_request webhook has its branch
+// deleted at once; another pull request's close asks for nothing.
+func TestPullRequestClosedDeletesBranch(t *testing.T) {
+	t.Parallel()
+	e := newCmdEnv(t)
+	closed := func(head string) map[string]any {
+		return map[string]any{
+			"action": "closed", "number": 1,
+			"installation": map[string]any{"id": inst},
+			"repository":   map[string]any{"id": 1, "name": "infra", "full_name": repoN, "default_branch": "main"},
+			"pull_request": map[string]any{"number": 1, "state": "closed", "merged": true, "head": map[string]any{"ref": head}},
+		}
+	}
+	if status, body := deliver(t, e.url, "pull_request", "del-pr-other", closed("feature/x")); status != 202 || !strings.Contains(body, "ignored") {
+		t.Errorf("a person's pull request closed: %d %s, want ignored", status, body)
+	}
+	e.gh.MergePull(repoN, 1)
+	e.gh.Push(t, repoN, "main", map[string]string{"main.tf": strings.Replace(mainTF, "mylayer:3", "mylayer:5", 1)}, "Merge #1")
+	if status, _ := deliver(t, e.url, "pull_request", "del-pr-1", closed("bumpbot/mylayer")); status != 202 {
+		t.Fatalf("pull_request webhook: %d", status)
+	}
+	waitFor(t, "the branch deleted", func() bool { return !hasBranch(e.gh, "bumpbot/mylayer") })
+}
