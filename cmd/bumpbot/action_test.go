@@ -33,6 +33,15 @@ func TestAction(t *testing.T) {
 	if len(pulls) != 1 || pulls[0].Title != "Bump mylayer layer from 3 to 5" || pulls[0].Head != "bumpbot/mylayer" {
 		t.Fatalf("pulls %+v", pulls)
 	}
+	// A newer version moves the same pull request: the branch is the
+	// bot's (its tip committed with the workflow's token).
+	reconciletest.Publish(t, reg, "us-east-1", reconciletest.Account, "mylayer", 6)
+	if _, stdout, _ = runCLI(t, "action", "--registry", "dir:"+reg); !strings.Contains(stdout, "0 opened, 1 updated") {
+		t.Errorf("newer version:\n%s", stdout)
+	}
+	if pulls := gh.Pulls("acme/infra"); len(pulls) != 1 || pulls[0].Title != "Bump mylayer layer from 3 to 6" {
+		t.Errorf("pulls after the newer version %+v", pulls)
+	}
 	// Run again: nothing new, nothing written.
 	gh.ResetCounts()
 	_, stdout, _ = runCLI(t, "action", "--registry", "dir:"+reg)

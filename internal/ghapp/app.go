@@ -86,6 +86,9 @@ type App struct {
 	clients   *lru[int64, *Client]
 	responses *lru[string, []byte]      // the ETag cache, by installation and URL
 	trees     *lru[repoKey, *repoCache] // what a reconcile remembers of a repository
+
+	slugMu sync.Mutex
+	slug   string // the app's slug, once GitHub told it (Slug)
 }
 
 // repoKey names a repository as one installation sees it.
@@ -179,7 +182,7 @@ func (a *App) Client(installationID int64) (*Client, error) {
 	itr.BaseURL = a.apps.BaseURL
 	gh := github.NewClient(&http.Client{Transport: &tokenOnTop{itr: itr, next: cache}})
 	gh.BaseURL = a.baseURL
-	c := &Client{gh: gh, app: a.gh, trees: a.trees, installation: installationID, metrics: a.cfg.Metrics}
+	c := &Client{gh: gh, app: a.gh, owner: a, trees: a.trees, installation: installationID, metrics: a.cfg.Metrics}
 	a.clients.add(installationID, c, 1)
 	return c, nil
 }
@@ -189,7 +192,11 @@ type Client struct {
 	gh *github.Client
 	// app calls GitHub as the app (JWT), to learn the installation's
 	// account.
-	app          *github.Client
+	app *github.Client
+	// owner is the App, which knows its bot account (Slug); nil for a
+	// token client, whose commits committer names.
+	owner        *App
+	committer    string
 	trees        *lru[repoKey, *repoCache]
 	installation int64
 	metrics      *Metrics

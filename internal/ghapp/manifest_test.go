@@ -64,7 +64,7 @@ var eventPermissions = map[string][]string{
 // Kept by hand because internal/webhook does not export the set; a
 // subscribed event nobody handles costs a delivery, a signature check and
 // a database row for nothing.
-var handledEvents = []string{"push", "repository"}
+var handledEvents = []string{"issue_comment", "pull_request", "push", "repository"}
 
 // undeclarable are events GitHub delivers to every app and rejects in a
 // manifest ("Default events unsupported: installation and

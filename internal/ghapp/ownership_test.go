@@ -52,29 +52,38 @@ func TestPublishNeverMovesSomeoneElsesBranch(t *testing.T) {
 			t.Errorf("the branch moved from %s to %s", human, head)
 		}
 	})
-	t.Run("bot pull request a person pushed to", func(t *testing.T) {
-		t.Parallel()
-		gh, r := setup(t, map[string]string{"main.tf": "v1\n"})
-		snap, err := r.Snapshot(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := r.Publish(ctx, change(snap, "bumpbot/x", "v2\n"), nil); err != nil {
-			t.Fatal(err)
-		}
-		fix := gh.Push(t, repoN, "bumpbot/x", map[string]string{"handler.py": "fixed\n"}, "adapt the handler to the new layer")
-		open, err := r.OpenChanges(ctx)
-		if err != nil || len(open) != 1 {
-			t.Fatalf("OpenChanges = %v, %v", open, err)
-		}
-		_, err = r.Publish(ctx, change(snap, "bumpbot/x", "v3\n"), &open[0])
-		if !errors.Is(err, reconcile.ErrRefusedBranch) {
-			t.Fatalf("Publish over a person's commit: err = %v, want ErrRefusedBranch", err)
-		}
-		if head := gh.Head(repoN, "bumpbot/x"); head != fix {
-			t.Errorf("the person's commit was overwritten: head %s, want %s", head, fix)
-		}
-	})
+	for name, push := range map[string]struct {
+		files   map[string]string
+		message string
+	}{
+		"bot pull request a person pushed to": {map[string]string{"handler.py": "fixed\n"}, "adapt the handler to the new layer"},
+		// Amended: the bot's message, trailer included, a person's commit.
+		"bot commit amended by a person": {map[string]string{"main.tf": "v2, fixed\n"}, "Bump\n\nCreated-by: bumpbot"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			gh, r := setup(t, map[string]string{"main.tf": "v1\n"})
+			snap, err := r.Snapshot(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := r.Publish(ctx, change(snap, "bumpbot/x", "v2\n"), nil); err != nil {
+				t.Fatal(err)
+			}
+			theirs := gh.Push(t, repoN, "bumpbot/x", push.files, push.message)
+			open, err := r.OpenChanges(ctx)
+			if err != nil || len(open) != 1 {
+				t.Fatalf("OpenChanges = %v, %v", open, err)
+			}
+			_, err = r.Publish(ctx, change(snap, "bumpbot/x", "v3\n"), &open[0])
+			if !errors.Is(err, reconcile.ErrRefusedBranch) {
+				t.Fatalf("Publish over a person's commit: err = %v, want ErrRefusedBranch", err)
+			}
+			if head := gh.Head(repoN, "bumpbot/x"); head != theirs {
+				t.Errorf("the person's commit was overwritten: head %s, want %s", head, theirs)
+			}
+		})
+	}
 	t.Run("branch the bot left behind", func(t *testing.T) {
 		t.Parallel()
 		gh, r := setup(t, map[string]string{"main.tf": "v1\n"})

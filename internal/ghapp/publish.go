@@ -25,7 +25,7 @@ func (r *Repo) Publish(ctx context.Context, c reconcile.Change, existing *reconc
 	}
 	// An open pull request names the branch: make sure it is still the
 	// bot's alone before writing anything.
-	if existing != nil {
+	if existing != nil && !c.Takeover {
 		if err := r.checkOwnTip(ctx, "refs/heads/"+c.Branch); err != nil {
 			return reconcile.Published{}, err
 		}
@@ -63,10 +63,24 @@ func (r *Repo) Publish(ctx context.Context, c reconcile.Change, existing *reconc
 	if err := r.setBranch(ctx, c.Branch, c.Base.Branch, commit.GetSHA(), existing != nil); err != nil {
 		return reconcile.Published{}, err
 	}
+	var pub reconcile.Published
 	if existing != nil {
-		return r.updatePull(ctx, c, existing.Number)
+		pub, err = r.updatePull(ctx, c, existing.Number)
+	} else {
+		pub, err = r.openPull(ctx, c)
 	}
-	return r.openPull(ctx, c)
+	pub.Head = commit.GetSHA()
+	return pub, err
+}
+
+// Owned returns nil when branch's tip is the bot's commit (or the branch
+// is gone), an error wrapping reconcile.ErrRefusedBranch when someone
+// else committed it.
+func (r *Repo) Owned(ctx context.Context, branch string) error {
+	if err := r.owned(ctx); err != nil {
+		return err
+	}
+	return r.checkOwnTip(ctx, "refs/heads/"+branch)
 }
 
 func fileMode(m string) string {
@@ -125,22 +139,34 @@ func (r *Repo) setBranch(ctx context.Context, branch, base, sha string, checked 
 // that does not exist (a 404, or a 422 from the update) is left to the
 // create fallback.
 func (r *Repo) checkOwnTip(ctx context.Context, ref string) error {
+	_, err := r.ownTip(ctx, ref)
+	return err
+}
+
+// ownTip is checkOwnTip that also says whether the ref exists.
+func (r *Repo) ownTip(ctx context.Context, ref string) (exists bool, err error) {
 	cur, _, err := r.c.gh.Git.GetRef(ctx, r.owner, r.name, ref)
 	if isNotFound(err) {
-		return nil
+		return false, nil
 	}
 	if err != nil {
-		return fmt.Errorf("read %s of %s: %w", ref, r.FullName(), err)
+		return false, fmt.Errorf("read %s of %s: %w", ref, r.FullName(), err)
 	}
 	tip, _, err := r.c.gh.Git.GetCommit(ctx, r.owner, r.name, cur.GetObject().GetSHA())
 	if err != nil {
-		return fmt.Errorf("read the tip of %s of %s: %w", ref, r.FullName(), err)
+		return true, fmt.Errorf("read the tip of %s of %s: %w", ref, r.FullName(), err)
 	}
-	// The trailer must be the message's last line, as the bot writes it.
-	if !strings.HasSuffix(strings.TrimRight(tip.GetMessage(), "\n"), commitTrailer) {
-		return fmt.Errorf("%s of %s holds commits bumpbot did not make: %w", ref, r.FullName(), reconcile.ErrRefusedBranch)
+	bot, err := r.c.bot(ctx)
+	if err != nil {
+		return true, err
 	}
-	return nil
+	// The trailer must be the message's last line, as the bot writes it,
+	// and the committer the app's bot account: a person who amends the
+	// bot's commit keeps the trailer but becomes its committer.
+	if !strings.HasSuffix(strings.TrimRight(tip.GetMessage(), "\n"), commitTrailer) || tip.GetCommitter().GetName() != bot {
+		return true, fmt.Errorf("%s of %s holds commits bumpbot did not make: %w", ref, r.FullName(), reconcile.ErrRefusedBranch)
+	}
+	return true, nil
 }
 
 func (r *Repo) openPull(ctx context.Context, c reconcile.Change) (reconcile.Published, error) {

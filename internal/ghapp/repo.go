@@ -170,9 +170,9 @@ func (r *Repo) ReadFile(ctx context.Context, e reconcile.Entry) ([]byte, error) 
 }
 
 // OpenChanges lists the pull requests whose head is a bot branch of this
-// repository (forks excluded) that are open or were closed without being
-// merged: one listing of every state, so a maintainer's close is seen
-// without another request. Merged ones are left out. One conditional
+// repository (forks excluded), open, closed or merged (marked Merged):
+// one listing of every state, so a maintainer's close is seen without
+// another request. One conditional
 // request per page.
 func (r *Repo) OpenChanges(ctx context.Context) ([]reconcile.OpenChange, error) {
 	if err := r.owned(ctx); err != nil {
@@ -186,13 +186,12 @@ func (r *Repo) OpenChanges(ctx context.Context) ([]reconcile.OpenChange, error) 
 			head := p.GetHead()
 			if !strings.HasPrefix(head.GetRef(), reconcile.BranchPrefix) ||
 				(head.GetRepo() != nil && !strings.EqualFold(head.GetRepo().GetFullName(), r.FullName())) ||
-				!strings.EqualFold(strings.Split(head.GetLabel()+":", ":")[0], r.owner) ||
-				p.MergedAt != nil {
+				!strings.EqualFold(strings.Split(head.GetLabel()+":", ":")[0], r.owner) {
 				continue
 			}
 			out = append(out, reconcile.OpenChange{
 				Number: p.GetNumber(), Branch: head.GetRef(), Title: p.GetTitle(), Body: p.GetBody(), URL: p.GetHTMLURL(),
-				Closed: p.GetState() != "open",
+				Closed: p.GetState() != "open", Merged: p.MergedAt != nil, Head: head.GetSHA(),
 			})
 		}
 		return resp, err

@@ -293,7 +293,7 @@ func TestNewAppValidates(t *testing.T) {
 // OpenChanges reports the bot's open pull requests and those closed
 // without merging, in one listing; merged ones and other branches are left
 // out.
-func TestOpenChangesReportsClosedNotMerged(t *testing.T) {
+func TestOpenChangesReportsClosedAndMerged(t *testing.T) {
 	t.Parallel()
 	gh, r := setup(t, map[string]string{"main.tf": "v1\n"})
 	ctx := context.Background()
@@ -314,12 +314,13 @@ func TestOpenChangesReportsClosedNotMerged(t *testing.T) {
 		Number int
 		Branch string
 		Closed bool
+		Merged bool
 	}
 	var rows []row
 	for _, c := range got {
-		rows = append(rows, row{c.Number, c.Branch, c.Closed})
+		rows = append(rows, row{c.Number, c.Branch, c.Closed, c.Merged})
 	}
-	want := []row{{1, "bumpbot/open", false}, {2, "bumpbot/closed", true}}
+	want := []row{{1, "bumpbot/open", false, false}, {2, "bumpbot/closed", true, false}, {3, "bumpbot/merged", true, true}}
 	if diff := cmp.Diff(want, rows); diff != "" {
 		t.Errorf("OpenChanges (-want +got):\n%s", diff)
 	}

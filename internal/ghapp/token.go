@@ -1,6 +1,7 @@
 package ghapp
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -21,7 +22,11 @@ type TokenConfig struct {
 	// Owner is the login of the account the token acts for (the owner
 	// of the workflow's repository): repositories of other owners are
 	// refused, as for an installation.
-	Owner     string
+	Owner string
+	// Committer is who GitHub names as the committer of the commits the
+	// token makes, how the bot recognizes its own branches
+	// (default github-actions[bot], for a workflow's GITHUB_TOKEN).
+	Committer string
 	Transport http.RoundTripper
 	Metrics   *Metrics
 }
@@ -51,7 +56,10 @@ func NewTokenClient(cfg TokenConfig) (*Client, error) {
 	cache := &httpcache.Transport{Transport: revalidate{limited}, Cache: newHTTPCache(newLRU[string, []byte](DefaultHTTPCacheBytes), 0)}
 	gh := github.NewClient(&http.Client{Transport: &staticToken{token: cfg.Token, next: cache}})
 	gh.BaseURL = u
-	c := &Client{gh: gh, trees: newLRU[repoKey, *repoCache](DefaultTreeCacheBytes), metrics: cfg.Metrics}
+	if cfg.Committer == "" {
+		cfg.Committer = "github-actions[bot]"
+	}
+	c := &Client{gh: gh, trees: newLRU[repoKey, *repoCache](DefaultTreeCacheBytes), metrics: cfg.Metrics, committer: cfg.Committer}
 	c.setAccount(cfg.Owner)
 	return c, nil
 }
@@ -66,4 +74,17 @@ func (t *staticToken) RoundTrip(req *http.Request) (*http.Response, error) {
 	r := req.Clone(req.Context())
 	r.Header.Set("Authorization", "token "+t.token)
 	return t.next.RoundTrip(r)
+}
+
+// bot returns the committer name of the commits this client makes: the
+// App's bot account, or a token client's committer.
+func (c *Client) bot(ctx context.Context) (string, error) {
+	if c.owner == nil {
+		return c.committer, nil
+	}
+	slug, err := c.owner.Slug(ctx)
+	if err != nil {
+		return "", err
+	}
+	return slug + "[bot]", nil
 }

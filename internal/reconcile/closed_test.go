@@ -2,6 +2,7 @@ package reconcile_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/bumpbot/bumpbot/internal/reconcile"
@@ -9,12 +10,13 @@ import (
 )
 
 // A maintainer closing the bot's pull request says no to that version: the
-// next reconcile writes nothing, and a newer version is proposed again.
+// next reconcile deletes its branch and writes nothing else, the one
+// after nothing at all, and a newer version is proposed again.
 func TestReconcileRespectsClosedPullRequest(t *testing.T) {
 	t.Parallel()
 	gh, forge := githubRepo(t, map[string]string{"main.tf": mainTF})
 	p, regRoot := planner(t, 3, 4, 5)
-	r := &reconcile.Reconciler{Planner: p, Cache: reconcile.NewBlobCache()}
+	r := &reconcile.Reconciler{Planner: p, Cache: reconcile.NewBlobCache(), Swept: reconcile.NewSwept()}
 	ctx := context.Background()
 	if res, err := r.Run(ctx, "2/"+repoN, forge); err != nil || res.Opened != 1 {
 		t.Fatalf("first run = %+v, %v; want 1 opened", res, err)
@@ -27,12 +29,15 @@ func TestReconcileRespectsClosedPullRequest(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if c := gh.Counts(); res.Declined != 1 || res.Opened+res.Updated+res.Unchanged != 0 || c.Writes != 0 {
-			t.Errorf("run %d after the close = %+v with %d writes (%v); want 1 declined, no writes", i, res, c.Writes, c.ByRoute)
+		if c := gh.Counts(); res.Declined != 1 || res.Opened+res.Updated+res.Unchanged != 0 || c.Writes != 1-i || res.Deleted != 1-i {
+			t.Errorf("run %d after the close = %+v with %d writes (%v); want 1 declined, the branch deleted on the first run only", i, res, c.Writes, c.ByRoute)
 		}
 	}
 	if pulls := gh.Pulls(repoN); len(pulls) != 1 || pulls[0].State != "closed" {
 		t.Fatalf("pulls after the close = %+v, want the one closed", pulls)
+	}
+	if slices.Contains(gh.Branches(repoN), "bumpbot/mylayer") {
+		t.Error("the closed pull request's branch was kept")
 	}
 
 	reconciletest.Publish(t, regRoot, "us-east-1", account, "mylayer", 6)

@@ -92,6 +92,9 @@ type Change struct {
 	// Reviewers, TeamReviewers and Assignees are asked for on the review
 	// request when it is opened (the repository configuration's).
 	Reviewers, TeamReviewers, Assignees []string
+	// Takeover lets Publish overwrite the branch even when someone else
+	// pushed to it (the recreate command).
+	Takeover bool
 }
 
 // OpenChange is a review request the bot opened earlier that is still open
@@ -105,12 +108,20 @@ type OpenChange struct {
 	// Closed is true for a review request a maintainer closed without
 	// merging it: the bot does not propose the same bump again.
 	Closed bool
+	// Merged is true (with Closed) for a merged one, listed only so its
+	// branch can be deleted (Sweeper).
+	Merged bool
+	// Head is the branch's tip commit as the listing gave it, "" when
+	// unknown.
+	Head string
 }
 
 // Published is what Publish did.
 type Published struct {
 	Number int
 	URL    string
+	// Head is the commit the branch now points at, "" when unknown.
+	Head string
 	// Opened is true when a new review request was opened, false when an
 	// existing one was updated in place.
 	Opened bool
@@ -124,8 +135,9 @@ type Forge interface {
 	// ReadFile returns the bytes of one snapshot entry.
 	ReadFile(ctx context.Context, e Entry) ([]byte, error)
 	// OpenChanges lists the bot's review requests (branches under
-	// BranchPrefix) that are open or were closed without being merged;
-	// merged ones are left out.
+	// BranchPrefix) that are open or were closed; merged ones are
+	// marked Merged (a forge that cannot delete branches may leave them
+	// out).
 	OpenChanges(ctx context.Context) ([]OpenChange, error)
 	// Publish creates or (when existing is not nil) updates the change.
 	// It must refuse any branch CheckBranch rejects, before any write.

@@ -75,7 +75,12 @@ func bumpKey(u Update) string {
 // Site is where a repository's files can be linked to: its web address
 // and the commit a change is based on. The zero Site links nothing (a
 // working tree).
-type Site struct{ WebURL, Commit string }
+type Site struct {
+	WebURL, Commit string
+	// Bases is the hidden line recording the blobs the change was made
+	// from (see baseLine), "" for none.
+	Bases string
+}
 
 // link renders a position as a link to its line, or as plain text.
 func (s Site) link(p ref.Pos) string {
@@ -117,6 +122,9 @@ func Body(u Update, site Site) string {
 	tail.WriteString("</details>\n\n")
 	tail.WriteString(marker(u))
 	tail.WriteString("\n")
+	if site.Bases != "" {
+		tail.WriteString(site.Bases + "\n")
+	}
 	changelog := strings.TrimRight(u.Body, "\n") + "\n"
 	room := MaxBody - head.Len() - tail.Len()
 	if len(changelog) > room {

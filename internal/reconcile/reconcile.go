@@ -127,6 +127,20 @@ type Reconciler struct {
 	// Now is the clock the configuration's schedule is read with (nil:
 	// time.Now).
 	Now func() time.Time
+	// Ignores are the ignores maintainers made with comment commands:
+	// honoured like the configuration's (with ReadConfig) and listed in
+	// the description of the pull requests of their layers.
+	Ignores []Ignore
+	// Rebuild names branches to publish again even when their pull
+	// request carries the update already (the rebase and recreate
+	// commands); true takes the branch back from whoever pushed to it.
+	Rebuild map[string]bool
+	// Swept remembers across reconciles the closed pull requests whose
+	// branch was dealt with; nil asks the forge on every reconcile.
+	Swept *Swept
+	// Slug returns the app's slug, how comments address it; nil reads
+	// "bumpbot". Asked only when a comment needs it.
+	Slug func(context.Context) (string, error)
 }
 
 // Result tells what one reconcile did.
@@ -163,6 +177,10 @@ type Result struct {
 	// Held counts updates not published because the configuration's
 	// schedule is not due (they go out in its next window).
 	Held int
+	// Closed counts the bot's pull requests closed because the default
+	// branch holds their versions already; Deleted the branches of merged
+	// or closed ones deleted (see Sweeper).
+	Closed, Deleted int
 }
 
 // Run reconciles the repository behind f; key names it in the blob cache
@@ -195,7 +213,8 @@ func (r *Reconciler) Run(ctx context.Context, key string, f Forge) (Result, erro
 		return res, err
 	}
 	if r.ReadConfig {
-		in.Config = &res.Config
+		effective := withIgnores(res.Config, r.Ignores)
+		in.Config = &effective
 	}
 	plan, err := r.Planner.Plan(ctx, in)
 	if err != nil {
@@ -203,7 +222,7 @@ func (r *Reconciler) Run(ctx context.Context, key string, f Forge) (Result, erro
 	}
 	res.Report, res.Planned = plan.Report, true
 	res.Report.Errors = append(cfgProblems, res.Report.Errors...)
-	if len(plan.Updates) == 0 {
+	if _, sweeps := f.(Sweeper); len(plan.Updates) == 0 && !sweeps {
 		return res, nil
 	}
 	known, err := f.OpenChanges(ctx)
@@ -213,9 +232,11 @@ func (r *Reconciler) Run(ctx context.Context, key string, f Forge) (Result, erro
 	byBranch := map[string]*OpenChange{}
 	var closed []OpenChange
 	for i, c := range known {
-		if c.Closed {
+		switch {
+		case c.Merged:
+		case c.Closed:
 			closed = append(closed, c)
-		} else {
+		default:
 			byBranch[c.Branch] = &known[i]
 		}
 	}
@@ -232,6 +253,13 @@ func (r *Reconciler) Run(ctx context.Context, key string, f Forge) (Result, erro
 	if err != nil {
 		return res, err
 	}
+	busy := map[string]bool{}
+	for _, u := range updates {
+		busy[BranchName(u, updates)] = true
+	}
+	// Closing superseded pull requests and deleting dead branches is
+	// housekeeping, not publishing: the schedule does not hold it.
+	res.Closed, res.Deleted = r.sweep(ctx, key, f, known, plan.Report.Pins, busy, log)
 	now := time.Now
 	if r.Now != nil {
 		now = r.Now
@@ -243,12 +271,17 @@ func (r *Reconciler) Run(ctx context.Context, key string, f Forge) (Result, erro
 		log.Info("bumps held until the schedule is due", "updates", len(updates), "interval", res.Config.Schedule.Interval)
 		return res, nil
 	}
-	open := len(byBranch)
+	open := len(byBranch) - res.Closed
 	var errs []error
 	for _, u := range updates {
 		c := r.change(u, snap, modes, updates, res.Config)
 		existing := byBranch[c.Branch]
-		if existing != nil && strings.Contains(existing.Body, marker(u)) {
+		_, rebuild := r.Rebuild[c.Branch]
+		if existing != nil && strings.Contains(existing.Body, marker(u)) && !rebuild && !staleBase(existing.Body, snap) {
+			if !r.stillOurs(ctx, key, f, existing, log) {
+				res.Refused++
+				continue
+			}
 			res.Unchanged++
 			continue
 		}
@@ -263,6 +296,7 @@ func (r *Reconciler) Run(ctx context.Context, key string, f Forge) (Result, erro
 			// is, and retrying would not change that.
 			res.Refused++
 			log.Warn("branch left alone", "branch", c.Branch, "error", err)
+			r.sayRefused(ctx, f, existing, log)
 			continue
 		}
 		if err != nil {
@@ -272,6 +306,7 @@ func (r *Reconciler) Run(ctx context.Context, key string, f Forge) (Result, erro
 			errs = append(errs, err)
 			continue
 		}
+		r.Swept.markHead(key, pub.Head)
 		if pub.Opened {
 			res.Opened++
 			open++
@@ -508,12 +543,17 @@ func BranchName(u Update, all []Update) string {
 func branchPart(s string) string { return unsafeRef.ReplaceAllString(s, "-") }
 
 func (r *Reconciler) change(u Update, snap Snapshot, modes map[string]string, all []Update, cfg config.Repo) Change {
+	if section := ignoresSection(u, r.Ignores); section != "" {
+		u.Body = strings.TrimRight(u.Body, "\n") + "\n" + section
+	}
+	branch := BranchName(u, all)
 	c := Change{
-		Branch:        BranchName(u, all),
+		Branch:        branch,
+		Takeover:      r.Rebuild[branch],
 		Base:          snap,
 		Message:       prefixed(cfg, Title(u)),
 		Title:         prefixed(cfg, Title(u)),
-		Body:          Body(u, Site{WebURL: snap.WebURL, Commit: snap.Commit}),
+		Body:          Body(u, Site{WebURL: snap.WebURL, Commit: snap.Commit, Bases: baseLine(u, snap)}),
 		Labels:        labelsOf(cfg),
 		Reviewers:     cfg.Reviewers,
 		TeamReviewers: cfg.TeamReviewers,

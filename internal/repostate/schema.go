@@ -51,4 +51,24 @@ var schema = []string{
 	checked_at BIGINT NOT NULL,
 	PRIMARY KEY (account, layer, region)
 )`,
+	`CREATE TABLE IF NOT EXISTS bumpbot_command (
+	installation_id BIGINT NOT NULL,
+	repo            TEXT NOT NULL,
+	comment_id      BIGINT NOT NULL,
+	number          INTEGER NOT NULL,
+	author          TEXT NOT NULL,
+	body            TEXT NOT NULL,
+	received_at     BIGINT NOT NULL,
+	done            INTEGER NOT NULL,
+	PRIMARY KEY (installation_id, repo, comment_id)
+)`,
+	`CREATE TABLE IF NOT EXISTS bumpbot_command_ignore (
+	installation_id BIGINT NOT NULL,
+	repo            TEXT NOT NULL,
+	layer           TEXT NOT NULL,
+	min_version     INTEGER NOT NULL,
+	max_version     INTEGER NOT NULL,
+	author          TEXT NOT NULL,
+	created_at      BIGINT NOT NULL
+)`,
 }

@@ -111,7 +111,7 @@ func New(ctx context.Context, cfg Config, opts Options) (*Server, error) {
 		return nil, err
 	}
 	s.state = state
-	runner := &ghRunner{app: app, log: opts.Logger, rec: &reconcile.Reconciler{Planner: opts.Planner, Cache: reconcile.NewBlobCache(), Log: opts.Logger},
+	runner := &ghRunner{app: app, log: opts.Logger, rec: &reconcile.Reconciler{Planner: opts.Planner, Cache: reconcile.NewBlobCache(), Log: opts.Logger, Swept: reconcile.NewSwept()},
 		problems: problemReporter{state: state, counter: newProblemCounter(reg), log: opts.Logger}}
 	s.lister = appLister{app}
 	s.river, err = jobs.NewClient(db, jobs.Config{
@@ -124,7 +124,8 @@ func New(ctx context.Context, cfg Config, opts Options) (*Server, error) {
 		return nil, err
 	}
 	s.queue = jobs.NewQueue(db, s.river)
-	hook, err := webhook.New([]byte(cfg.WebhookSecret), s.queue, opts.Logger, webhook.NewMetrics(reg), webhook.WithBudget(cfg.budget()))
+	hook, err := webhook.New([]byte(cfg.WebhookSecret), s.queue, opts.Logger, webhook.NewMetrics(reg), webhook.WithBudget(cfg.budget()),
+		webhook.WithCommands(state, app.Slug))
 	if err != nil {
 		db.Close()
 		return nil, err
@@ -326,6 +327,10 @@ func (g *ghRunner) Reconcile(ctx context.Context, req jobs.Request) (err error) 
 	rec := *g.rec
 	rec.Log = g.log.With("installation_id", inst, "repo", repo)
 	rec.ReadConfig, rec.Config = true, repoConfigSource{state: g.problems.state, installation: inst, repo: repo, gh: c.GitHub(), orgs: &g.orgs}
+	cmds := commandRun{state: g.problems.state, app: g.app, repo: r, inst: inst, name: repo, log: rec.Log}
+	if err := cmds.run(ctx, &rec); err != nil {
+		return err
+	}
 	res, err := rec.Run(ctx, fmt.Sprintf("%d/%s", inst, repo), r)
 	if res.Planned && res.ConfigValid {
 		if err := g.problems.state.SaveConfig(ctx, inst, repo, res.Config); err != nil {

@@ -1,9 +1,12 @@
 package webhook
 
 import (
+	"strings"
+
 	"github.com/google/go-github/v60/github"
 
 	"github.com/bumpbot/bumpbot/internal/jobs"
+	"github.com/bumpbot/bumpbot/internal/reconcile"
 	"github.com/bumpbot/bumpbot/internal/rewrite"
 )
 
@@ -12,6 +15,8 @@ import (
 var handled = map[string]bool{
 	"installation":              true,
 	"installation_repositories": true,
+	"issue_comment":             true, // commands, with WithCommands
+	"pull_request":              true, // a bump pull request closed or merged
 	"push":                      true,
 	"repository":                true,
 }
@@ -31,6 +36,15 @@ func targets(event any) []jobs.ReconcileArgs {
 	case *github.PushEvent:
 		if pushNeedsReconcile(e) {
 			return []jobs.ReconcileArgs{{InstallationID: e.GetInstallation().GetID(), Repo: e.GetRepo().GetFullName(), DefaultBranch: e.GetRepo().GetDefaultBranch()}}
+		}
+	case *github.PullRequestEvent:
+		// A bump pull request merged or closed: its branch is deleted
+		// (and a declined version noted) now rather than at the next
+		// push or poll.
+		repo := e.GetRepo()
+		if e.GetAction() == "closed" && strings.HasPrefix(e.GetPullRequest().GetHead().GetRef(), reconcile.BranchPrefix) &&
+			e.GetInstallation().GetID() != 0 && repo.GetFullName() != "" {
+			return []jobs.ReconcileArgs{{InstallationID: e.GetInstallation().GetID(), Repo: repo.GetFullName(), DefaultBranch: repo.GetDefaultBranch()}}
 		}
 	case *github.RepositoryEvent:
 		// A new default branch: the bump pull requests should now be

@@ -34,6 +34,9 @@ type Handler struct {
 	log     *slog.Logger
 	metrics *Metrics
 	mem     *memory
+	// commands and slug are set by WithCommands.
+	commands CommandStore
+	slug     func(context.Context) (string, error)
 }
 
 // Option changes a Handler built by New.
@@ -135,7 +138,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		answer(http.StatusBadRequest, outcomeMalformed)
 		return
 	}
-	reqs := targets(parsed)
+	reqs, err := h.requests(r.Context(), parsed)
+	if err != nil {
+		log.Error("webhook request", "error", err)
+		answer(http.StatusInternalServerError, outcomeError)
+		return
+	}
 	if len(reqs) == 0 {
 		answer(http.StatusAccepted, outcomeIgnored)
 		return

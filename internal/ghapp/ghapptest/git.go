@@ -38,7 +38,10 @@ type commitInfo struct {
 	Tree    string
 	Parents []string
 	Message string
-	When    time.Time
+	// Committer is the committer's name: Slug+"[bot]" for the app's
+	// commits, Person (or PushAs's) for a developer's.
+	Committer string
+	When      time.Time
 }
 
 // hashObject returns the SHA-1 git assigns to an object: the hash of
@@ -91,17 +94,17 @@ func sortKey(e treeEntry) string {
 }
 
 // putCommit stores a commit object with a fixed identity.
-func (r *repo) putCommit(tree string, parents []string, message string, when time.Time) string {
+func (r *repo) putCommit(tree string, parents []string, message, committer string, when time.Time) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "tree %s\n", tree)
 	for _, p := range parents {
 		fmt.Fprintf(&b, "parent %s\n", p)
 	}
-	sig := fmt.Sprintf("bumpbot-test <test@example.com> %d +0000", when.Unix())
+	sig := fmt.Sprintf("%s <test@example.com> %d +0000", committer, when.Unix())
 	fmt.Fprintf(&b, "author %s\ncommitter %s\n\n%s", sig, sig, message)
 	data := []byte(b.String())
 	sha := hashObject("commit", data)
-	r.objects[sha] = &object{typ: "commit", data: data, commit: &commitInfo{Tree: tree, Parents: parents, Message: message, When: when}}
+	r.objects[sha] = &object{typ: "commit", data: data, commit: &commitInfo{Tree: tree, Parents: parents, Message: message, Committer: committer, When: when}}
 	return sha
 }
 

@@ -52,8 +52,8 @@ func TestNestedTreesRoundTrip(t *testing.T) {
 			t.Errorf("%s: %+v, want %+v", p, got[p], e)
 		}
 	}
-	c1 := r.putCommit(root, nil, "one", time.Unix(1, 0))
-	c2 := r.putCommit(root, []string{c1}, "two", time.Unix(2, 0))
+	c1 := r.putCommit(root, nil, "one", Person, time.Unix(1, 0))
+	c2 := r.putCommit(root, []string{c1}, "two", Person, time.Unix(2, 0))
 	if !r.isAncestor(c1, c2) || r.isAncestor(c2, c1) {
 		t.Errorf("ancestry wrong: c1→c2 %v, c2→c1 %v", r.isAncestor(c1, c2), r.isAncestor(c2, c1))
 	}

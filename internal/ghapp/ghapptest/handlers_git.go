@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"path"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -153,7 +154,8 @@ func commitJSON(rp *repo, sha string) map[string]any {
 	for _, p := range c.Parents {
 		parents = append(parents, map[string]any{"sha": p})
 	}
-	return map[string]any{"sha": sha, "message": c.Message, "tree": map[string]any{"sha": c.Tree}, "parents": parents}
+	who := map[string]any{"name": c.Committer, "email": "test@example.com", "date": c.When.UTC().Format(time.RFC3339)}
+	return map[string]any{"sha": sha, "message": c.Message, "tree": map[string]any{"sha": c.Tree}, "parents": parents, "author": who, "committer": who}
 }
 
 func (s *Server) getCommit(r *http.Request, rp *repo) (int, any) {
@@ -182,7 +184,14 @@ func (s *Server) createCommit(r *http.Request, rp *repo) (int, any) {
 		}
 	}
 	s.now = s.now.Add(1e9)
-	sha := rp.putCommit(req.Tree, req.Parents, req.Message, s.now)
+	// Made with an installation token: GitHub names the app's bot
+	// account as author and committer; with a workflow's token, the
+	// Actions bot.
+	committer := Slug + "[bot]"
+	if s.plainTokens[bearer(r)] {
+		committer = ActionsBot
+	}
+	sha := rp.putCommit(req.Tree, req.Parents, req.Message, committer, s.now)
 	return http.StatusCreated, commitJSON(rp, sha)
 }
 

@@ -184,7 +184,11 @@ func (s *Server) createLabel(r *http.Request, rp *repo) (int, any) {
 }
 
 func commentJSON(c *Comment) map[string]any {
-	return map[string]any{"id": c.ID, "body": c.Body}
+	user := c.User
+	if user == "" {
+		user = Slug + "[bot]"
+	}
+	return map[string]any{"id": c.ID, "body": c.Body, "user": map[string]any{"login": user}}
 }
 
 func (s *Server) listComments(r *http.Request, rp *repo) (int, any) {

@@ -21,6 +21,7 @@ type repo struct {
 	nextNumber    int
 	renamed       map[string]string // old branch name → new, for redirects
 	archived      bool
+	perms         map[string]string // lower-case login → permission
 }
 
 // Pull is a pull request as the fake stores it.
@@ -47,6 +48,10 @@ type Comment struct {
 	ID     int64
 	Number int
 	Body   string
+	// User wrote it: the app's bot account unless AddComment said.
+	User string
+	// Reactions are the reactions' contents ("+1"), oldest first.
+	Reactions []string
 }
 
 func (r *repo) fullName() string { return r.owner + "/" + r.name }
@@ -92,6 +97,15 @@ func (s *Server) CreateRepo(t testing.TB, fullName, defaultBranch string, files 
 // commit SHA. It is how tests play a developer pushing.
 func (s *Server) Push(t testing.TB, fullName, branch string, files map[string]string, message string) string {
 	t.Helper()
+	return s.PushAs(t, fullName, branch, files, message, Person)
+}
+
+// Person is the committer of the commits Push makes: a developer.
+const Person = "bumpbot-test"
+
+// PushAs is Push by a given committer (Slug+"[bot]" plays the app).
+func (s *Server) PushAs(t testing.TB, fullName, branch string, files map[string]string, message, committer string) string {
+	t.Helper()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	rp := s.repos[strings.ToLower(fullName)]
@@ -112,7 +126,7 @@ func (s *Server) Push(t testing.TB, fullName, branch string, files map[string]st
 		flat[p] = flatEntry{Mode: modeFile, SHA: rp.putBlob([]byte(c))}
 	}
 	s.now = s.now.Add(time.Minute)
-	sha := rp.putCommit(rp.buildTree(flat), parents, message, s.now)
+	sha := rp.putCommit(rp.buildTree(flat), parents, message, committer, s.now)
 	rp.refs["refs/heads/"+branch] = sha
 	return sha
 }

@@ -41,6 +41,7 @@ type Server struct {
 	repos         map[string]*repo   // by lower-case full name
 	installations map[int64][]string // installation → repo full names
 	tokens        map[string]int64   // token → installation
+	plainTokens   map[string]bool    // tokens PlainToken made (a workflow's)
 	remaining     map[int64]int      // rate limit left per installation
 	counts        Counts
 	intercept     func(route string, r *http.Request) bool
@@ -146,6 +147,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /app/installations/{id}", s.serve(s.getInstallation, false))
 	mux.HandleFunc("GET /installation/repositories", s.serve(s.installationRepos, false))
 	mux.HandleFunc("POST /app-manifests/{code}/conversions", s.convertManifest)
+	mux.HandleFunc("GET /app", s.serve(s.getApp, false))
 	for pattern, h := range map[string]handler{
 		"GET /repos/{owner}/{repo}":                                     s.getRepo,
 		"GET /repos/{owner}/{repo}/branches/{branch...}":                s.getBranch,
@@ -175,6 +177,9 @@ func (s *Server) routes() http.Handler {
 		"GET /repos/{owner}/{repo}/issues":                              s.listIssues,
 		"POST /repos/{owner}/{repo}/issues":                             s.createIssue,
 		"PATCH /repos/{owner}/{repo}/issues/{number}":                   s.editIssue,
+		"GET /repos/{owner}/{repo}/collaborators/{user}/permission":     s.getPermission,
+		"POST /repos/{owner}/{repo}/issues/comments/{id}/reactions":     s.createReaction,
+		"DELETE /repos/{owner}/{repo}/git/refs/{ref...}":                s.deleteRef,
 	} {
 		mux.HandleFunc(pattern, s.serve(h, true))
 	}
@@ -200,7 +205,7 @@ func (s *Server) serve(h handler, repoScoped bool) http.HandlerFunc {
 
 		var inst int64
 		var rp *repo
-		if !strings.HasPrefix(r.URL.Path, "/app/") {
+		if r.URL.Path != "/app" && !strings.HasPrefix(r.URL.Path, "/app/") {
 			var ok bool
 			inst, ok = s.tokens[bearer(r)]
 			if !ok {
