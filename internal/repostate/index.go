@@ -185,3 +185,12 @@ type RepoKey struct {
 	Installation int64
 	Repo         string
 }
+
+// Size counts the pins of the index and the distinct layers they name.
+func (s *Store) Size(ctx context.Context) (pins, layers int, err error) {
+	err = s.db.QueryRowContext(ctx, `SELECT COUNT(*), COUNT(DISTINCT account || ':' || layer) FROM bumpbot_layer_pin`).Scan(&pins, &layers)
+	if err != nil {
+		return 0, 0, fmt.Errorf("layer index size: %w", err)
+	}
+	return pins, layers, nil
+}

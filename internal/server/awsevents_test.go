@@ -107,6 +107,19 @@ func TestAWSPublishEvent(t *testing.T) {
 	if status, body := postAWS(t, srv.url, e.awsToken, deleteEvent("ev-3", 9)); status != 202 || body != "queued 0 reconciles" {
 		t.Errorf("delete of a version nobody pins: %d %q", status, body)
 	}
+	// /metrics counts the events by outcome and the index's size.
+	resp, err := http.Get(srv.url + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, want := range []string{`bumpbot_aws_events_total{outcome="queued"} 3`, `bumpbot_aws_events_total{outcome="duplicate"} 1`,
+		`bumpbot_aws_events_total{outcome="unauthorized"} 1`, "bumpbot_layer_index_pins 4", "bumpbot_layer_index_layers 2"} {
+		if !strings.Contains(string(m), want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
 }
 
 // Without a token the endpoint does not exist.

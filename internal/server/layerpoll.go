@@ -158,3 +158,31 @@ func newLayerPollCounter(reg prometheus.Registerer) *prometheus.CounterVec {
 	reg.MustRegister(c)
 	return c
 }
+
+// indexCollector reports the layer index's size at each scrape.
+type indexCollector struct {
+	state       *repostate.Store
+	pins, names *prometheus.Desc
+}
+
+func newIndexCollector(state *repostate.Store) *indexCollector {
+	return &indexCollector{state: state,
+		pins:  prometheus.NewDesc("bumpbot_layer_index_pins", "Pinned layer versions in the layer index.", nil, nil),
+		names: prometheus.NewDesc("bumpbot_layer_index_layers", "Distinct layers (account and name) in the layer index.", nil, nil),
+	}
+}
+
+// Describe implements prometheus.Collector.
+func (c *indexCollector) Describe(ch chan<- *prometheus.Desc) { ch <- c.pins; ch <- c.names }
+
+// Collect implements prometheus.Collector: a failed count is left out.
+func (c *indexCollector) Collect(ch chan<- prometheus.Metric) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	pins, layers, err := c.state.Size(ctx)
+	if err != nil {
+		return
+	}
+	ch <- prometheus.MustNewConstMetric(c.pins, prometheus.GaugeValue, float64(pins))
+	ch <- prometheus.MustNewConstMetric(c.names, prometheus.GaugeValue, float64(layers))
+}

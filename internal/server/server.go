@@ -111,6 +111,7 @@ func New(ctx context.Context, cfg Config, opts Options) (*Server, error) {
 		return nil, err
 	}
 	s.state = state
+	reg.MustRegister(newIndexCollector(state))
 	runner := &ghRunner{app: app, log: opts.Logger, rec: &reconcile.Reconciler{Planner: opts.Planner, Cache: reconcile.NewBlobCache(), Log: opts.Logger, Swept: reconcile.NewSwept()},
 		problems: problemReporter{state: state, counter: newProblemCounter(reg), log: opts.Logger}}
 	s.lister = appLister{app}
