@@ -134,6 +134,9 @@ type Input struct {
 	// Config, when set, is the repository configuration a reconcile read:
 	// its strategy, regions and ignore rules replace the planner's.
 	Config *config.Repo
+	// Rejected, when set, names versions of a layer no bump may land on
+	// (the org's security policy), stepped over like ignored ones.
+	Rejected func(config.Layer) []config.VersionRange
 }
 
 // PlanFiles plans bumps of an in-memory tree of files (a repository tree

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/bumpbot/bumpbot/internal/bump"
+	"github.com/bumpbot/bumpbot/internal/config"
 	"github.com/bumpbot/bumpbot/internal/layers"
 	"github.com/bumpbot/bumpbot/internal/problem"
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
@@ -34,6 +35,17 @@ func (p BumpPlanner) Plan(ctx context.Context, in bump.Input) (Plan, error) {
 			opts.Regions = c.Regions
 		}
 		opts.Ignore = c.Ignored
+	}
+	if in.Rejected != nil {
+		ignore := opts.Ignore
+		opts.Ignore = func(l config.Layer) ([]config.VersionRange, bool) {
+			var ranges []config.VersionRange
+			whole := false
+			if ignore != nil {
+				ranges, whole = ignore(l)
+			}
+			return append(ranges, in.Rejected(l)...), whole
+		}
 	}
 	plan := bump.PlanInput(ctx, in, p.Registry, opts)
 	out := Plan{Report: plan.Report}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/bumpbot/bumpbot/internal/bump"
 	"github.com/bumpbot/bumpbot/internal/config"
+	"github.com/bumpbot/bumpbot/internal/policy"
 	"github.com/bumpbot/bumpbot/internal/problem"
 	"github.com/bumpbot/bumpbot/internal/rewrite"
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
@@ -127,6 +128,11 @@ type Reconciler struct {
 	// Now is the clock the configuration's schedule is read with (nil:
 	// time.Now).
 	Now func() time.Time
+	// Policy, when set, returns the org's security policy: no bump lands
+	// on a version it rejects, and a pull request moving a pin off a
+	// version it rejects is a security pull request (its labels and team
+	// reviewers, the rule's reason first in the description).
+	Policy func(ctx context.Context) (*policy.Policy, error)
 	// Ignores are the ignores maintainers made with comment commands:
 	// honoured like the configuration's (with ReadConfig) and listed in
 	// the description of the pull requests of their layers.
@@ -216,6 +222,15 @@ func (r *Reconciler) Run(ctx context.Context, key string, f Forge) (Result, erro
 		effective := withIgnores(res.Config, r.Ignores)
 		in.Config = &effective
 	}
+	var pol *policy.Policy
+	if r.Policy != nil {
+		if pol, err = r.Policy(ctx); err != nil {
+			return res, fmt.Errorf("security policy: %w", err)
+		}
+		if pol != nil {
+			in.Rejected = pol.Ranges
+		}
+	}
 	plan, err := r.Planner.Plan(ctx, in)
 	if err != nil {
 		return res, fmt.Errorf("plan: %w", err)
@@ -275,6 +290,7 @@ func (r *Reconciler) Run(ctx context.Context, key string, f Forge) (Result, erro
 	var errs []error
 	for _, u := range updates {
 		c := r.change(u, snap, modes, updates, res.Config)
+		securityChange(&c, u, pol, now())
 		existing := byBranch[c.Branch]
 		_, rebuild := r.Rebuild[c.Branch]
 		if existing != nil && strings.Contains(existing.Body, marker(u)) && !rebuild && !staleBase(existing.Body, snap) {

@@ -25,9 +25,10 @@ func TestPushNamesDefaultBranch(t *testing.T) {
 		t.Errorf("the repository was read %d times; the push named its default branch", n)
 	}
 	// Token, the installation's account (both once per installation), the
-	// org's defaults (once per org every 10 minutes), branch, tree, blob,
-	// pull requests; tree, commit, ref, pull request, labels.
-	if c.Total != 12 || c.Writes != 5 {
-		t.Errorf("first PR of a cold repository from a push: %d requests (%d writes), want 12 (5): %v", c.Total, c.Writes, c.ByRoute)
+	// org's defaults and security policy (once per org every 10 minutes),
+	// branch, tree, blob, pull requests; tree, commit, ref, pull request,
+	// labels.
+	if c.Total != 13 || c.Writes != 5 {
+		t.Errorf("first PR of a cold repository from a push: %d requests (%d writes), want 13 (5): %v", c.Total, c.Writes, c.ByRoute)
 	}
 }

@@ -4,12 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/bumpbot/bumpbot/internal/config"
+	"github.com/bumpbot/bumpbot/internal/policy"
 	"github.com/bumpbot/bumpbot/internal/problem"
 	"github.com/bumpbot/bumpbot/internal/repostate"
 	"github.com/google/go-github/v60/github"
@@ -23,8 +25,9 @@ type repoConfigSource struct {
 	repo         string
 	// gh reads the org's defaults; nil reads none.
 	gh *github.Client
-	// orgs remembers each org's defaults for a while.
+	// orgs remembers each org's defaults and policy for a while.
 	orgs *orgDefaults
+	log  *slog.Logger
 }
 
 // orgDefaultsTTL is how long an org's defaults are reused: a change of
@@ -35,8 +38,9 @@ const orgDefaultsTTL = 10 * time.Minute
 
 // orgDefaults caches the org defaults read, by installation and owner.
 type orgDefaults struct {
-	mu sync.Mutex
-	m  map[string]orgEntry
+	mu       sync.Mutex
+	m        map[string]orgEntry
+	policies map[string]policyEntry
 }
 
 type orgEntry struct {
@@ -81,19 +85,12 @@ func (s repoConfigSource) Defaults(ctx context.Context) (config.Repo, []problem.
 
 // readDefaults reads and parses the org's defaults.
 func (s repoConfigSource) readDefaults(ctx context.Context, owner string) (config.Repo, []problem.Problem, error) {
-	file, _, resp, err := s.gh.Repositories.GetContents(ctx, owner, ".github", config.OrgDefaultsPath, nil)
-	if resp != nil && resp.StatusCode == http.StatusNotFound {
-		return config.Repo{}, nil, nil
-	}
-	if err != nil {
-		return config.Repo{}, nil, fmt.Errorf("read %s/.github/%s: %w", owner, config.OrgDefaultsPath, err)
-	}
-	src, err := file.GetContent()
-	if err != nil {
-		return config.Repo{}, nil, fmt.Errorf("read %s/.github/%s: %w", owner, config.OrgDefaultsPath, err)
+	src, found, err := s.orgFile(ctx, owner, config.OrgDefaultsPath)
+	if err != nil || !found {
+		return config.Repo{}, nil, err
 	}
 	name := owner + "/.github/" + config.OrgDefaultsPath
-	cfg, err := config.ParseRepo(name, []byte(src), config.Repo{})
+	cfg, err := config.ParseRepo(name, src, config.Repo{})
 	if pe, ok := errors.AsType[config.ParseErrors](err); ok {
 		var probs []problem.Problem
 		for _, e := range pe {
@@ -160,4 +157,70 @@ func configProblems(errs []problem.Problem) []problem.Problem {
 		}
 	}
 	return out
+}
+
+// policyEntry is an org's security policy as last read.
+type policyEntry struct {
+	pol *policy.Policy
+	at  time.Time
+}
+
+// Policy returns the org's security policy (bumpbot-policy.yml at the
+// root of its .github repository), nil when it has none, cached like the
+// defaults. A policy that does not parse is logged and not applied: the
+// org's repositories go on being bumped as without one.
+func (s repoConfigSource) Policy(ctx context.Context) (*policy.Policy, error) {
+	owner, _, _ := strings.Cut(s.repo, "/")
+	if s.gh == nil || owner == "" {
+		return nil, nil
+	}
+	key := fmt.Sprintf("%d/%s", s.installation, strings.ToLower(owner))
+	if s.orgs != nil {
+		s.orgs.mu.Lock()
+		e, ok := s.orgs.policies[key]
+		s.orgs.mu.Unlock()
+		if ok && time.Since(e.at) < orgDefaultsTTL {
+			return e.pol, nil
+		}
+	}
+	src, found, err := s.orgFile(ctx, owner, policy.Path)
+	if err != nil {
+		return nil, err
+	}
+	var pol *policy.Policy
+	if found {
+		p, err := policy.Parse(owner+"/.github/"+policy.Path, src)
+		if err != nil {
+			if s.log != nil {
+				s.log.Warn("the org's security policy does not parse: not applied", "error", err)
+			}
+		} else {
+			pol = &p
+		}
+	}
+	if s.orgs != nil {
+		s.orgs.mu.Lock()
+		if s.orgs.policies == nil {
+			s.orgs.policies = map[string]policyEntry{}
+		}
+		s.orgs.policies[key] = policyEntry{pol, time.Now()}
+		s.orgs.mu.Unlock()
+	}
+	return pol, nil
+}
+
+// orgFile reads a file at the root of the org's .github repository.
+func (s repoConfigSource) orgFile(ctx context.Context, owner, name string) ([]byte, bool, error) {
+	file, _, resp, err := s.gh.Repositories.GetContents(ctx, owner, ".github", name, nil)
+	if resp != nil && resp.StatusCode == http.StatusNotFound {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("read %s/.github/%s: %w", owner, name, err)
+	}
+	src, err := file.GetContent()
+	if err != nil {
+		return nil, false, fmt.Errorf("read %s/.github/%s: %w", owner, name, err)
+	}
+	return []byte(src), true, nil
 }

@@ -108,3 +108,25 @@ func TestOrgDefaults(t *testing.T) {
 		}
 	}
 }
+
+// The org's security policy (bumpbot-policy.yml in its .github
+// repository): no bump lands on a version it rejects, and a pull request
+// moving a pin off a rejected version is a security pull request.
+func TestOrgPolicy(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	pol := "version: 1\nrules:\n  - {layer: mylayer, minimum: 4, deny: [5], reason: \"mylayer < 4 leaks\", link: \"https://example.com/adv/1\"}\nsecurity-pr: {labels: [security], team-reviewers: [appsec]}\n"
+	e.gh.CreateRepo(t, "acme/.github", "main", map[string]string{"bumpbot-policy.yml": pol})
+	e.gh.AddInstallation(inst+4, "acme/.github", "acme/infra")
+	srv := e.start(t, 5*time.Second)
+	install(t, srv.url, "del-pol", inst+4, "acme/infra")
+	waitFor(t, "the security pull request", func() bool { ps := e.gh.Pulls(repoN); return len(ps) == 1 && len(ps[0].TeamReviewers) == 1 })
+	pr := e.gh.Pulls(repoN)[0]
+	if pr.Title != "Bump mylayer layer from 3 to 4" {
+		t.Errorf("title %q: version 5 is denied, 4 is the newest allowed", pr.Title)
+	}
+	if !strings.Contains(strings.Join(pr.Labels, ","), "security") || pr.TeamReviewers[0] != "appsec" ||
+		!strings.HasPrefix(pr.Body, "> [!CAUTION]\n> **Security policy:**") || !strings.Contains(pr.Body, "`mylayer` 3: version 3 is below the minimum 4: mylayer < 4 leaks (https://example.com/adv/1).") {
+		t.Errorf("labels %v team %v body:\n%s", pr.Labels, pr.TeamReviewers, pr.Body)
+	}
+}

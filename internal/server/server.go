@@ -327,7 +327,8 @@ func (g *ghRunner) Reconcile(ctx context.Context, req jobs.Request) (err error) 
 	}
 	rec := *g.rec
 	rec.Log = g.log.With("installation_id", inst, "repo", repo)
-	rec.ReadConfig, rec.Config = true, repoConfigSource{state: g.problems.state, installation: inst, repo: repo, gh: c.GitHub(), orgs: &g.orgs}
+	src := repoConfigSource{state: g.problems.state, installation: inst, repo: repo, gh: c.GitHub(), orgs: &g.orgs, log: rec.Log}
+	rec.ReadConfig, rec.Config, rec.Policy = true, src, src.Policy
 	cmds := commandRun{state: g.problems.state, app: g.app, repo: r, inst: inst, name: repo, log: rec.Log}
 	if err := cmds.run(ctx, &rec); err != nil {
 		return err
