@@ -1,8 +1,6 @@
 package server_test
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -12,10 +10,7 @@ import (
 
 func TestPollIntervalConfig(t *testing.T) {
 	t.Parallel()
-	file := filepath.Join(t.TempDir(), "bumpbot.yml")
-	if err := os.WriteFile(file, []byte("poll_interval: 2h\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	file := configFile(t, "poll_interval: 2h\n")
 	tests := []struct {
 		name    string
 		file    string
@@ -33,12 +28,9 @@ func TestPollIntervalConfig(t *testing.T) {
 		{name: "negative", env: "-1h", wantErr: true},
 	}
 	for _, tc := range tests {
-		cfg, err := server.LoadConfig(tc.file, func(k string) string {
-			return map[string]string{
-				"BUMPBOT_APP_ID": "1", "BUMPBOT_PRIVATE_KEY": "x", "BUMPBOT_WEBHOOK_SECRET": "s",
-				"BUMPBOT_POLL_INTERVAL": tc.env,
-			}[k]
-		})
+		cfg, err := server.LoadConfig(tc.file, envOf(map[string]string{
+			"BUMPBOT_POLL_INTERVAL": tc.env,
+		}))
 		if (err != nil) != tc.wantErr || (!tc.wantErr && cfg.PollInterval != tc.want) {
 			t.Errorf("%s: poll interval %v, error %v; want %v, error %v", tc.name, cfg.PollInterval, err, tc.want, tc.wantErr)
 		}
@@ -47,10 +39,7 @@ func TestPollIntervalConfig(t *testing.T) {
 
 func TestDatabaseConfig(t *testing.T) {
 	t.Parallel()
-	file := filepath.Join(t.TempDir(), "bumpbot.yml")
-	if err := os.WriteFile(file, []byte("database_url: postgres://bot@db.internal/bumpbot\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	file := configFile(t, "database_url: postgres://bot@db.internal/bumpbot\n")
 	tests := []struct {
 		name      string
 		file      string
@@ -69,13 +58,7 @@ func TestDatabaseConfig(t *testing.T) {
 		{name: "not a PostgreSQL URL", env: map[string]string{"BUMPBOT_DATABASE_URL": "/var/lib/bumpbot.db"}, wantErr: "must be a postgres:// URL"},
 	}
 	for _, tc := range tests {
-		cfg, err := server.LoadConfig(tc.file, func(k string) string {
-			base := map[string]string{"BUMPBOT_APP_ID": "1", "BUMPBOT_PRIVATE_KEY": "x", "BUMPBOT_WEBHOOK_SECRET": "s"}
-			if v, ok := tc.env[k]; ok {
-				return v
-			}
-			return base[k]
-		})
+		cfg, err := server.LoadConfig(tc.file, envOf(tc.env))
 		if tc.wantErr != "" {
 			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 				t.Errorf("%s: error %v, want %q", tc.name, err, tc.wantErr)

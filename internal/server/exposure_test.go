@@ -1,8 +1,6 @@
 package server_test
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/bumpbot/bumpbot/internal/server"
@@ -12,10 +10,7 @@ import (
 // environment, the environment winning, like the other keys.
 func TestExposureConfig(t *testing.T) {
 	t.Parallel()
-	file := filepath.Join(t.TempDir(), "bumpbot.yml")
-	if err := os.WriteFile(file, []byte("metrics_addr: 127.0.0.1:9100\nwebhook_budget_mb: 48\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	file := configFile(t, "metrics_addr: 127.0.0.1:9100\nwebhook_budget_mb: 48\n")
 	tests := []struct {
 		name, file, addr, budget string
 		addrWant                 string
@@ -30,12 +25,9 @@ func TestExposureConfig(t *testing.T) {
 		{name: "budget too small for one delivery", budget: "16", wantErr: true},
 	}
 	for _, tc := range tests {
-		cfg, err := server.LoadConfig(tc.file, func(k string) string {
-			return map[string]string{
-				"BUMPBOT_APP_ID": "1", "BUMPBOT_PRIVATE_KEY": "x", "BUMPBOT_WEBHOOK_SECRET": "s",
-				"BUMPBOT_METRICS_ADDR": tc.addr, "BUMPBOT_WEBHOOK_BUDGET_MB": tc.budget,
-			}[k]
-		})
+		cfg, err := server.LoadConfig(tc.file, envOf(map[string]string{
+			"BUMPBOT_METRICS_ADDR": tc.addr, "BUMPBOT_WEBHOOK_BUDGET_MB": tc.budget,
+		}))
 		if (err != nil) != tc.wantErr || (!tc.wantErr && (cfg.MetricsAddr != tc.addrWant || cfg.WebhookBudgetMB != tc.budgetWant)) {
 			t.Errorf("%s: metrics_addr %q, webhook_budget_mb %d, error %v; want %q, %d, error %v",
 				tc.name, cfg.MetricsAddr, cfg.WebhookBudgetMB, err, tc.addrWant, tc.budgetWant, tc.wantErr)

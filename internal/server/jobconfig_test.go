@@ -1,8 +1,6 @@
 package server_test
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -12,10 +10,7 @@ import (
 
 func TestJobTimeoutConfig(t *testing.T) {
 	t.Parallel()
-	file := filepath.Join(t.TempDir(), "bumpbot.yml")
-	if err := os.WriteFile(file, []byte("job_timeout: 2m\nrescue_after: 3m\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	file := configFile(t, "job_timeout: 2m\nrescue_after: 3m\n")
 	tests := []struct {
 		name                 string
 		file                 string
@@ -32,12 +27,9 @@ func TestJobTimeoutConfig(t *testing.T) {
 		{name: "not a duration", timeout: "soon", wantErr: `BUMPBOT_JOB_TIMEOUT="soon" is not a duration`},
 	}
 	for _, tc := range tests {
-		cfg, err := server.LoadConfig(tc.file, func(k string) string {
-			return map[string]string{
-				"BUMPBOT_APP_ID": "1", "BUMPBOT_PRIVATE_KEY": "x", "BUMPBOT_WEBHOOK_SECRET": "s",
-				"BUMPBOT_JOB_TIMEOUT": tc.timeout, "BUMPBOT_RESCUE_AFTER": tc.rescue,
-			}[k]
-		})
+		cfg, err := server.LoadConfig(tc.file, envOf(map[string]string{
+			"BUMPBOT_JOB_TIMEOUT": tc.timeout, "BUMPBOT_RESCUE_AFTER": tc.rescue,
+		}))
 		if tc.wantErr != "" {
 			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 				t.Errorf("%s: error %v, want %q", tc.name, err, tc.wantErr)

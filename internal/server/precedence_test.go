@@ -17,10 +17,7 @@ import (
 // and silently overrode BUMPBOT_REGIONS.
 func TestConfigPrecedence(t *testing.T) {
 	t.Parallel()
-	file := filepath.Join(t.TempDir(), "bumpbot.yml")
-	if err := os.WriteFile(file, []byte("regions: [eu-central-1]\nregistry: dir:from-file\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
+	file := configFile(t, "regions: [eu-central-1]\nregistry: dir:from-file\n")
 	str := func(s string) *string { return &s }
 	tests := []struct {
 		name         string
@@ -91,4 +88,14 @@ func envOf(env map[string]string) func(string) string {
 		}
 		return map[string]string{"BUMPBOT_APP_ID": "1", "BUMPBOT_PRIVATE_KEY": "x", "BUMPBOT_WEBHOOK_SECRET": "s"}[k]
 	}
+}
+
+// configFile writes a serve configuration file holding body.
+func configFile(t *testing.T, body string) string {
+	t.Helper()
+	file := filepath.Join(t.TempDir(), "bumpbot.yml")
+	if err := os.WriteFile(file, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return file
 }
