@@ -23,17 +23,17 @@ type exposure struct {
 // package of the pinned version that the newest version no longer holds.
 func (e *exposure) check(ctx context.Context, r ref.Reference) ([]violation, error) {
 	region := r.Region
-	if isPlaceholderField(region) {
+	if layerarn.IsPlaceholder(region) {
 		if len(e.regions) == 0 {
 			return nil, nil
 		}
 		region = e.regions[0]
 	}
-	if isPlaceholderField(r.Account) || r.Version == nil {
+	if layerarn.IsPlaceholder(r.Account) || r.Version == nil {
 		return nil, nil
 	}
 	partition := r.Partition
-	if isPlaceholderField(partition) {
+	if layerarn.IsPlaceholder(partition) {
 		partition = layerarn.PartitionOf(region)
 	}
 	pinned := layerarn.ARN{Partition: partition, Region: region, Account: r.Account, Name: r.Layer, Version: *r.Version}
@@ -79,13 +79,4 @@ func locate(vs []violation, r ref.Reference) []violation {
 		out[i] = v
 	}
 	return out
-}
-
-func isPlaceholderField(s string) bool {
-	for _, c := range s {
-		if c == '$' || c == '{' || c == '}' || c == '%' {
-			return true
-		}
-	}
-	return false
 }

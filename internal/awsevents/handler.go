@@ -143,7 +143,7 @@ func (h *Handler) affected(ctx context.Context, ev Event) ([]jobs.ReconcileArgs,
 }
 
 func (h *Handler) regionMatches(p repostate.Pin, v layerarn.ARN) bool {
-	if !repostate.IsPlaceholder(p.Region) {
+	if !layerarn.IsPlaceholder(p.Region) {
 		return p.Region == v.Region
 	}
 	return len(h.regions) == 0 || slices.Contains(h.regions, v.Region)

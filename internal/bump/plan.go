@@ -289,7 +289,7 @@ func layerOf(r ref.Reference) config.Layer {
 // limit, when above zero, is the highest version it may move to.
 func resolveOnce(ctx context.Context, reg layers.Registry, r ref.Reference, opts Options, limit int) resolved {
 	out := resolved{r: r}
-	if isPlaceholder(r.Account) {
+	if layerarn.IsPlaceholder(r.Account) {
 		out.err = fmt.Errorf("%s: account is a placeholder (%s): the layer cannot be looked up: %w", r.ARN, r.Account, errPlaceholder)
 		return out
 	}
@@ -298,10 +298,10 @@ func resolveOnce(ctx context.Context, reg layers.Registry, r ref.Reference, opts
 		Strategy: opts.Strategy,
 		Max:      limit,
 	}
-	if isPlaceholder(r.Partition) {
+	if layerarn.IsPlaceholder(r.Partition) {
 		req.Layer.Partition = ""
 	}
-	if isPlaceholder(r.Region) {
+	if layerarn.IsPlaceholder(r.Region) {
 		if len(opts.Regions) == 0 {
 			out.err = fmt.Errorf("%s: region is a placeholder (%s): set the regions it deploys to (--regions): %w", r.ARN, r.Region, errPlaceholder)
 			return out
@@ -326,12 +326,6 @@ func resolveOnce(ctx context.Context, reg layers.Registry, r ref.Reference, opts
 			r.ARN, out.res.From, strings.Join(out.res.Missing, ", "), errDeletedPin)
 	}
 	return out
-}
-
-// isPlaceholder tells a placeholder (${AWS::Region}, {region}, %s) from a
-// literal ARN field.
-func isPlaceholder(s string) bool {
-	return strings.ContainsAny(s, "{}%$")
 }
 
 // literal identifies the version digits an edit rewrites; references

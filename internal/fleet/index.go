@@ -2,8 +2,8 @@ package fleet
 
 import (
 	"slices"
-	"strconv"
 
+	"github.com/bumpbot/bumpbot/internal/layerarn"
 	"github.com/bumpbot/bumpbot/internal/problem"
 	"github.com/bumpbot/bumpbot/internal/repostate"
 )
@@ -20,7 +20,7 @@ func FromIndex(pins []repostate.Pin, newest map[[3]string]repostate.Newest, prob
 		row := Row{Repository: p.Repo, File: p.File, Line: p.Line, ARN: arnOf(p), Layer: p.Layer,
 			Pinned: p.Version, Newest: p.Version, Status: Current}
 		in := []string{p.Region}
-		if repostate.IsPlaceholder(p.Region) {
+		if layerarn.IsPlaceholder(p.Region) {
 			in = regions
 		}
 		for _, r := range in {
@@ -51,5 +51,5 @@ func FromIndex(pins []repostate.Pin, newest map[[3]string]repostate.Newest, prob
 }
 
 func arnOf(p repostate.Pin) string {
-	return "arn:" + p.Partition + ":lambda:" + p.Region + ":" + p.Account + ":layer:" + p.Layer + ":" + strconv.Itoa(p.Version)
+	return layerarn.ARN{Partition: p.Partition, Region: p.Region, Account: p.Account, Name: p.Layer, Version: p.Version}.String()
 }

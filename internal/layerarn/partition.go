@@ -57,3 +57,7 @@ func IsRegion(s string) bool {
 	}
 	return true
 }
+
+// IsPlaceholder tells a placeholder ARN field (${AWS::Region}, {region},
+// %s, $AWS_REGION) from a literal one.
+func IsPlaceholder(s string) bool { return strings.ContainsAny(s, "{}%$") }

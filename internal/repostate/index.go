@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/bumpbot/bumpbot/internal/problem"
@@ -26,10 +25,6 @@ type Pin struct {
 	File         string `json:"file"`
 	Line         int    `json:"line"`
 }
-
-// IsPlaceholder reports whether an ARN field is a placeholder rather than
-// a literal value.
-func IsPlaceholder(s string) bool { return strings.ContainsAny(s, "{}%$") }
 
 // ReplacePins records which layer versions a repository pins, as its
 // latest reconcile found them, in place of what was recorded before (the

@@ -65,7 +65,7 @@ func (p *layerPoller) poll(ctx context.Context, now time.Time) (int, error) {
 	seen := map[jobs.ReconcileArgs]bool{}
 	for _, l := range pinned {
 		key := [2]string{l.Account, l.Name}
-		if done[key] || repostate.IsPlaceholder(l.Account) {
+		if done[key] || layerarn.IsPlaceholder(l.Account) {
 			continue
 		}
 		done[key] = true
@@ -101,7 +101,7 @@ func (p *layerPoller) poll(ctx context.Context, now time.Time) (int, error) {
 // regionsOf is where a pin deploys: its region, or every region a
 // placeholder stands for.
 func (p *layerPoller) regionsOf(pin repostate.Pin) []string {
-	if repostate.IsPlaceholder(pin.Region) {
+	if layerarn.IsPlaceholder(pin.Region) {
 		return p.regions
 	}
 	return []string{pin.Region}
@@ -123,7 +123,7 @@ func (p *layerPoller) newest(ctx context.Context, pins []repostate.Pin) map[stri
 	out := map[string]int{}
 	for region, pin := range lowest {
 		partition := pin.Partition
-		if repostate.IsPlaceholder(partition) || partition == "" {
+		if layerarn.IsPlaceholder(partition) || partition == "" {
 			partition = layerarn.PartitionOf(region)
 		}
 		vs, err := p.registry.Versions(ctx, layerarn.ARN{Partition: partition, Region: region, Account: pin.Account, Name: pin.Layer, Version: pin.Version})
