@@ -10,6 +10,7 @@ import (
 
 	"github.com/bumpbot/bumpbot/internal/config"
 	"github.com/bumpbot/bumpbot/internal/policy"
+	"github.com/bumpbot/bumpbot/internal/policycheck"
 	"github.com/bumpbot/bumpbot/internal/problem"
 	"github.com/bumpbot/bumpbot/internal/rewrite"
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
@@ -51,9 +52,10 @@ while the newest version of the layer no longer does, is a violation
 ("contains urllib3 1.26.5, affected by GHSA-…; layer version 79 no longer
 does"). The layers are read as bump reads them (--registry, --regions).
 
-Exit status: 0 when no violation is due and nothing failed, 1 when a
-violation is due or a file could not be read, 2 on usage error (including
-a policy file that does not parse: each mistake with its line and column).`,
+Exit status: 0 when no violation is due and nothing failed, 3 when a
+violation is due (as govulncheck does), 1 when a file or a layer could not
+be read, 2 on usage error (including a policy file that does not parse:
+each mistake with its line and column).`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if policyPath == "" && len(af.paths) == 0 {
@@ -86,13 +88,12 @@ a policy file that does not parse: each mistake with its line and column).`,
 					out.Errors = append(out.Errors, problem.New(problem.Read, p, 0, 0, err))
 					continue
 				}
-				out.changed = nil
-				if since != "" && pol.Enforcement.Check != "everything-after-deadline" {
+				out.changed, out.enforce = nil, policycheck.Mode(pol)
+				if since != "" {
 					if out.changed, err = changedLines(p, since); err != nil {
 						out.Errors = append(out.Errors, problem.New(problem.Read, p, 0, 0, err))
 						continue
 					}
-					out.enforce = pol.Enforcement.Check
 				}
 				for _, w := range res.Warnings {
 					w.File = filepath.ToSlash(res.OSPath(w.File))
@@ -115,8 +116,11 @@ a policy file that does not parse: each mistake with its line and column).`,
 			if err := out.print(cmd.OutOrStdout(), cmd.ErrOrStderr(), asJSON); err != nil {
 				return err
 			}
-			if out.due > 0 || len(out.Errors) > 0 {
+			switch {
+			case len(out.Errors) > 0:
 				return silentError{exitError}
+			case out.due > 0:
+				return silentError{exitViolations}
 			}
 			return nil
 		},
@@ -154,7 +158,7 @@ type auditOutput struct {
 	pins, due  int
 	// changed are the lines changed since --since, per file of the PATH
 	// being checked; nil without --since. enforce is the policy's check.
-	changed map[string]map[int]bool
+	changed policycheck.Changed
 	enforce string
 }
 
@@ -182,8 +186,7 @@ func (o *auditOutput) check(pol policy.Policy, r ref.Reference, rel string) {
 func (o *auditOutput) add(rel string, vs ...violation) {
 	for _, v := range vs {
 		if o.changed != nil {
-			v.Changed = o.changed[rel][v.Line] || o.changed[rel][wholeFile]
-			v.Due = v.Changed && o.enforce != "off"
+			v.Changed, v.Due = policycheck.Due(o.enforce, o.changed, rel, v.Line, v.Due)
 		}
 		o.Violations = append(o.Violations, v)
 		if v.Due {

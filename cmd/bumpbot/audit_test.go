@@ -34,8 +34,8 @@ func TestAudit(t *testing.T) {
 	defer func(old func() time.Time) { now = old }(now)
 	now = func() time.Time { return time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC) }
 	code, stdout, stderr := runCLI(t, "audit", "--policy", "policy.yml", "demo")
-	if code != 1 {
-		t.Errorf("exit %d, want 1 (a violation is due); stderr %s", code, stderr)
+	if code != 3 {
+		t.Errorf("exit %d, want 3 (a violation is due); stderr %s", code, stderr)
 	}
 	for _, want := range []string{
 		"demo/.github/workflows/deploy.yml:7:21: error: AWSLambdaPowertoolsPythonV2:46: version 46 is below the minimum 60: aws-lambda-powertools < 2.30 leaks secrets in logs (https://example.com/advisory/123)\n",
@@ -106,7 +106,7 @@ func TestAuditSince(t *testing.T) {
 	run("-C", "repo", "commit", "-q", "-m", "base")
 	os.WriteFile("repo/new.sh", []byte("# new\nM=arn:aws:lambda:us-east-1:123456789012:layer:node-utils:11\n"), 0o644)
 	code, stdout, stderr := runCLI(t, "audit", "--policy", "policy.yml", "--since", "HEAD", "repo")
-	if code != 1 || !strings.Contains(stdout, "repo/new.sh:2:3: error: node-utils:11: version 11 is below the minimum 12") ||
+	if code != 3 || !strings.Contains(stdout, "repo/new.sh:2:3: error: node-utils:11: version 11 is below the minimum 12") ||
 		!strings.Contains(stdout, "repo/old.sh:1:3: note: node-utils:10") {
 		t.Errorf("exit %d\n%s\n%s", code, stdout, stderr)
 	}
@@ -115,7 +115,7 @@ func TestAuditSince(t *testing.T) {
 	run("-C", "repo", "commit", "-q", "-m", "add new.sh")
 	os.WriteFile("repo/old.sh", []byte(old+"N=arn:aws:lambda:us-east-1:123456789012:layer:node-utils:9\n"), 0o644)
 	code, stdout, _ = runCLI(t, "audit", "--policy", "policy.yml", "--since", "HEAD", "repo")
-	if code != 1 || !strings.Contains(stdout, "repo/old.sh:2:3: error:") || !strings.Contains(stdout, "repo/old.sh:1:3: note:") || !strings.Contains(stdout, "repo/new.sh:2:3: note:") {
+	if code != 3 || !strings.Contains(stdout, "repo/old.sh:2:3: error:") || !strings.Contains(stdout, "repo/old.sh:1:3: note:") || !strings.Contains(stdout, "repo/new.sh:2:3: note:") {
 		t.Errorf("edited line: exit %d\n%s", code, stdout)
 	}
 	// With enforcement off the check reports and passes.
@@ -136,8 +136,8 @@ func TestAuditAdvisories(t *testing.T) {
 	reg := demoCopy(t)
 	code, stdout, stderr := runCLI(t, "audit", reg, "--advisories", osv, "demo/sam")
 	want := "demo/sam/template.yaml:21:11: error: requests-py312:3: contains urllib3 2.0.4, affected by GHSA-v845-jxx5-vc9f (urllib3 does not remove the Cookie header during cross-origin redirects); layer version 7 no longer does\n"
-	if code != 1 || !strings.Contains(stdout, want) {
-		t.Errorf("exit %d, want 1 and %q\n%s\n%s", code, want, stdout, stderr)
+	if code != 3 || !strings.Contains(stdout, want) {
+		t.Errorf("exit %d, want 3 and %q\n%s\n%s", code, want, stdout, stderr)
 	}
 	if code, _, stderr := runCLI(t, "audit", "demo/sam"); code != 2 || !strings.Contains(stderr, "--policy FILE or --advisories DIR is required") {
 		t.Errorf("neither: exit %d %s", code, stderr)

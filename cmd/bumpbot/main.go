@@ -20,6 +20,9 @@ const (
 	exitOK    = 0
 	exitError = 1
 	exitUsage = 2
+	// exitViolations: audit found a violation that is due, and nothing
+	// failed (govulncheck's convention).
+	exitViolations = 3
 )
 
 // constructors of the subcommands; each subcommand file registers its own
