@@ -45,6 +45,7 @@ var neededPermissions = map[string]struct{ level, why string }{
 	// 403 then.
 	"issues":   {"write", "labels (created on first use) and comments on the bump pull requests"},
 	"metadata": {"read", "required by every app; also grants the repository event"},
+	"checks":   {"write", "the bumpbot/policy check run (create, annotate, list the app's runs of a head) on every pull request while the org has a security policy"},
 }
 
 // eventPermissions names, for each event the manifest may list, the

@@ -303,6 +303,8 @@ type ghRunner struct {
 	log      *slog.Logger
 	problems problemReporter
 	orgs     orgDefaults
+	// checks remembers the pull request heads already checked.
+	checks checked
 }
 
 func (g *ghRunner) Reconcile(ctx context.Context, req jobs.Request) (err error) {
@@ -334,6 +336,7 @@ func (g *ghRunner) Reconcile(ctx context.Context, req jobs.Request) (err error) 
 		return err
 	}
 	res, err := rec.Run(ctx, fmt.Sprintf("%d/%s", inst, repo), r)
+	g.checkPolicy(ctx, r, src, rec.Log)
 	if res.Planned && res.ConfigValid {
 		if err := g.problems.state.SaveConfig(ctx, inst, repo, res.Config); err != nil {
 			rec.Log.Warn("cannot record the repository's configuration", "error", err)

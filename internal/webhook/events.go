@@ -16,7 +16,7 @@ var handled = map[string]bool{
 	"installation":              true,
 	"installation_repositories": true,
 	"issue_comment":             true, // commands, with WithCommands
-	"pull_request":              true, // a bump pull request closed or merged
+	"pull_request":              true, // a bump pull request closed or merged; a head to check
 	"push":                      true,
 	"repository":                true,
 }
@@ -41,9 +41,12 @@ func targets(event any) []jobs.ReconcileArgs {
 		// A bump pull request merged or closed: its branch is deleted
 		// (and a declined version noted) now rather than at the next
 		// push or poll.
+		// A pull request opened or moved: its head gets the policy's
+		// check (bumpbot/policy) from the reconcile.
 		repo := e.GetRepo()
-		if e.GetAction() == "closed" && strings.HasPrefix(e.GetPullRequest().GetHead().GetRef(), reconcile.BranchPrefix) &&
-			e.GetInstallation().GetID() != 0 && repo.GetFullName() != "" {
+		bump := e.GetAction() == "closed" && strings.HasPrefix(e.GetPullRequest().GetHead().GetRef(), reconcile.BranchPrefix)
+		head := e.GetAction() == "opened" || e.GetAction() == "synchronize" || e.GetAction() == "reopened"
+		if (bump || head) && e.GetInstallation().GetID() != 0 && repo.GetFullName() != "" {
 			return []jobs.ReconcileArgs{{InstallationID: e.GetInstallation().GetID(), Repo: repo.GetFullName(), DefaultBranch: repo.GetDefaultBranch()}}
 		}
 	case *github.RepositoryEvent:

@@ -22,6 +22,7 @@ type repo struct {
 	renamed       map[string]string // old branch name → new, for redirects
 	archived      bool
 	perms         map[string]string // lower-case login → permission
+	checkRuns     []*CheckRun
 }
 
 // Pull is a pull request as the fake stores it.

@@ -54,6 +54,8 @@ type Server struct {
 	// secrets; conversions counts the codes redeemed.
 	manifestCodes map[string]string
 	conversions   int
+	// nextCheckRun is the id of the last check run created.
+	nextCheckRun int64
 }
 
 // Counts is what the fake has served since the last ResetCounts.
@@ -180,6 +182,10 @@ func (s *Server) routes() http.Handler {
 		"GET /repos/{owner}/{repo}/collaborators/{user}/permission":     s.getPermission,
 		"POST /repos/{owner}/{repo}/issues/comments/{id}/reactions":     s.createReaction,
 		"DELETE /repos/{owner}/{repo}/git/refs/{ref...}":                s.deleteRef,
+		"GET /repos/{owner}/{repo}/pulls/{number}/files":                s.listPullFiles,
+		"POST /repos/{owner}/{repo}/check-runs":                         s.createCheckRun,
+		"PATCH /repos/{owner}/{repo}/check-runs/{id}":                   s.updateCheckRun,
+		"GET /repos/{owner}/{repo}/commits/{ref}/check-runs":            s.listCheckRunsForRef,
 	} {
 		mux.HandleFunc(pattern, s.serve(h, true))
 	}

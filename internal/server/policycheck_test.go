@@ -1,0 +1,93 @@
+package server_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bumpbot/bumpbot/internal/ghapp/ghapptest"
+)
+
+// pullOpened is the pull_request event GitHub sends when a pull request
+// is opened.
+func pullOpened(gh *ghapptest.Server, id int64, repo string, number int, branch string) map[string]any {
+	_, short, _ := strings.Cut(repo, "/")
+	return map[string]any{
+		"action": "opened", "number": number,
+		"installation": map[string]any{"id": id},
+		"repository":   map[string]any{"id": 1, "name": short, "full_name": repo, "default_branch": "main"},
+		"pull_request": map[string]any{"number": number, "state": "open",
+			"head": map[string]any{"ref": branch, "sha": gh.Head(repo, branch)}, "base": map[string]any{"ref": "main"}},
+	}
+}
+
+// checkOn waits for the bumpbot/policy check run on the head of branch.
+func checkOn(t *testing.T, gh *ghapptest.Server, repo, branch string) ghapptest.CheckRun {
+	t.Helper()
+	sha := gh.Head(repo, branch)
+	var run ghapptest.CheckRun
+	waitFor(t, "the check run on "+branch, func() bool {
+		for _, c := range gh.CheckRuns(repo) {
+			if c.HeadSHA == sha && c.Name == "bumpbot/policy" && c.Status == "completed" {
+				run = c
+				return true
+			}
+		}
+		return false
+	})
+	return run
+}
+
+// The required check: a pull request that adds a denied version fails
+// bumpbot/policy with an annotation at the line that pins it; one that
+// adds none passes.
+func TestPolicyCheck(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	pol := "version: 1\nrules:\n  - {layer: mylayer, deny: [4], reason: \"mylayer 4 was withdrawn\", link: \"https://example.com/adv/4\"}\n"
+	e.gh.CreateRepo(t, "acme/.github", "main", map[string]string{"bumpbot-policy.yml": pol})
+	const id = inst + 6
+	e.gh.AddInstallation(id, "acme/.github", repoN)
+	srv := e.start(t, 5*time.Second)
+
+	e.gh.Branch(t, repoN, "main", "feature")
+	added := mainTF + `
+resource "aws_lambda_function" "g" {
+  function_name = "g"
+  runtime       = "python3.12"
+  layers        = ["arn:aws:lambda:us-east-1:123456789012:layer:mylayer:4"]
+}
+`
+	e.gh.Push(t, repoN, "feature", map[string]string{"main.tf": added}, "add g")
+	n := e.gh.OpenPull(t, repoN, "feature", "main", "Add g")
+	if status, body := deliver(t, srv.url, "pull_request", "del-pr-1", pullOpened(e.gh, id, repoN, n, "feature")); status != 202 {
+		t.Fatalf("pull_request webhook: %d %s", status, body)
+	}
+	run := checkOn(t, e.gh, repoN, "feature")
+	if run.Conclusion != "failure" || len(run.Annotations) != 1 {
+		t.Fatalf("check run %+v, want a failure with one annotation", run)
+	}
+	if a := run.Annotations[0]; a.Path != "main.tf" || a.StartLine != 10 || a.EndLine != 10 || a.Level != "failure" ||
+		!strings.Contains(a.Message, "version 4 is withdrawn (denied): mylayer 4 was withdrawn (https://example.com/adv/4)") {
+		t.Errorf("annotation %+v, want main.tf:10 (the pin the pull request adds)", a)
+	}
+	golden(t, "policy_check_failure.md", fmt.Appendf(nil, "%s\n\n%s", run.Title, run.Summary))
+
+	// A clean pull request passes; a redelivered event for a head
+	// already checked against the same policy writes no second run.
+	e.gh.Branch(t, repoN, "main", "docs")
+	e.gh.Push(t, repoN, "docs", map[string]string{"README.md": "# infra\n\nMore.\n", "main.tf": strings.Replace(mainTF, `"f"`, `"f2"`, 1)}, "docs")
+	n = e.gh.OpenPull(t, repoN, "docs", "main", "Docs")
+	deliver(t, srv.url, "pull_request", "del-pr-2", pullOpened(e.gh, id, repoN, n, "docs"))
+	if run := checkOn(t, e.gh, repoN, "docs"); run.Conclusion != "success" || len(run.Annotations) != 0 ||
+		run.Title != "1 pin checked: this pull request adds or changes none the security policy rejects" {
+		t.Errorf("clean pull request: %+v", run)
+	}
+	before := len(e.gh.CheckRuns(repoN))
+	deliver(t, srv.url, "pull_request", "del-pr-3", pullOpened(e.gh, id, repoN, n, "docs"))
+	waitFor(t, "the third reconcile", func() bool { return strings.Count(e.logs.String(), `"msg":"reconciled"`) >= 3 })
+	if after := len(e.gh.CheckRuns(repoN)); after != before {
+		t.Errorf("%d check runs after a redelivery, want %d", after, before)
+	}
+}
