@@ -316,7 +316,7 @@ func (g *ghRunner) Reconcile(ctx context.Context, req jobs.Request) (err error) 
 	defer func() {
 		// Uninstalled, a name GitHub would refuse, a repository of another
 		// account: no retry can change the answer.
-		if ghapp.IsInstallationGone(err) || errors.Is(err, ghapp.ErrBadName) || errors.Is(err, ghapp.ErrForeignRepo) {
+		if noRetry(err) {
 			err = jobs.Final(err)
 		}
 	}()
@@ -336,7 +336,9 @@ func (g *ghRunner) Reconcile(ctx context.Context, req jobs.Request) (err error) 
 		return err
 	}
 	res, err := rec.Run(ctx, fmt.Sprintf("%d/%s", inst, repo), r)
-	g.checkPolicy(ctx, r, src, rec.Log)
+	if !noRetry(err) {
+		g.checkPolicy(ctx, r, src, rec.Log)
+	}
 	if res.Planned && res.ConfigValid {
 		if err := g.problems.state.SaveConfig(ctx, inst, repo, res.Config); err != nil {
 			rec.Log.Warn("cannot record the repository's configuration", "error", err)
@@ -359,6 +361,12 @@ func (g *ghRunner) Reconcile(ctx context.Context, req jobs.Request) (err error) 
 	rec.Log.Info("reconciled", "candidates", res.Candidates, "fetched", res.Fetched, "opened", res.Opened, "updated", res.Updated, "unchanged", res.Unchanged,
 		"declined", res.Declined, "refused", res.Refused, "errors", len(res.Report.Errors), "notes", len(res.Report.Notes))
 	return nil
+}
+
+// noRetry: uninstalled, a name GitHub would refuse, a repository of
+// another account: no retry, and no other request, can change the answer.
+func noRetry(err error) bool {
+	return ghapp.IsInstallationGone(err) || errors.Is(err, ghapp.ErrBadName) || errors.Is(err, ghapp.ErrForeignRepo)
 }
 
 // appLister lists the app's repositories for the poll.
