@@ -23,11 +23,11 @@ var now = time.Now
 
 func newAuditCmd() *cobra.Command {
 	var policyPath, since, regions string
-	var asJSON bool
+	var asJSON, asSARIF bool
 	var lf layerFlags
 	var af advisoryFlags
 	cmd := &cobra.Command{
-		Use:   "audit [--policy FILE] [--advisories DIR --registry …] [--since REV] [--json] PATH...",
+		Use:   "audit [--policy FILE] [--advisories DIR --registry …] [--since REV] [--json|--sarif] PATH...",
 		Short: "Check every pinned Lambda layer version under PATH against a security policy",
 		Long: `audit scans PATH like scan and checks every pinned layer version against
 the policy FILE (bumpbot-policy.yml: minimum versions, withdrawn versions,
@@ -36,15 +36,18 @@ deadlines): "where are we exposed?", in CI.
 Each violation is printed as file:line:col: layer:N: why, with the rule's
 reason and link. A violation whose rule's deadline is still ahead is a
 note; one without a deadline, or past it, is an error. With --json it
-prints {"violations":[...],"errors":[...],"notes":[...]}.
+prints {"violations":[...],"errors":[...],"notes":[...]}; with --sarif a
+SARIF 2.1.0 log for GitHub code scanning (github/codeql-action/upload-sarif):
+a due violation is an error result, the others notes, paths relative to
+where audit runs.
 
 --since REV makes audit the required check of a pull request, as the
 policy's enforcement.check says: with changed-lines (the default) a
 violation on a line that differs from REV (the pull request's base) is an
 error whatever its deadline, and the others are notes, so a pull request
 can neither add nor keep a violating pin on the lines it touches; with
-everything-after-deadline every violation past its deadline is an error;
-with off every violation is a note. Each PATH must be a git checkout.
+everything-after-deadline every violation past its deadline is an error
+too, wherever it is; with off every violation is a note. Each PATH must be a git checkout.
 
 --advisories DIR (OSV JSON files) also checks what is inside each pinned
 layer version: a pin whose version holds a package an advisory affects,
@@ -58,6 +61,9 @@ be read, 2 on usage error (including a policy file that does not parse:
 each mistake with its line and column).`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if asJSON && asSARIF {
+				return usagef("--json and --sarif are exclusive")
+			}
 			if policyPath == "" && len(af.paths) == 0 {
 				return usagef("--policy FILE or --advisories DIR is required")
 			}
@@ -113,7 +119,11 @@ each mistake with its line and column).`,
 					out.add(rel, vs...)
 				}
 			}
-			if err := out.print(cmd.OutOrStdout(), cmd.ErrOrStderr(), asJSON); err != nil {
+			print := out.print
+			if asSARIF {
+				print = func(w, _ io.Writer, _ bool) error { return out.writeSARIF(w) }
+			}
+			if err := print(cmd.OutOrStdout(), cmd.ErrOrStderr(), asJSON); err != nil {
 				return err
 			}
 			switch {
@@ -127,6 +137,7 @@ each mistake with its line and column).`,
 	}
 	cmd.Flags().StringVar(&policyPath, "policy", "", "the policy file (bumpbot-policy.yml)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
+	cmd.Flags().BoolVar(&asSARIF, "sarif", false, "print SARIF 2.1.0, for GitHub code scanning")
 	lf.add(cmd)
 	af.add(cmd)
 	cmd.Flags().StringVar(&regions, "regions", "", "regions for ARNs whose region is a placeholder (with --advisories)")
