@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -209,8 +210,32 @@ func (r *Repo) updatePull(ctx context.Context, c reconcile.Change, number int) (
 	if err != nil {
 		return reconcile.Published{}, fmt.Errorf("update pull request #%d in %s: %w", number, r.FullName(), err)
 	}
+	if err := r.keepSecurity(ctx, pr, c); err != nil {
+		return reconcile.Published{}, err
+	}
 	r.c.metrics.pr("updated")
 	return reconcile.Published{Number: number, URL: pr.GetHTMLURL()}, nil
+}
+
+// keepSecurity adds the security labels and team reviewers an updated
+// pull request lacks (pr is the update's answer, which lists both): no
+// request when it has them.
+func (r *Repo) keepSecurity(ctx context.Context, pr *github.PullRequest, c reconcile.Change) error {
+	var labels, teams []string
+	for _, l := range c.SecurityLabels {
+		if !slices.ContainsFunc(pr.Labels, func(x *github.Label) bool { return strings.EqualFold(x.GetName(), l) }) {
+			labels = append(labels, l)
+		}
+	}
+	for _, t := range c.SecurityTeams {
+		if !slices.ContainsFunc(pr.RequestedTeams, func(x *github.Team) bool { return strings.EqualFold(x.GetSlug(), t) }) {
+			teams = append(teams, t)
+		}
+	}
+	if err := r.label(ctx, pr.GetNumber(), labels); err != nil {
+		return err
+	}
+	return r.askReview(ctx, pr.GetNumber(), reconcile.Change{TeamReviewers: teams})
 }
 
 // label puts labels on the pull request. GitHub creates a label that does

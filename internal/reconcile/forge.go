@@ -92,6 +92,10 @@ type Change struct {
 	// Reviewers, TeamReviewers and Assignees are asked for on the review
 	// request when it is opened (the repository configuration's).
 	Reviewers, TeamReviewers, Assignees []string
+	// SecurityLabels and SecurityTeams are labels and team reviewers the
+	// pull request must carry even when it is only updated: a bump pull
+	// request that a policy change made a security fix gets them then.
+	SecurityLabels, SecurityTeams []string
 	// Takeover lets Publish overwrite the branch even when someone else
 	// pushed to it (the recreate command).
 	Takeover bool

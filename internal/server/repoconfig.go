@@ -115,13 +115,33 @@ type issueKeeper interface {
 	CloseIssue(ctx context.Context, kind, comment string) (bool, error)
 }
 
+// fileIssue describes the one issue the bot keeps open while a file it
+// follows does not parse.
+type fileIssue struct {
+	kind, file, title string
+	// until says what the bot does until the file is fixed.
+	until string
+	// fixed is the closing comment's news.
+	fixed string
+}
+
+// configIssue is the repository's configuration-error issue.
+var configIssue = fileIssue{kind: configIssueKind, file: config.RepoPath, title: "bumpbot: configuration error",
+	until: "Until the file is fixed, bumpbot keeps following the last valid configuration (or its defaults, if there never was one).",
+	fixed: "bumpbot follows it from now on."}
+
 // keepConfigIssue opens, updates or closes the repository's one
-// "bumpbot: configuration error" issue after a reconcile: while its
-// configuration file is broken the issue lists every mistake as
-// path:line:column: message; once fixed it is closed with a comment.
+// "bumpbot: configuration error" issue after a reconcile.
 func (g *ghRunner) keepConfigIssue(ctx context.Context, f issueKeeper, inst int64, repo string, probs []problem.Problem) error {
+	return g.keepFileIssue(ctx, f, inst, repo, configIssue, probs)
+}
+
+// keepFileIssue keeps the issue of a file: while the file is broken the
+// issue lists every mistake as path:line:column: message; once fixed it
+// is closed with a comment.
+func (g *ghRunner) keepFileIssue(ctx context.Context, f issueKeeper, inst int64, repo string, fi fileIssue, probs []problem.Problem) error {
 	state := g.problems.state
-	open, err := state.Issue(ctx, inst, repo, configIssueKind)
+	open, err := state.Issue(ctx, inst, repo, fi.kind)
 	if err != nil {
 		return err
 	}
@@ -129,22 +149,22 @@ func (g *ghRunner) keepConfigIssue(ctx context.Context, f issueKeeper, inst int6
 		if open == 0 {
 			return nil
 		}
-		if _, err := f.CloseIssue(ctx, configIssueKind, "`"+config.RepoPath+"` parses again: bumpbot follows it from now on. Closing."); err != nil {
+		if _, err := f.CloseIssue(ctx, fi.kind, "`"+fi.file+"` parses again: "+fi.fixed+" Closing."); err != nil {
 			return err
 		}
-		return state.SetIssue(ctx, inst, repo, configIssueKind, 0)
+		return state.SetIssue(ctx, inst, repo, fi.kind, 0)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "bumpbot cannot follow `%s`:\n\n", config.RepoPath)
+	fmt.Fprintf(&b, "bumpbot cannot follow `%s`:\n\n", fi.file)
 	for _, p := range probs {
 		fmt.Fprintf(&b, "- `%s`: %s\n", p.Location(), p.Message)
 	}
-	b.WriteString("\nUntil the file is fixed, bumpbot keeps following the last valid configuration (or its defaults, if there never was one). This issue is updated on every change and closes itself once the file is fixed.\n")
-	n, err := f.KeepIssue(ctx, configIssueKind, "bumpbot: configuration error", b.String())
+	b.WriteString("\n" + fi.until + " This issue is updated on every change and closes itself once the file is fixed.\n")
+	n, err := f.KeepIssue(ctx, fi.kind, fi.title, b.String())
 	if err != nil {
 		return err
 	}
-	return state.SetIssue(ctx, inst, repo, configIssueKind, n)
+	return state.SetIssue(ctx, inst, repo, fi.kind, n)
 }
 
 // configProblems picks the problems of the repository's own configuration
@@ -198,15 +218,23 @@ func (s repoConfigSource) Policy(ctx context.Context) (*policy.Policy, error) {
 			pol = &p
 		}
 	}
-	if s.orgs != nil {
-		s.orgs.mu.Lock()
-		if s.orgs.policies == nil {
-			s.orgs.policies = map[string]policyEntry{}
-		}
-		s.orgs.policies[key] = policyEntry{pol, time.Now()}
-		s.orgs.mu.Unlock()
-	}
+	s.rememberPolicy(pol)
 	return pol, nil
+}
+
+// rememberPolicy caches the org's policy as just read.
+func (s repoConfigSource) rememberPolicy(pol *policy.Policy) {
+	if s.orgs == nil {
+		return
+	}
+	owner, _, _ := strings.Cut(s.repo, "/")
+	key := fmt.Sprintf("%d/%s", s.installation, strings.ToLower(owner))
+	s.orgs.mu.Lock()
+	defer s.orgs.mu.Unlock()
+	if s.orgs.policies == nil {
+		s.orgs.policies = map[string]policyEntry{}
+	}
+	s.orgs.policies[key] = policyEntry{pol, time.Now()}
 }
 
 // orgFile reads a file at the root of the org's .github repository.

@@ -125,6 +125,7 @@ func New(ctx context.Context, cfg Config, opts Options) (*Server, error) {
 		return nil, err
 	}
 	s.queue = jobs.NewQueue(db, s.river)
+	runner.fleet = s.queue
 	hook, err := webhook.New([]byte(cfg.WebhookSecret), s.queue, opts.Logger, webhook.NewMetrics(reg), webhook.WithBudget(cfg.budget()),
 		webhook.WithCommands(state, app.Slug))
 	if err != nil {
@@ -305,6 +306,8 @@ type ghRunner struct {
 	orgs     orgDefaults
 	// checks remembers the pull request heads already checked.
 	checks checked
+	// fleet records the reconciles a policy change asks for.
+	fleet fleetRecorder
 }
 
 func (g *ghRunner) Reconcile(ctx context.Context, req jobs.Request) (err error) {
@@ -337,6 +340,9 @@ func (g *ghRunner) Reconcile(ctx context.Context, req jobs.Request) (err error) 
 	}
 	res, err := rec.Run(ctx, fmt.Sprintf("%d/%s", inst, repo), r)
 	if !noRetry(err) {
+		if err := g.orgPolicy(ctx, r, src, rec.Log); err != nil {
+			rec.Log.Warn("cannot follow the org's security policy", "error", err)
+		}
 		g.checkPolicy(ctx, r, src, rec.Log)
 	}
 	if res.Planned && res.ConfigValid {

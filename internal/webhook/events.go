@@ -1,11 +1,13 @@
 package webhook
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/google/go-github/v60/github"
 
 	"github.com/bumpbot/bumpbot/internal/jobs"
+	"github.com/bumpbot/bumpbot/internal/policy"
 	"github.com/bumpbot/bumpbot/internal/reconcile"
 	"github.com/bumpbot/bumpbot/internal/rewrite"
 )
@@ -89,13 +91,20 @@ func pushNeedsReconcile(e *github.PushEvent) bool {
 	if len(e.Commits) == 0 || len(e.Commits) < e.GetSize() {
 		return true
 	}
+	// The org's .github repository holds its security policy: a change
+	// of it, a deletion included, is re-evaluated by its reconcile.
+	_, name, _ := strings.Cut(repo.GetFullName(), "/")
+	policyRepo := strings.EqualFold(name, ".github")
 	for _, c := range e.Commits {
 		for _, list := range [][]string{c.Added, c.Modified} {
 			for _, p := range list {
-				if rewrite.IsCandidate(p, false) {
+				if rewrite.IsCandidate(p, false) || policyRepo && p == policy.Path {
 					return true
 				}
 			}
+		}
+		if policyRepo && slices.Contains(c.Removed, policy.Path) {
+			return true
 		}
 	}
 	return false

@@ -12,6 +12,10 @@ func (rp *repo) pullJSON(p *Pull) map[string]any {
 	for _, l := range p.Labels {
 		labels = append(labels, map[string]any{"name": l})
 	}
+	teams := []any{}
+	for _, t := range p.TeamReviewers {
+		teams = append(teams, map[string]any{"slug": t, "name": t})
+	}
 	var mergedAt any // null unless merged, as GitHub answers
 	if p.Merged {
 		mergedAt = "2024-01-01T00:00:00Z"
@@ -23,7 +27,7 @@ func (rp *repo) pullJSON(p *Pull) map[string]any {
 			"ref": p.Head, "sha": rp.refs["refs/heads/"+p.Head], "label": rp.owner + ":" + p.Head,
 		},
 		"base":   map[string]any{"ref": p.Base, "sha": rp.refs["refs/heads/"+p.Base]},
-		"labels": labels,
+		"labels": labels, "requested_teams": teams,
 	}
 }
 
