@@ -143,7 +143,7 @@ func openDirRegistry(t *testing.T, root string) layers.Registry {
 
 // install delivers an installation (created) event for repos of
 // installation id and checks it is queued.
-func install(t *testing.T, url, delivery string, id int64, repos ...string) {
+func install(t testing.TB, url, delivery string, id int64, repos ...string) {
 	t.Helper()
 	var list []any
 	for i, name := range repos {

@@ -108,7 +108,7 @@ type running struct {
 }
 
 // newServer builds (without starting) a server on e.
-func (e *env) newServer(t *testing.T, shutdown time.Duration) *server.Server {
+func (e *env) newServer(t testing.TB, shutdown time.Duration) *server.Server {
 	t.Helper()
 	cfg, err := server.LoadConfig("", func(k string) string {
 		return map[string]string{
@@ -136,7 +136,7 @@ func (e *env) newServer(t *testing.T, shutdown time.Duration) *server.Server {
 	return srv
 }
 
-func (e *env) start(t *testing.T, shutdown time.Duration) *running {
+func (e *env) start(t testing.TB, shutdown time.Duration) *running {
 	t.Helper()
 	srv := e.newServer(t, shutdown)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -156,7 +156,7 @@ func (e *env) start(t *testing.T, shutdown time.Duration) *running {
 	return &running{url: "http://" + ln.Addr().String(), stop: stop, srv: srv}
 }
 
-func deliver(t *testing.T, url, event, delivery string, payload any) (int, string) {
+func deliver(t testing.TB, url, event, delivery string, payload any) (int, string) {
 	t.Helper()
 	body, _ := json.Marshal(payload)
 	resp, err := http.DefaultClient.Do(ghapptest.NewDelivery(url+"/webhooks/github", []byte(secret), event, delivery, body))
@@ -184,7 +184,7 @@ func pushMainTF(gh *ghapptest.Server) map[string]any {
 }
 
 // waitFor polls cond until it holds or 15 s pass.
-func waitFor(t *testing.T, what string, cond func() bool) {
+func waitFor(t testing.TB, what string, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(15 * time.Second)
 	for !cond() {

@@ -16,9 +16,10 @@ import (
 )
 
 // policyIssue is the .github repository's policy-error issue.
-var policyIssue = fileIssue{kind: "policy-error", file: policy.Path, title: "bumpbot: security policy error",
-	until: "Until the file is fixed, bumpbot applies no security policy in this organization: no security pull requests, and no `bumpbot/policy` check on pull requests (where a ruleset requires the check, pull requests wait for it).",
-	fixed: "bumpbot applies it from now on, and is checking every repository against it."}
+var policyIssue = keptIssue{kind: "policy-error", title: "bumpbot: security policy error",
+	intro:   "bumpbot cannot follow `" + policy.Path + "`:",
+	until:   "Until the file is fixed, bumpbot applies no security policy in this organization: no security pull requests, and no `bumpbot/policy` check on pull requests (where a ruleset requires the check, pull requests wait for it). This issue is updated on every change and closes itself once the file is fixed.",
+	closing: "`" + policy.Path + "` parses again: bumpbot applies it from now on, and is checking every repository against it. Closing."}
 
 // fleetRecorder is the part of the job queue a policy change's fan-out needs.
 type fleetRecorder interface {
@@ -61,7 +62,7 @@ func (g *ghRunner) orgPolicy(ctx context.Context, f issueKeeper, src repoConfigS
 		}
 	}
 	src.rememberPolicy(pol)
-	if err := g.keepFileIssue(ctx, f, src.installation, src.repo, policyIssue, probs); err != nil {
+	if err := g.keepIssue(ctx, f, src.installation, src.repo, policyIssue, probs); err != nil {
 		return err
 	}
 	if len(probs) > 0 || g.fleet == nil {

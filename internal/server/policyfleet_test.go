@@ -10,7 +10,7 @@ import (
 
 // pushPolicy commits bumpbot-policy.yml to the org's .github repository
 // and delivers the push event GitHub sends for it.
-func pushPolicy(t *testing.T, gh *ghapptest.Server, url, delivery string, id int64, content string) {
+func pushPolicy(t testing.TB, gh *ghapptest.Server, url, delivery string, id int64, content string) {
 	t.Helper()
 	sha := gh.Push(t, "acme/.github", "main", map[string]string{"bumpbot-policy.yml": content}, "policy")
 	payload := map[string]any{

@@ -115,33 +115,33 @@ type issueKeeper interface {
 	CloseIssue(ctx context.Context, kind, comment string) (bool, error)
 }
 
-// fileIssue describes the one issue the bot keeps open while a file it
-// follows does not parse.
-type fileIssue struct {
-	kind, file, title string
-	// until says what the bot does until the file is fixed.
-	until string
-	// fixed is the closing comment's news.
-	fixed string
+// keptIssue describes one issue the bot keeps open while something in
+// the repository needs a person, and closes once it is fixed.
+type keptIssue struct {
+	kind, title string
+	// intro opens the body, before the list of problems; until says what
+	// the bot does until they are fixed; closing is the closing comment.
+	intro, until, closing string
 }
 
 // configIssue is the repository's configuration-error issue.
-var configIssue = fileIssue{kind: configIssueKind, file: config.RepoPath, title: "bumpbot: configuration error",
-	until: "Until the file is fixed, bumpbot keeps following the last valid configuration (or its defaults, if there never was one).",
-	fixed: "bumpbot follows it from now on."}
+var configIssue = keptIssue{kind: configIssueKind, title: "bumpbot: configuration error",
+	intro:   "bumpbot cannot follow `" + config.RepoPath + "`:",
+	until:   "Until the file is fixed, bumpbot keeps following the last valid configuration (or its defaults, if there never was one). This issue is updated on every change and closes itself once the file is fixed.",
+	closing: "`" + config.RepoPath + "` parses again: bumpbot follows it from now on. Closing."}
 
 // keepConfigIssue opens, updates or closes the repository's one
 // "bumpbot: configuration error" issue after a reconcile.
 func (g *ghRunner) keepConfigIssue(ctx context.Context, f issueKeeper, inst int64, repo string, probs []problem.Problem) error {
-	return g.keepFileIssue(ctx, f, inst, repo, configIssue, probs)
+	return g.keepIssue(ctx, f, inst, repo, configIssue, probs)
 }
 
-// keepFileIssue keeps the issue of a file: while the file is broken the
-// issue lists every mistake as path:line:column: message; once fixed it
-// is closed with a comment.
-func (g *ghRunner) keepFileIssue(ctx context.Context, f issueKeeper, inst int64, repo string, fi fileIssue, probs []problem.Problem) error {
+// keepIssue keeps one issue of the repository: while there are problems
+// it lists each as path:line:column: message, kept current; once there
+// are none it is closed with a comment.
+func (g *ghRunner) keepIssue(ctx context.Context, f issueKeeper, inst int64, repo string, ki keptIssue, probs []problem.Problem) error {
 	state := g.problems.state
-	open, err := state.Issue(ctx, inst, repo, fi.kind)
+	open, err := state.Issue(ctx, inst, repo, ki.kind)
 	if err != nil {
 		return err
 	}
@@ -149,22 +149,22 @@ func (g *ghRunner) keepFileIssue(ctx context.Context, f issueKeeper, inst int64,
 		if open == 0 {
 			return nil
 		}
-		if _, err := f.CloseIssue(ctx, fi.kind, "`"+fi.file+"` parses again: "+fi.fixed+" Closing."); err != nil {
+		if _, err := f.CloseIssue(ctx, ki.kind, ki.closing); err != nil {
 			return err
 		}
-		return state.SetIssue(ctx, inst, repo, fi.kind, 0)
+		return state.SetIssue(ctx, inst, repo, ki.kind, 0)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "bumpbot cannot follow `%s`:\n\n", fi.file)
+	b.WriteString(ki.intro + "\n\n")
 	for _, p := range probs {
 		fmt.Fprintf(&b, "- `%s`: %s\n", p.Location(), p.Message)
 	}
-	b.WriteString("\n" + fi.until + " This issue is updated on every change and closes itself once the file is fixed.\n")
-	n, err := f.KeepIssue(ctx, fi.kind, fi.title, b.String())
+	b.WriteString("\n" + ki.until + "\n")
+	n, err := f.KeepIssue(ctx, ki.kind, ki.title, b.String())
 	if err != nil {
 		return err
 	}
-	return state.SetIssue(ctx, inst, repo, fi.kind, n)
+	return state.SetIssue(ctx, inst, repo, ki.kind, n)
 }
 
 // configProblems picks the problems of the repository's own configuration

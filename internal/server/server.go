@@ -354,6 +354,9 @@ func (g *ghRunner) Reconcile(ctx context.Context, req jobs.Request) (err error) 
 		if err := g.keepConfigIssue(ctx, r, inst, repo, configProblems(res.Report.Errors)); err != nil {
 			rec.Log.Warn("cannot keep the configuration issue", "error", err)
 		}
+		if err := g.keepStuckIssue(ctx, r, src, res.Report); err != nil {
+			rec.Log.Warn("cannot keep the issue of pins no compliant version fixes", "error", err)
+		}
 	}
 	if res.Planned {
 		// What the repository holds now; a reconcile that failed before
