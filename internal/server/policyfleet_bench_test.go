@@ -17,12 +17,13 @@ import (
 // BenchmarkPolicyChange measures what a security policy change costs
 // over a fleet: 1,000 repositories (BUMPBOT_BENCH_REPOS), each pinning
 // mylayer 3 with an open bump pull request to 5 and its bumpbot/policy
-// check. Each iteration pushes a new policy (version 5 withdrawn, a new
-// reason each time) to the org's .github repository and waits until every
-// job has ended: the fan-out, each repository's reconcile (its pull
-// request moved to 4 as a security pull request) and the check of each
-// new head. Reported: the GitHub requests charged to the rate limit and
-// the writes, per policy change, and the wall time (ns/op).
+// check. Each iteration pushes a new policy (a new reason each time) to
+// the org's .github repository and waits until every job has ended: the
+// fan-out, each repository's reconcile and the check of each pull
+// request's head. no-effect changes a rule no pin breaks; moves-pull-
+// requests withdraws version 5, then 4, then 5…, so every pull request
+// moves each time. Reported: the GitHub requests charged to the
+// rate limit and the writes per policy change, and the wall time (ns/op).
 func BenchmarkPolicyChange(b *testing.B) {
 	n := 1000
 	if v, err := strconv.Atoi(os.Getenv("BUMPBOT_BENCH_REPOS")); err == nil && v > 0 {
@@ -74,25 +75,41 @@ func BenchmarkPolicyChange(b *testing.B) {
 			b.Fatalf("%s has no pull request after the installation", r)
 		}
 	}
-	var total ghapptest.Counts
-	b.ResetTimer()
-	for i := range b.N {
-		gh.ResetCounts()
-		pushPolicy(b, gh, srv.url, fmt.Sprintf("del-bench-%d", i), id,
-			fmt.Sprintf("version: 1\nrules:\n  - {layer: mylayer, deny: [5], reason: \"change %d\"}\nsecurity-pr: {labels: [security]}\n", i))
-		idle("the policy change")
-		c := gh.Counts()
-		total.RateLimited += c.RateLimited
-		total.Writes += c.Writes
-		total.Total += c.Total
+	// First a change that concerns no pin (each repository is
+	// reconciled and each pull request's head checked again, nothing
+	// else moves), then one that moves every pull request.
+	seq := 0 // a new delivery and policy each time, over every run
+	change := func(name string, rule func(seq int) string, check func(seq int)) {
+		b.Run(name, func(b *testing.B) {
+			var total ghapptest.Counts
+			for range b.N {
+				seq++
+				gh.ResetCounts()
+				pushPolicy(b, gh, srv.url, fmt.Sprintf("del-bench-%d", seq), id,
+					fmt.Sprintf("version: 1\nrules:\n  - {layer: mylayer, %s, reason: \"change %d\"}\nsecurity-pr: {labels: [security]}\n", rule(seq), seq))
+				idle("the policy change")
+				c := gh.Counts()
+				total.RateLimited += c.RateLimited
+				total.Writes += c.Writes
+			}
+			b.StopTimer()
+			check(seq)
+			b.ReportMetric(float64(total.RateLimited)/float64(b.N), "requests/op")
+			b.ReportMetric(float64(total.Writes)/float64(b.N), "writes/op")
+			b.ReportMetric(float64(n), "repos")
+		})
 	}
-	b.StopTimer()
-	for _, r := range names[1:] {
-		if p := gh.Pulls(r)[0]; p.Title != "Bump mylayer layer from 3 to 4" {
-			b.Fatalf("%s: %q after the policy change", r, p.Title)
+	titles := func(want func(seq int) string) func(int) {
+		return func(seq int) {
+			for _, r := range names[1:] {
+				if p := gh.Pulls(r)[0]; p.Title != want(seq) {
+					b.Fatalf("%s: %q after the policy change", r, p.Title)
+				}
+			}
 		}
 	}
-	b.ReportMetric(float64(total.RateLimited)/float64(b.N), "requests/op")
-	b.ReportMetric(float64(total.Writes)/float64(b.N), "writes/op")
-	b.ReportMetric(float64(n), "repos")
+	change("no-effect", func(int) string { return "deny: [1]" }, titles(func(int) string { return "Bump mylayer layer from 3 to 5" }))
+	// Withdrawing 5 and 4 in turn moves every pull request each time.
+	change("moves-pull-requests", func(seq int) string { return fmt.Sprintf("deny: [%d]", 4+seq%2) },
+		titles(func(seq int) string { return fmt.Sprintf("Bump mylayer layer from 3 to %d", 5-seq%2) }))
 }
