@@ -27,6 +27,7 @@ import (
 	"github.com/bumpbot/bumpbot/internal/reconcile"
 	"github.com/bumpbot/bumpbot/internal/reconcile/reconciletest"
 	"github.com/bumpbot/bumpbot/internal/server"
+	"github.com/bumpbot/bumpbot/internal/testtool"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -197,19 +198,7 @@ func waitFor(t testing.TB, what string, cond func() bool) {
 
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	p := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(p, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(p)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs:\n--- got\n%s\n--- want\n%s", name, got, want)
-	}
+	testtool.Golden(t, filepath.Join("testdata", name), got, *update)
 }
 
 func TestMain(m *testing.M) { os.Exit(jobstest.Main(m)) }

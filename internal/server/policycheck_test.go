@@ -91,3 +91,25 @@ resource "aws_lambda_function" "g" {
 		t.Errorf("%d check runs after a redelivery, want %d", after, before)
 	}
 }
+
+// everything-after-deadline: once a rule's deadline has passed, a pull
+// request that touches no pin fails while the repository still pins a
+// rejected version, annotated where it is pinned.
+func TestPolicyCheckAfterDeadline(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	pol := "version: 1\nrules:\n  - {layer: mylayer, minimum: 4, deadline: 2020-01-31}\nenforcement: {check: everything-after-deadline}\n"
+	e.gh.CreateRepo(t, "acme/.github", "main", map[string]string{"bumpbot-policy.yml": pol})
+	const id = inst + 10
+	e.gh.AddInstallation(id, "acme/.github", repoN)
+	srv := e.start(t, 5*time.Second)
+	e.gh.Branch(t, repoN, "main", "docs")
+	e.gh.Push(t, repoN, "docs", map[string]string{"README.md": "# infra\n\nMore.\n"}, "docs")
+	n := e.gh.OpenPull(t, repoN, "docs", "main", "Docs")
+	deliver(t, srv.url, "pull_request", "del-deadline", pullOpened(e.gh, id, repoN, n, "docs"))
+	run := checkOn(t, e.gh, repoN, "docs")
+	if run.Conclusion != "failure" || len(run.Annotations) != 1 || run.Annotations[0].Path != "main.tf" || run.Annotations[0].StartLine != 4 ||
+		!strings.Contains(run.Annotations[0].Message, "deadline 2020-01-31 passed") {
+		t.Errorf("check run %+v", run)
+	}
+}

@@ -1,4 +1,5 @@
-// Package testtool finds the external programs some tests drive
+// Package testtool holds what tests of several packages share: golden
+// files (Golden), and the external programs some tests drive
 // (PostgreSQL's initdb, moto_server, cfn-lint, git, go). A test that
 // needs one calls Need: on a machine without it the test is skipped with
 // the reason, and where the tools are required (CI images that install

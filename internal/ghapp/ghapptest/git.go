@@ -172,23 +172,30 @@ func (r *repo) buildTree(files map[string]flatEntry) string {
 
 // isAncestor reports whether anc is reachable from sha through parents.
 func (r *repo) isAncestor(anc, sha string) bool {
+	found := false
+	r.walkHistory(sha, func(c string) bool { found = c == anc; return !found })
+	return found
+}
+
+// walkHistory visits sha and its ancestors, each once, nearest first,
+// until visit returns false.
+func (r *repo) walkHistory(sha string, visit func(string) bool) {
 	seen := map[string]bool{}
-	stack := []string{sha}
-	for len(stack) > 0 {
-		s := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		if s == anc {
-			return true
-		}
-		if seen[s] {
+	queue := []string{sha}
+	for len(queue) > 0 {
+		c := queue[0]
+		queue = queue[1:]
+		if seen[c] {
 			continue
 		}
-		seen[s] = true
-		if o := r.objects[s]; o != nil && o.commit != nil {
-			stack = append(stack, o.commit.Parents...)
+		seen[c] = true
+		if !visit(c) {
+			return
+		}
+		if o := r.objects[c]; o != nil && o.commit != nil {
+			queue = append(queue, o.commit.Parents...)
 		}
 	}
-	return false
 }
 
 // resolveTree turns a tree SHA, commit SHA or branch name into a tree SHA.

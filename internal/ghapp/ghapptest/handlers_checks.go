@@ -69,35 +69,15 @@ func (s *Server) CheckRuns(fullName string) []CheckRun {
 // first found walking b's history breadth first), or "".
 func (r *repo) mergeBase(a, b string) string {
 	ancestors := map[string]bool{}
-	queue := []string{a}
-	for len(queue) > 0 {
-		c := queue[0]
-		queue = queue[1:]
+	r.walkHistory(a, func(c string) bool { ancestors[c] = true; return true })
+	base := ""
+	r.walkHistory(b, func(c string) bool {
 		if ancestors[c] {
-			continue
+			base = c
 		}
-		ancestors[c] = true
-		if o := r.objects[c]; o != nil && o.commit != nil {
-			queue = append(queue, o.commit.Parents...)
-		}
-	}
-	seen := map[string]bool{}
-	queue = []string{b}
-	for len(queue) > 0 {
-		c := queue[0]
-		queue = queue[1:]
-		if ancestors[c] {
-			return c
-		}
-		if seen[c] {
-			continue
-		}
-		seen[c] = true
-		if o := r.objects[c]; o != nil && o.commit != nil {
-			queue = append(queue, o.commit.Parents...)
-		}
-	}
-	return ""
+		return base == ""
+	})
+	return base
 }
 
 // listPullFiles is GET /repos/{owner}/{repo}/pulls/{number}/files: each
