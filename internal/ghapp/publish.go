@@ -191,8 +191,12 @@ func (r *Repo) openPull(ctx context.Context, c reconcile.Change) (reconcile.Publ
 	if err := r.askReview(ctx, pr.GetNumber(), c); err != nil {
 		return reconcile.Published{}, err
 	}
+	refused, err := r.keepAutoMerge(ctx, pr, c.AutoMerge)
+	if err != nil {
+		return reconcile.Published{}, err
+	}
 	r.c.metrics.pr("opened")
-	return reconcile.Published{Number: pr.GetNumber(), URL: pr.GetHTMLURL(), Opened: true}, nil
+	return reconcile.Published{Number: pr.GetNumber(), URL: pr.GetHTMLURL(), Opened: true, AutoMergeRefused: refused}, nil
 }
 
 func (r *Repo) findPull(ctx context.Context, branch string) (int, bool) {
@@ -213,8 +217,12 @@ func (r *Repo) updatePull(ctx context.Context, c reconcile.Change, number int) (
 	if err := r.keepSecurity(ctx, pr, c); err != nil {
 		return reconcile.Published{}, err
 	}
+	refused, err := r.keepAutoMerge(ctx, pr, c.AutoMerge)
+	if err != nil {
+		return reconcile.Published{}, err
+	}
 	r.c.metrics.pr("updated")
-	return reconcile.Published{Number: number, URL: pr.GetHTMLURL()}, nil
+	return reconcile.Published{Number: number, URL: pr.GetHTMLURL(), AutoMergeRefused: refused}, nil
 }
 
 // keepSecurity adds the security labels and team reviewers an updated

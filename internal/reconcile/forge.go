@@ -96,6 +96,10 @@ type Change struct {
 	// pull request must carry even when it is only updated: a bump pull
 	// request that a policy change made a security fix gets them then.
 	SecurityLabels, SecurityTeams []string
+	// AutoMerge asks the forge to merge the pull request once its
+	// required reviews and checks pass (a security pull request whose
+	// policy says automerge).
+	AutoMerge bool
 	// Takeover lets Publish overwrite the branch even when someone else
 	// pushed to it (the recreate command).
 	Takeover bool
@@ -129,6 +133,10 @@ type Published struct {
 	// Opened is true when a new review request was opened, false when an
 	// existing one was updated in place.
 	Opened bool
+	// AutoMergeRefused says why the forge did not enable the auto-merge
+	// the change asked for (the repository does not allow it, say); ""
+	// when it did or none was asked.
+	AutoMergeRefused string
 }
 
 // Forge is what a reconcile needs from where the code lives: GitHub (the

@@ -331,6 +331,9 @@ func (r *Reconciler) Run(ctx context.Context, key string, f Forge) (Result, erro
 		}
 		res.Changes = append(res.Changes, pub)
 		log.Info("change published", "branch", c.Branch, "layer", u.Layer, "region", u.Region, "to", u.To, "number", pub.Number, "opened", pub.Opened)
+		if pub.AutoMergeRefused != "" {
+			log.Warn("auto-merge not enabled", "number", pub.Number, "reason", pub.AutoMergeRefused)
+		}
 	}
 	return res, errors.Join(errs...)
 }

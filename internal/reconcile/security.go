@@ -43,7 +43,7 @@ func securityChange(c *Change, u Update, pol *policy.Policy, now time.Time) {
 			c.TeamReviewers = append(slices.Clone(c.TeamReviewers), t)
 		}
 	}
-	c.SecurityLabels, c.SecurityTeams = pol.SecurityPR.Labels, pol.SecurityPR.TeamReviewers
+	c.SecurityLabels, c.SecurityTeams, c.AutoMerge = pol.SecurityPR.Labels, pol.SecurityPR.TeamReviewers, pol.SecurityPR.Automerge
 	c.Body = "> [!CAUTION]\n> **Security policy:** this pull request moves pins off versions the organization's policy rejects.\n" +
 		strings.Join(lines, "\n") + "\n\n" + c.Body
 }

@@ -16,6 +16,10 @@ func (rp *repo) pullJSON(p *Pull) map[string]any {
 	for _, t := range p.TeamReviewers {
 		teams = append(teams, map[string]any{"slug": t, "name": t})
 	}
+	var autoMerge any // null unless enabled
+	if p.AutoMerge {
+		autoMerge = map[string]any{"merge_method": "squash"}
+	}
 	var mergedAt any // null unless merged, as GitHub answers
 	if p.Merged {
 		mergedAt = "2024-01-01T00:00:00Z"
@@ -27,7 +31,7 @@ func (rp *repo) pullJSON(p *Pull) map[string]any {
 			"ref": p.Head, "sha": rp.refs["refs/heads/"+p.Head], "label": rp.owner + ":" + p.Head,
 		},
 		"base":   map[string]any{"ref": p.Base, "sha": rp.refs["refs/heads/"+p.Base]},
-		"labels": labels, "requested_teams": teams,
+		"labels": labels, "requested_teams": teams, "node_id": rp.pullNodeID(p), "auto_merge": autoMerge,
 	}
 }
 

@@ -23,6 +23,8 @@ type repo struct {
 	archived      bool
 	perms         map[string]string // lower-case login → permission
 	checkRuns     []*CheckRun
+	// allowAutoMerge is the repository's "Allow auto-merge" setting.
+	allowAutoMerge bool
 }
 
 // Pull is a pull request as the fake stores it.
@@ -37,6 +39,8 @@ type Pull struct {
 	Labels []string
 	// Reviewers and TeamReviewers were requested, Assignees assigned.
 	Reviewers, TeamReviewers, Assignees []string
+	// AutoMerge: auto-merge is enabled.
+	AutoMerge bool
 }
 
 // Label is a repository label.

@@ -150,6 +150,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /installation/repositories", s.serve(s.installationRepos, false))
 	mux.HandleFunc("POST /app-manifests/{code}/conversions", s.convertManifest)
 	mux.HandleFunc("GET /app", s.serve(s.getApp, false))
+	mux.HandleFunc("POST /graphql", s.serve(s.graphql, false))
 	for pattern, h := range map[string]handler{
 		"GET /repos/{owner}/{repo}":                                     s.getRepo,
 		"GET /repos/{owner}/{repo}/branches/{branch...}":                s.getBranch,
