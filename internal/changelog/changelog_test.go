@@ -2,7 +2,6 @@ package changelog
 
 import (
 	"archive/zip"
-	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
@@ -19,6 +18,7 @@ import (
 	"github.com/bumpbot/bumpbot/internal/layerarn"
 	"github.com/bumpbot/bumpbot/internal/layers"
 	"github.com/bumpbot/bumpbot/internal/layerzip/layerziptest"
+	"github.com/bumpbot/bumpbot/internal/testtool"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/*.golden")
@@ -65,19 +65,7 @@ func nodeLayer(t testing.TB, n int, version string) []byte {
 
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	path := filepath.Join("testdata", name+".golden")
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs (run with -update to accept):\n--- got\n%s\n--- want\n%s", path, got, want)
-	}
+	testtool.Golden(t, filepath.Join("testdata", name+".golden"), got, *update)
 }
 
 func TestGolden(t *testing.T) {

@@ -39,19 +39,37 @@ func checkOn(t *testing.T, gh *ghapptest.Server, repo, branch string) ghapptest.
 	return run
 }
 
+// policyOrg starts the App on an org whose .github repository holds pol,
+// installation id covering it and acme/infra.
+func policyOrg(t *testing.T, id int64, pol string) (*env, *running) {
+	t.Helper()
+	e := newEnv(t)
+	e.gh.CreateRepo(t, "acme/.github", "main", map[string]string{"bumpbot-policy.yml": pol})
+	e.gh.AddInstallation(id, "acme/.github", repoN)
+	return e, e.start(t, 5*time.Second)
+}
+
+// checkPull opens a pull request of acme/infra from branch, which files
+// changes from main, delivers its event (as delivery) and returns its
+// bumpbot/policy check run and its number.
+func checkPull(t *testing.T, e *env, srv *running, id int64, branch, delivery string, files map[string]string) (ghapptest.CheckRun, int) {
+	t.Helper()
+	e.gh.Branch(t, repoN, "main", branch)
+	e.gh.Push(t, repoN, branch, files, branch)
+	n := e.gh.OpenPull(t, repoN, branch, "main", branch)
+	if status, body := deliver(t, srv.url, "pull_request", delivery, pullOpened(e.gh, id, repoN, n, branch)); status != 202 {
+		t.Fatalf("pull_request webhook: %d %s", status, body)
+	}
+	return checkOn(t, e.gh, repoN, branch), n
+}
+
 // The required check: a pull request that adds a denied version fails
 // bumpbot/policy with an annotation at the line that pins it; one that
 // adds none passes.
 func TestPolicyCheck(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
-	pol := "version: 1\nrules:\n  - {layer: mylayer, deny: [4], reason: \"mylayer 4 was withdrawn\", link: \"https://example.com/adv/4\"}\n"
-	e.gh.CreateRepo(t, "acme/.github", "main", map[string]string{"bumpbot-policy.yml": pol})
 	const id = inst + 6
-	e.gh.AddInstallation(id, "acme/.github", repoN)
-	srv := e.start(t, 5*time.Second)
-
-	e.gh.Branch(t, repoN, "main", "feature")
+	e, srv := policyOrg(t, id, "version: 1\nrules:\n  - {layer: mylayer, deny: [4], reason: \"mylayer 4 was withdrawn\", link: \"https://example.com/adv/4\"}\n")
 	added := mainTF + `
 resource "aws_lambda_function" "g" {
   function_name = "g"
@@ -59,12 +77,7 @@ resource "aws_lambda_function" "g" {
   layers        = ["arn:aws:lambda:us-east-1:123456789012:layer:mylayer:4"]
 }
 `
-	e.gh.Push(t, repoN, "feature", map[string]string{"main.tf": added}, "add g")
-	n := e.gh.OpenPull(t, repoN, "feature", "main", "Add g")
-	if status, body := deliver(t, srv.url, "pull_request", "del-pr-1", pullOpened(e.gh, id, repoN, n, "feature")); status != 202 {
-		t.Fatalf("pull_request webhook: %d %s", status, body)
-	}
-	run := checkOn(t, e.gh, repoN, "feature")
+	run, _ := checkPull(t, e, srv, id, "feature", "del-pr-1", map[string]string{"main.tf": added})
 	if run.Conclusion != "failure" || len(run.Annotations) != 1 {
 		t.Fatalf("check run %+v, want a failure with one annotation", run)
 	}
@@ -76,11 +89,8 @@ resource "aws_lambda_function" "g" {
 
 	// A clean pull request passes; a redelivered event for a head
 	// already checked against the same policy writes no second run.
-	e.gh.Branch(t, repoN, "main", "docs")
-	e.gh.Push(t, repoN, "docs", map[string]string{"README.md": "# infra\n\nMore.\n", "main.tf": strings.Replace(mainTF, `"f"`, `"f2"`, 1)}, "docs")
-	n = e.gh.OpenPull(t, repoN, "docs", "main", "Docs")
-	deliver(t, srv.url, "pull_request", "del-pr-2", pullOpened(e.gh, id, repoN, n, "docs"))
-	if run := checkOn(t, e.gh, repoN, "docs"); run.Conclusion != "success" || len(run.Annotations) != 0 ||
+	run, n := checkPull(t, e, srv, id, "docs", "del-pr-2", map[string]string{"README.md": "# infra\n\nMore.\n", "main.tf": strings.Replace(mainTF, `"f"`, `"f2"`, 1)})
+	if run.Conclusion != "success" || len(run.Annotations) != 0 ||
 		run.Title != "1 pin checked: this pull request adds or changes none the security policy rejects" {
 		t.Errorf("clean pull request: %+v", run)
 	}
@@ -97,17 +107,9 @@ resource "aws_lambda_function" "g" {
 // rejected version, annotated where it is pinned.
 func TestPolicyCheckAfterDeadline(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
-	pol := "version: 1\nrules:\n  - {layer: mylayer, minimum: 4, deadline: 2020-01-31}\nenforcement: {check: everything-after-deadline}\n"
-	e.gh.CreateRepo(t, "acme/.github", "main", map[string]string{"bumpbot-policy.yml": pol})
 	const id = inst + 10
-	e.gh.AddInstallation(id, "acme/.github", repoN)
-	srv := e.start(t, 5*time.Second)
-	e.gh.Branch(t, repoN, "main", "docs")
-	e.gh.Push(t, repoN, "docs", map[string]string{"README.md": "# infra\n\nMore.\n"}, "docs")
-	n := e.gh.OpenPull(t, repoN, "docs", "main", "Docs")
-	deliver(t, srv.url, "pull_request", "del-deadline", pullOpened(e.gh, id, repoN, n, "docs"))
-	run := checkOn(t, e.gh, repoN, "docs")
+	e, srv := policyOrg(t, id, "version: 1\nrules:\n  - {layer: mylayer, minimum: 4, deadline: 2020-01-31}\nenforcement: {check: everything-after-deadline}\n")
+	run, _ := checkPull(t, e, srv, id, "docs", "del-deadline", map[string]string{"README.md": "# infra\n\nMore.\n"})
 	if run.Conclusion != "failure" || len(run.Annotations) != 1 || run.Annotations[0].Path != "main.tf" || run.Annotations[0].StartLine != 4 ||
 		!strings.Contains(run.Annotations[0].Message, "deadline 2020-01-31 passed") {
 		t.Errorf("check run %+v", run)
