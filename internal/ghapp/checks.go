@@ -16,9 +16,9 @@ type PullHead struct {
 	HeadSHA string
 }
 
-// OpenPulls lists the repository's open pull requests (one conditional
+// PullHeads lists the repository's open pull requests, anyone's, (one conditional
 // request per page of 100).
-func (r *Repo) OpenPulls(ctx context.Context) ([]PullHead, error) {
+func (r *Repo) PullHeads(ctx context.Context) ([]PullHead, error) {
 	if err := r.owned(ctx); err != nil {
 		return nil, err
 	}

@@ -31,7 +31,7 @@ const checkVersion = "1"
 
 // pullChecker is what checking pull requests needs of a repository.
 type pullChecker interface {
-	OpenPulls(ctx context.Context) ([]ghapp.PullHead, error)
+	PullHeads(ctx context.Context) ([]ghapp.PullHead, error)
 	PullFiles(ctx context.Context, number int) ([]ghapp.PullFile, error)
 	TreeAt(ctx context.Context, sha string) ([]reconcile.Entry, bool, error)
 	ReadFile(ctx context.Context, e reconcile.Entry) ([]byte, error)
@@ -80,7 +80,7 @@ func checkPulls(ctx context.Context, r pullChecker, done *checked, repo string, 
 	if err != nil {
 		return err
 	}
-	pulls, err := r.OpenPulls(ctx)
+	pulls, err := r.PullHeads(ctx)
 	if err != nil {
 		return err
 	}
