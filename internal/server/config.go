@@ -44,8 +44,12 @@ type Config struct {
 	AWSEventsToken string `yaml:"aws_events_token"`
 	// ClientID and ClientSecret are the App's OAuth credentials, which
 	// `bumpbot app register` writes beside the others.
+	// With both set, people sign in to the fleet view with GitHub.
 	ClientID     string `yaml:"client_id"`
 	ClientSecret string `yaml:"client_secret"`
+	// SessionKey signs the fleet view's session cookies; empty: a key
+	// derived from ClientSecret (fleet.SessionKeyFrom).
+	SessionKey string `yaml:"session_key"`
 	// Advisories is a folder (or file) of OSV advisories the changelogs of
 	// pull requests match against the layers' packages.
 	Advisories string `yaml:"advisories"`
@@ -110,6 +114,7 @@ func LoadConfigWith(path string, getenv func(string) string, flags Flags) (Confi
 		"BUMPBOT_GITHUB_URL":   &cfg.GitHubURL, "BUMPBOT_REGISTRY": &cfg.Registry,
 		"BUMPBOT_AWS_EVENTS_TOKEN": &cfg.AWSEventsToken, "BUMPBOT_FLEET_TOKEN": &cfg.FleetToken, "BUMPBOT_ADVISORIES": &cfg.Advisories,
 		"BUMPBOT_CLIENT_ID": &cfg.ClientID, "BUMPBOT_CLIENT_SECRET": &cfg.ClientSecret,
+		"BUMPBOT_SESSION_KEY": &cfg.SessionKey,
 	}
 	for k, p := range str {
 		if v := getenv(k); v != "" {
@@ -241,6 +246,10 @@ func (c Config) LogValue() slog.Value {
 		slog.String("job_timeout", c.JobTimeout.String()), slog.String("rescue_after", c.RescueAfter.String()),
 		slog.Bool("private_key_set", c.PrivateKey != "" || c.PrivateKeyFile != ""),
 		slog.String("metrics_addr", c.MetricsAddr), slog.Int("webhook_budget_mb", c.WebhookBudgetMB),
-		slog.Bool("aws_events", c.AWSEventsToken != ""), slog.Bool("fleet_view", c.FleetToken != ""),
+		slog.Bool("aws_events", c.AWSEventsToken != ""), slog.Bool("fleet_view", c.FleetToken != ""), slog.Bool("fleet_sign_in", c.signIn()),
 	)
 }
+
+// signIn reports whether people may sign in to the fleet view with
+// GitHub: the App's OAuth credentials are both set.
+func (c Config) signIn() bool { return c.ClientID != "" && c.ClientSecret != "" }

@@ -147,8 +147,16 @@ func New(ctx context.Context, cfg Config, opts Options) (*Server, error) {
 		}
 		mux.Handle("POST /webhooks/aws", aws)
 	}
-	if cfg.FleetToken != "" {
+	if cfg.FleetToken != "" || cfg.signIn() {
 		fv := fleet.NewHandler(state, cfg.FleetToken, cfg.Regions)
+		if cfg.signIn() {
+			err := fv.EnableSignIn(fleet.SignIn{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, GitHubURL: cfg.GitHubURL,
+				SessionKey: cfg.SessionKey, Transport: opts.Transport, Logger: opts.Logger})
+			if err != nil {
+				db.Close()
+				return nil, err
+			}
+		}
 		mux.Handle("/fleet", fv)
 		mux.Handle("/fleet/", fv)
 		mux.Handle("/api/fleet/", fv)

@@ -54,6 +54,7 @@ type Server struct {
 	// secrets; conversions counts the codes redeemed.
 	manifestCodes map[string]string
 	conversions   int
+	oauth         *oauth // sign-in with GitHub (oauth.go)
 }
 
 // Counts is what the fake has served since the last ResetCounts.
@@ -148,6 +149,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /installation/repositories", s.serve(s.installationRepos, false))
 	mux.HandleFunc("POST /app-manifests/{code}/conversions", s.convertManifest)
 	mux.HandleFunc("GET /app", s.serve(s.getApp, false))
+	s.oauthRoutes(mux)
 	for pattern, h := range map[string]handler{
 		"GET /repos/{owner}/{repo}":                                     s.getRepo,
 		"GET /repos/{owner}/{repo}/branches/{branch...}":                s.getBranch,
