@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"html/template"
+	"slices"
 	"strings"
 )
 
@@ -133,9 +134,11 @@ func chart(l LayerRow) template.HTML {
 	fmt.Fprintf(&b, `<svg role="img" width="%d" height="%d" aria-label="repositories per pinned version">`, barMax+90, row*len(l.Versions)+2)
 	for i, v := range l.Versions {
 		y := i * row
-		fill := "#1a7f37"
-		if v.Version < l.Newest {
-			fill = "#bf8700"
+		// Green: the newest version of some region (numbers differ
+		// between regions); amber: older than every region's newest.
+		fill := "#bf8700"
+		if v.Version >= l.Newest || slices.ContainsFunc(l.NewestByRegion, func(r RegionVersion) bool { return r.Version == v.Version }) {
+			fill = "#1a7f37"
 		}
 		w := max(2, v.Repositories*barMax/most)
 		fmt.Fprintf(&b, `<text x="0" y="%d">v%d</text><rect x="40" y="%d" width="%d" height="%d" fill="%s"><title>version %d: %d repositories</title></rect><text x="%d" y="%d">%d</text>`,

@@ -24,9 +24,10 @@ import (
 // acme/alpha and acme/bravo in one installation and widgets/gadget in
 // another; alice can access acme/alpha only, bob everything.
 type signInFleet struct {
-	URL  string
-	GH   *ghapptest.Server
-	Logs *syncBuffer
+	URL   string
+	GH    *ghapptest.Server
+	Logs  *syncBuffer
+	Store *repostate.Store
 }
 
 // syncBuffer is a log destination the handler and the test share.
@@ -76,7 +77,7 @@ func newSignInFleet(t *testing.T) signInFleet {
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	gh.SetOAuthApp("Iv1.client", "client-secret-value", srv.URL+"/fleet/callback")
-	return signInFleet{URL: srv.URL, GH: gh, Logs: logs}
+	return signInFleet{URL: srv.URL, GH: gh, Logs: logs, Store: st}
 }
 
 // browser is an HTTP client with a cookie jar, as a browser.
