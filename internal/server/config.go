@@ -196,6 +196,7 @@ func (c *Config) validate() error {
 	if c.LayerPollInterval < 0 || (c.LayerPollInterval > 0 && c.LayerPollInterval < time.Second) {
 		errs = append(errs, fmt.Errorf("BUMPBOT_LAYER_POLL_INTERVAL=%s: use 0 (off) or at least 1s", c.LayerPollInterval))
 	}
+	errs = append(errs, c.validateSignIn()...)
 	errs = append(errs, c.validateExposure())
 	errs = append(errs, c.validateJobTimes()...)
 	return errors.Join(errs...)
@@ -248,6 +249,19 @@ func (c Config) LogValue() slog.Value {
 		slog.String("metrics_addr", c.MetricsAddr), slog.Int("webhook_budget_mb", c.WebhookBudgetMB),
 		slog.Bool("aws_events", c.AWSEventsToken != ""), slog.Bool("fleet_view", c.FleetToken != ""), slog.Bool("fleet_sign_in", c.signIn()),
 	)
+}
+
+// validateSignIn refuses half the App's OAuth credentials (sign-in would
+// be silently off) and a session key short enough to guess.
+func (c Config) validateSignIn() []error {
+	var errs []error
+	if (c.ClientID == "") != (c.ClientSecret == "") {
+		errs = append(errs, errors.New("BUMPBOT_CLIENT_ID and BUMPBOT_CLIENT_SECRET go together: set both to let people sign in to the fleet view, or neither"))
+	}
+	if c.SessionKey != "" && len(c.SessionKey) < 32 {
+		errs = append(errs, errors.New("BUMPBOT_SESSION_KEY must be at least 32 characters (a random value)"))
+	}
+	return errs
 }
 
 // signIn reports whether people may sign in to the fleet view with
