@@ -1,7 +1,6 @@
 package fleet_test
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"log/slog"
@@ -10,7 +9,6 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,6 +16,7 @@ import (
 	"github.com/bumpbot/bumpbot/internal/ghapp/ghapptest"
 	"github.com/bumpbot/bumpbot/internal/repostate"
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
+	"github.com/bumpbot/bumpbot/internal/testtool"
 )
 
 // signInFleet is a fleet view with sign-in over a fake GitHub that holds
@@ -26,26 +25,8 @@ import (
 type signInFleet struct {
 	URL   string
 	GH    *ghapptest.Server
-	Logs  *syncBuffer
+	Logs  *testtool.Buffer
 	Store *repostate.Store
-}
-
-// syncBuffer is a log destination the handler and the test share.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 func newSignInFleet(t *testing.T) signInFleet {
@@ -68,7 +49,7 @@ func newSignInFleet(t *testing.T) signInFleet {
 	gh.AddUser("alice", "acme/alpha")
 	gh.AddUser("bob", "acme/alpha", "acme/bravo", "widgets/gadget")
 
-	logs := &syncBuffer{}
+	logs := &testtool.Buffer{}
 	h := fleet.NewHandler(st, "fleet-token-value", nil)
 	if err := h.EnableSignIn(fleet.SignIn{ClientID: "Iv1.client", ClientSecret: "client-secret-value", GitHubURL: gh.URL,
 		Logger: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}); err != nil {

@@ -27,6 +27,7 @@ import (
 	"github.com/bumpbot/bumpbot/internal/reconcile"
 	"github.com/bumpbot/bumpbot/internal/reconcile/reconciletest"
 	"github.com/bumpbot/bumpbot/internal/server"
+	"github.com/bumpbot/bumpbot/internal/testtool"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -47,22 +48,7 @@ const mainTF = `resource "aws_lambda_function" "f" {
 `
 
 // syncBuffer is a log sink shared by the server's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+type syncBuffer = testtool.Buffer
 
 type env struct {
 	gh     *ghapptest.Server

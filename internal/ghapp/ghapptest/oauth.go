@@ -97,10 +97,8 @@ var authorizeTmpl = template.Must(template.New("authorize").Parse(`<!doctype htm
 func (s *Server) authorizePage(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.count(r)
 	q := r.URL.Query()
-	if msg := s.checkClient(q.Get("client_id"), q.Get("redirect_uri")); msg != "" {
-		http.Error(w, msg, http.StatusBadRequest)
+	if !s.client(w, r, q) {
 		return
 	}
 	var users []string
@@ -118,11 +116,9 @@ func (s *Server) authorizePage(w http.ResponseWriter, r *http.Request) {
 func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.count(r)
 	r.ParseForm() //nolint:errcheck // missing fields are refused below
 	o := s.oauthState()
-	if msg := s.checkClient(r.PostForm.Get("client_id"), r.PostForm.Get("redirect_uri")); msg != "" {
-		http.Error(w, msg, http.StatusBadRequest)
+	if !s.client(w, r, r.PostForm) {
 		return
 	}
 	login := r.PostForm.Get("login")
@@ -144,6 +140,17 @@ func (s *Server) authorize(w http.ResponseWriter, r *http.Request) {
 	}
 	u.RawQuery = v.Encode()
 	http.Redirect(w, r, u.String(), http.StatusFound)
+}
+
+// client counts an authorize request and checks its client_id and
+// redirect_uri (in v), answering 400 when GitHub would refuse them.
+func (s *Server) client(w http.ResponseWriter, r *http.Request, v url.Values) bool {
+	s.count(r)
+	if msg := s.checkClient(v.Get("client_id"), v.Get("redirect_uri")); msg != "" {
+		http.Error(w, msg, http.StatusBadRequest)
+		return false
+	}
+	return true
 }
 
 // checkClient returns GitHub's complaint about a client ID or a
