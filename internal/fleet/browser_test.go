@@ -14,7 +14,9 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
+	"github.com/bumpbot/bumpbot/internal/config"
 	"github.com/bumpbot/bumpbot/internal/problem"
+	"github.com/bumpbot/bumpbot/internal/repostate"
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
 	"github.com/bumpbot/bumpbot/internal/testtool"
 )
@@ -133,6 +135,9 @@ func TestBrowser(t *testing.T) {
 	if p := b.text("#problems"); !strings.Contains(p, "version 3 of pandas was deleted") {
 		t.Errorf("problems %q", p)
 	}
+	if ig := b.rows("#ignores"); strings.Join(ig, "|") != "legacy-*\tevery version\t.github/bumpbot.yml|node-utils\t13\tcommand by @dana on 2026-11-30" {
+		t.Errorf("ignores %q", ig)
+	}
 	b.screenshot("fleet-repository.png")
 
 	// Signing out, then in as alice: only acme/alpha.
@@ -155,7 +160,7 @@ func TestBrowser(t *testing.T) {
 	}
 }
 
-// addShowcase adds acme/charlie (a deleted pin, a CDK pin), acme/delta
+// addShowcase adds acme/charlie (a deleted pin, a CDK pin, ignores), acme/delta
 // and acme/echo, which bob can access, so the pages show every status.
 func addShowcase(t *testing.T, f signInFleet) {
 	ctx := context.Background()
@@ -168,6 +173,9 @@ func addShowcase(t *testing.T, f signInFleet) {
 	must(t, f.Store.ReplacePins(ctx, 1, "acme/delta", []ref.Reference{pin("main.tf", 5, "eu-west-1", "node-utils", 11)}))
 	must(t, f.Store.ReplacePins(ctx, 1, "acme/echo", []ref.Reference{pin("serverless.yml", 21, "us-east-1", "node-utils", 14)}))
 	must(t, f.Store.ReplacePins(ctx, 1, "acme/foxtrot", []ref.Reference{pin("lambda.tf", 8, "us-east-1", "node-utils", 14), pin("lambda.tf", 9, "us-east-1", "pandas", 2)}))
+	must(t, f.Store.SaveConfig(ctx, 1, "acme/charlie", config.Repo{Ignore: []config.Ignore{{Layer: "legacy-*"}}}))
+	must(t, f.Store.AddIgnore(ctx, 1, "acme/charlie", repostate.CommandIgnore{Layer: "node-utils", Min: 13, Max: 13, Author: "dana",
+		Created: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)}))
 	must(t, f.Store.ReplaceProblems(ctx, 1, "acme/charlie", nil,
 		[]problem.Problem{problem.Newf(problem.DeletedPin, "template.yaml", 9, 14, "version 3 of pandas was deleted: new deployments fail")}, time.Now()))
 }

@@ -51,7 +51,7 @@ func NewHandler(src Source, token string, regions []string) *Handler {
 		return map[string]any{"layer": v.Layers[0], "pins": v.Rows, "summary": v.Summary}
 	}))
 	h.mux.HandleFunc("GET /api/fleet/repos/{owner}/{name}", h.api(func(v view) any {
-		return map[string]any{"pins": v.Rows, "summary": v.Summary, "problems": v.Problems}
+		return map[string]any{"pins": v.Rows, "summary": v.Summary, "problems": v.Problems, "ignores": v.Ignores}
 	}))
 	return h
 }

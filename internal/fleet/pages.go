@@ -115,7 +115,11 @@ var repoPage = pageOf("repo", `
 <h2>Problems of the last reconcile</h2>
 {{if .Problems}}<table class="sortable" id="problems"><thead><tr><th>severity</th><th>kind</th><th>where</th><th>message</th></tr></thead><tbody>
 {{range .Problems}}<tr><td>{{.Severity}}</td><td>{{.Kind}}</td><td>{{.Location}}</td><td>{{.Message}}</td></tr>
-{{end}}</tbody></table>{{else}}<p>None.</p>{{end}}{{end}}`)
+{{end}}</tbody></table>{{else}}<p>None.</p>{{end}}
+<h2>Not bumped</h2>
+{{if .Ignores}}<table class="sortable" id="ignores"><thead><tr><th>layer</th><th>versions</th><th>from</th></tr></thead><tbody>
+{{range .Ignores}}<tr><td>{{.Layer}}</td><td>{{if .Versions}}{{.Versions}}{{else}}every version{{end}}</td><td>{{.From}}</td></tr>
+{{end}}</tbody></table>{{else}}<p>No layer or version is ignored.</p>{{end}}{{end}}`)
 
 var signedOutPage = template.Must(template.New("out").Parse(`<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Signed out · bumpbot fleet</title></head>

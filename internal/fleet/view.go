@@ -21,6 +21,7 @@ type view struct {
 	Repo     string
 	Layer    string // the one-layer view's layer
 	Problems []repostate.Recorded
+	Ignores  []Ignore // the one-repository view's
 	Filter   map[string]string
 	// User is the signed-in person (empty for the fleet token).
 	User string
@@ -117,6 +118,10 @@ func (h *Handler) load(r *http.Request) (view, error) {
 		return view{}, errNotFound
 	case v.Layer != "" && !layerNames[v.Layer]:
 		return view{}, errNotFound
+	case v.Repo != "":
+		if v.Ignores, err = ignoresOf(ctx, h.Source, installationOf(v.Repo, pins, probs), v.Repo); err != nil {
+			return view{}, err
+		}
 	}
 	if v.Rows == nil {
 		v.Rows = []Row{}
@@ -129,6 +134,22 @@ func (h *Handler) load(r *http.Request) (view, error) {
 		v.Layers = []LayerRow{{Layer: v.Layer, Pinned: []int{}, Versions: []VersionCount{}, Statuses: []Status{}}}
 	}
 	return v, nil
+}
+
+// installationOf finds the installation a repository's pins or problems
+// were recorded under (0 when none).
+func installationOf(repo string, pins []repostate.Pin, probs map[repostate.RepoKey][]repostate.Recorded) int64 {
+	for _, p := range pins {
+		if strings.EqualFold(p.Repo, repo) {
+			return p.Installation
+		}
+	}
+	for k := range probs {
+		if strings.EqualFold(k.Repo, repo) {
+			return k.Installation
+		}
+	}
+	return 0
 }
 
 func (v view) keeps(r Row) bool {
