@@ -155,11 +155,14 @@ func chunkName(i int) string {
 
 // cookie returns a fleet cookie: HttpOnly, SameSite=Lax (sent on the
 // top-level redirect back from GitHub, not on cross-site subrequests),
-// scoped to the fleet's paths, and Secure unless the page is served on a
-// loopback address (a browser on the same machine, plain HTTP).
+// and Secure unless the page is served over plain HTTP on a loopback
+// address (a browser on the same machine). A reverse proxy on the same
+// machine that forwards to localhost still gets Secure cookies when it
+// says the request came over HTTPS (X-Forwarded-Proto).
 func cookie(r *http.Request, name, value string, expires time.Time) *http.Cookie {
+	secure := r.TLS != nil || strings.EqualFold(r.Header.Get("X-Forwarded-Proto"), "https") || !loopback(r.Host)
 	return &http.Cookie{Name: name, Value: value, Path: "/", Expires: expires, HttpOnly: true,
-		Secure: !loopback(r.Host), SameSite: http.SameSiteLaxMode}
+		Secure: secure, SameSite: http.SameSiteLaxMode}
 }
 
 // loopback reports whether host (a Host header, with or without port)
