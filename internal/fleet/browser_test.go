@@ -121,6 +121,15 @@ func TestBrowser(t *testing.T) {
 	for _, r := range b.rows("#pins") {
 		where = append(where, strings.Split(r, "\t")[2])
 	}
+	// The bot's pull requests, with their age, beside the pins they move.
+	pulls := map[string]string{}
+	for _, r := range b.rows("#pins") {
+		cells := strings.Split(r, "\t")
+		pulls[cells[1]] = cells[7]
+	}
+	if pulls["acme/alpha"] != "#1, open 3 days" || pulls["acme/charlie"] != "#1, open 5 days" || pulls["acme/bravo"] != "" {
+		t.Errorf("pull requests %q", pulls)
+	}
 	slices.Sort(where)
 	if got := strings.Join(where, " "); got != "infra/main.tf:12 lambda.tf:8 main.tf:3 main.tf:5 serverless.yml:21 src/stack.ts:40 x.tf:1" {
 		t.Errorf("node-utils pinned at %s", got)
@@ -134,6 +143,9 @@ func TestBrowser(t *testing.T) {
 	}
 	if p := b.text("#problems"); !strings.Contains(p, "version 3 of pandas was deleted") {
 		t.Errorf("problems %q", p)
+	}
+	if p := b.rows("#pulls"); len(p) != 1 || !strings.HasPrefix(p[0], "#1 Bump node-utils layer from 12 to 14\tbumpbot/node-utils\t5 days") {
+		t.Errorf("open pull requests %q", p)
 	}
 	if ig := b.rows("#ignores"); strings.Join(ig, "|") != "legacy-*\tevery version\t.github/bumpbot.yml|node-utils\t13\tcommand by @dana on 2026-11-30" {
 		t.Errorf("ignores %q", ig)
@@ -173,6 +185,8 @@ func addShowcase(t *testing.T, f signInFleet) {
 	must(t, f.Store.ReplacePins(ctx, 1, "acme/delta", []ref.Reference{pin("main.tf", 5, "eu-west-1", "node-utils", 11)}))
 	must(t, f.Store.ReplacePins(ctx, 1, "acme/echo", []ref.Reference{pin("serverless.yml", 21, "us-east-1", "node-utils", 14)}))
 	must(t, f.Store.ReplacePins(ctx, 1, "acme/foxtrot", []ref.Reference{pin("lambda.tf", 8, "us-east-1", "node-utils", 14), pin("lambda.tf", 9, "us-east-1", "pandas", 2)}))
+	f.GH.Push(t, "acme/charlie", "bumpbot/node-utils", map[string]string{"src/stack.ts": "v14"}, "bump")
+	f.GH.OpenPull(t, "acme/charlie", "bumpbot/node-utils", "Bump node-utils layer from 12 to 14", "", time.Now().Add(-5*24*time.Hour))
 	must(t, f.Store.SaveConfig(ctx, 1, "acme/charlie", config.Repo{Ignore: []config.Ignore{{Layer: "legacy-*"}}}))
 	must(t, f.Store.AddIgnore(ctx, 1, "acme/charlie", repostate.CommandIgnore{Layer: "node-utils", Min: 13, Max: 13, Author: "dana",
 		Created: time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)}))

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/bumpbot/bumpbot/internal/repostate"
 )
@@ -34,14 +35,18 @@ type Handler struct {
 	Source  Source
 	Token   string
 	Regions []string // what a placeholder region stands for
-	mux     *http.ServeMux
-	signIn  *signIn
+	// Pulls, when set, reads the bot's open pull requests for the
+	// one-layer and one-repository views.
+	Pulls  PullLister
+	mux    *http.ServeMux
+	signIn *signIn
+	now    func() time.Time
 }
 
 // NewHandler returns the fleet view over src, readable with token (none
 // when empty: then only through EnableSignIn).
 func NewHandler(src Source, token string, regions []string) *Handler {
-	h := &Handler{Source: src, Token: token, Regions: regions, mux: http.NewServeMux()}
+	h := &Handler{Source: src, Token: token, Regions: regions, mux: http.NewServeMux(), now: time.Now}
 	h.mux.HandleFunc("GET /fleet", h.page(overviewPage))
 	h.mux.HandleFunc("GET /fleet/layers/{layer}", h.page(layerPage))
 	h.mux.HandleFunc("GET /fleet/repos/{owner}/{name}", h.page(repoPage))
@@ -51,7 +56,7 @@ func NewHandler(src Source, token string, regions []string) *Handler {
 		return map[string]any{"layer": v.Layers[0], "pins": v.Rows, "summary": v.Summary}
 	}))
 	h.mux.HandleFunc("GET /api/fleet/repos/{owner}/{name}", h.api(func(v view) any {
-		return map[string]any{"pins": v.Rows, "summary": v.Summary, "problems": v.Problems, "ignores": v.Ignores}
+		return map[string]any{"pins": v.Rows, "summary": v.Summary, "problems": v.Problems, "ignores": v.Ignores, "pull_requests": v.Pulls}
 	}))
 	return h
 }

@@ -75,10 +75,10 @@ const parts = `
 <label>status <select name="status"><option value="">all</option>{{range statuses}}<option{{if eq (print .) ($.Filter.status)}} selected{{end}}>{{.}}</option>{{end}}</select></label>
 {{if not .Layer}}<label>layer <select name="layer"><option value="">all</option>{{range .LayerNames}}<option{{if eq . ($.Filter.layer)}} selected{{end}}>{{.}}</option>{{end}}</select></label>{{end}}
 <button type="submit">filter</button> <input type="search" placeholder="find in the table" data-filter="#pins" hidden></form>{{end}}
-{{define "pins"}}<table class="sortable" id="pins"><thead><tr><th>status</th><th>repository</th><th>where</th><th>layer</th><th>pinned</th><th>newest</th><th>why</th></tr></thead><tbody>
+{{define "pins"}}{{if .PullsNote}}<p class="note">{{.PullsNote}}</p>{{end}}<table class="sortable" id="pins"><thead><tr><th>status</th><th>repository</th><th>where</th><th>layer</th><th>pinned</th><th>newest</th><th>why</th>{{if .ShowPulls}}<th>pull request</th>{{end}}</tr></thead><tbody>
 {{range .Rows}}<tr><td class="{{.Status}}" data-key="{{rank .Status}}">{{.Status}}</td><td><a href="/fleet/repos/{{.Repository}}">{{.Repository}}</a></td><td>{{.File}}:{{.Line}}</td>
-<td><a href="/fleet/layers/{{.Layer}}">{{.Layer}}</a></td><td>{{.Pinned}}</td><td>{{.Newest}}</td><td>{{if .Rule}}{{.Rule}}{{else}}{{.Detail}}{{end}}</td></tr>
-{{else}}<tr><td colspan="7">No pins match.</td></tr>{{end}}</tbody></table>{{end}}
+<td><a href="/fleet/layers/{{.Layer}}">{{.Layer}}</a></td><td>{{.Pinned}}</td><td>{{.Newest}}</td><td>{{if .Rule}}{{.Rule}}{{else}}{{.Detail}}{{end}}</td>{{if $.ShowPulls}}<td>{{with .Pull}}<a href="{{.URL}}">#{{.Number}}</a>, open {{.Age}}{{end}}</td>{{end}}</tr>
+{{else}}<tr><td colspan="8">No pins match.</td></tr>{{end}}</tbody></table>{{end}}
 {{define "layers"}}<table class="sortable" id="layers"><thead><tr><th>layer</th><th>repositories</th><th>pins</th><th>newest per region</th><th>repositories per version</th><th>behind</th><th>deleted</th><th>violations</th></tr></thead><tbody>
 {{range .Layers}}<tr><td><a href="/fleet/layers/{{.Layer}}">{{.Layer}}</a></td><td>{{.Repositories}}</td><td>{{.Pins}}</td>
 <td>{{range .NewestByRegion}}{{.Region}}: {{.Version}}<br>{{else}}not resolved yet{{end}}</td><td data-key="{{len .Versions}}">{{chart .}}</td>
@@ -112,6 +112,10 @@ var repoPage = pageOf("repo", `
 {{define "title"}}{{.Repo}} · bumpbot fleet{{end}}
 {{define "body"}}<h1>{{.Repo}}</h1>
 <p class="summary">{{.Summary}}</p>{{template "filters" .}}{{template "pins" .}}
+{{if .ShowPulls}}<h2>Open pull requests</h2>
+{{if .Pulls}}<table class="sortable" id="pulls"><thead><tr><th>pull request</th><th>branch</th><th>open for</th></tr></thead><tbody>
+{{range .Pulls}}<tr><td><a href="{{.URL}}">#{{.Number}} {{.Title}}</a></td><td>{{.Branch}}</td><td data-key="{{.Opened.Unix}}">{{.Age}}</td></tr>
+{{end}}</tbody></table>{{else}}<p>None.</p>{{end}}{{end}}
 <h2>Problems of the last reconcile</h2>
 {{if .Problems}}<table class="sortable" id="problems"><thead><tr><th>severity</th><th>kind</th><th>where</th><th>message</th></tr></thead><tbody>
 {{range .Problems}}<tr><td>{{.Severity}}</td><td>{{.Kind}}</td><td>{{.Location}}</td><td>{{.Message}}</td></tr>

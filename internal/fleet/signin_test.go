@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/bumpbot/bumpbot/internal/fleet"
+	"github.com/bumpbot/bumpbot/internal/ghapp"
 	"github.com/bumpbot/bumpbot/internal/ghapp/ghapptest"
 	"github.com/bumpbot/bumpbot/internal/repostate"
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
@@ -49,8 +50,20 @@ func newSignInFleet(t *testing.T) signInFleet {
 	gh.AddUser("alice", "acme/alpha")
 	gh.AddUser("bob", "acme/alpha", "acme/bravo", "widgets/gadget")
 
+	// The bot's pull request moving alpha's node-utils pin, and a
+	// developer's pull request, which is not the bot's.
+	gh.Push(t, "acme/alpha", "bumpbot/node-utils", map[string]string{"main.tf": "v14"}, "bump")
+	gh.OpenPull(t, "acme/alpha", "bumpbot/node-utils", "Bump node-utils layer from 10 to 14", "changelog", time.Now().Add(-73*time.Hour))
+	gh.Push(t, "acme/alpha", "feature", map[string]string{"x": "y"}, "work")
+	gh.OpenPull(t, "acme/alpha", "feature", "Bump node-utils layer by hand", "", time.Now())
+	app, err := ghapp.NewApp(ghapp.Config{AppID: 7, PrivateKey: gh.PrivateKeyPEM, BaseURL: gh.URL})
+	if err != nil {
+		t.Fatal(err)
+	}
+
 	logs := &testtool.Buffer{}
 	h := fleet.NewHandler(st, "fleet-token-value", nil)
+	h.Pulls = fleet.GitHubPulls{App: app}
 	if err := h.EnableSignIn(fleet.SignIn{ClientID: "Iv1.client", ClientSecret: "client-secret-value", GitHubURL: gh.URL,
 		Logger: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}); err != nil {
 		t.Fatal(err)
@@ -141,6 +154,18 @@ func TestSignInSeesOnlyAccessibleRepositories(t *testing.T) {
 		if resp, body := fetch(t, c, f.URL+path); resp.StatusCode != 404 || strings.Contains(body, "bravo-only") && !strings.Contains(path, "bravo-only") {
 			t.Errorf("%s: %d, want 404\n%s", path, resp.StatusCode, body)
 		}
+	}
+	// The one-layer and one-repository views link the bot's pull request
+	// moving the pin, with its age; not the developer's.
+	for _, path := range []string{"/fleet/layers/node-utils", "/fleet/repos/acme/alpha"} {
+		if _, body := fetch(t, c, f.URL+path); !strings.Contains(body, `<a href="https://github.example/acme/alpha/pull/1">#1</a>, open 3 days`) ||
+			strings.Contains(body, "pull/2") {
+			t.Errorf("%s: no link to the bot's pull request #1:\n%s", path, body)
+		}
+	}
+	if _, body := fetch(t, c, f.URL+"/api/fleet/repos/acme/alpha"); !strings.Contains(body, `"url": "https://github.example/acme/alpha/pull/1"`) ||
+		!strings.Contains(body, `"age": "3 days"`) || strings.Contains(body, "pull/2") {
+		t.Errorf("repository twin without the pull request:\n%s", body)
 	}
 	// Counts are over alice's rows only: node-utils in one repository.
 	if _, body := fetch(t, c, f.URL+"/api/fleet/layers/node-utils"); !strings.Contains(body, `"repositories": 1`) || !strings.Contains(body, `"region": "eu-west-1"`) {

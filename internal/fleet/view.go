@@ -22,7 +22,13 @@ type view struct {
 	Layer    string // the one-layer view's layer
 	Problems []repostate.Recorded
 	Ignores  []Ignore // the one-repository view's
-	Filter   map[string]string
+	// Pulls are the one-repository view's open pull requests; ShowPulls
+	// is set on the views that show them, PullsNote says what could not
+	// be shown.
+	Pulls     []Pull
+	ShowPulls bool
+	PullsNote string
+	Filter    map[string]string
 	// User is the signed-in person (empty for the fleet token).
 	User string
 	// Orgs and LayerNames are the filter choices: those of the rows the
@@ -123,6 +129,12 @@ func (h *Handler) load(r *http.Request) (view, error) {
 			return view{}, err
 		}
 	}
+	if h.Pulls != nil && (v.Repo != "" || v.Layer != "") {
+		h.loadPulls(ctx, &v, installations(pins, probs))
+	}
+	if v.Pulls == nil {
+		v.Pulls = []Pull{}
+	}
 	if v.Rows == nil {
 		v.Rows = []Row{}
 	}
@@ -136,20 +148,23 @@ func (h *Handler) load(r *http.Request) (view, error) {
 	return v, nil
 }
 
+// installations maps each repository (lower case) to the installation
+// its pins or problems were recorded under.
+func installations(pins []repostate.Pin, probs map[repostate.RepoKey][]repostate.Recorded) map[string]int64 {
+	out := map[string]int64{}
+	for k := range probs {
+		out[strings.ToLower(k.Repo)] = k.Installation
+	}
+	for _, p := range pins {
+		out[strings.ToLower(p.Repo)] = p.Installation
+	}
+	return out
+}
+
 // installationOf finds the installation a repository's pins or problems
 // were recorded under (0 when none).
 func installationOf(repo string, pins []repostate.Pin, probs map[repostate.RepoKey][]repostate.Recorded) int64 {
-	for _, p := range pins {
-		if strings.EqualFold(p.Repo, repo) {
-			return p.Installation
-		}
-	}
-	for k := range probs {
-		if strings.EqualFold(k.Repo, repo) {
-			return k.Installation
-		}
-	}
-	return 0
+	return installations(pins, probs)[strings.ToLower(repo)]
 }
 
 func (v view) keeps(r Row) bool {

@@ -149,6 +149,7 @@ func New(ctx context.Context, cfg Config, opts Options) (*Server, error) {
 	}
 	if cfg.FleetToken != "" || cfg.signIn() {
 		fv := fleet.NewHandler(state, cfg.FleetToken, cfg.Regions)
+		fv.Pulls = fleet.GitHubPulls{App: app}
 		if cfg.signIn() {
 			err := fv.EnableSignIn(fleet.SignIn{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, GitHubURL: cfg.GitHubURL,
 				SessionKey: cfg.SessionKey, Transport: opts.Transport, Logger: opts.Logger})

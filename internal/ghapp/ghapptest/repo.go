@@ -36,6 +36,8 @@ type Pull struct {
 	Labels []string
 	// Reviewers and TeamReviewers were requested, Assignees assigned.
 	Reviewers, TeamReviewers, Assignees []string
+	// Created is when it was opened, on the fake's clock.
+	Created time.Time
 }
 
 // Label is a repository label.
