@@ -20,7 +20,7 @@ func (rp *repo) pullJSON(p *Pull) map[string]any {
 	return map[string]any{
 		"number": p.Number, "state": p.State, "title": p.Title, "body": p.Body, "merged_at": mergedAt,
 		"created_at": p.Created.UTC().Format(time.RFC3339),
-		"html_url": "https://github.example/" + rp.fullName() + "/pull/" + strconv.Itoa(p.Number),
+		"html_url":   "https://github.example/" + rp.fullName() + "/pull/" + strconv.Itoa(p.Number),
 		"head": map[string]any{
 			"ref": p.Head, "sha": rp.refs["refs/heads/"+p.Head], "label": rp.owner + ":" + p.Head,
 		},
