@@ -41,7 +41,7 @@ var cases = map[string]dashboard.Input{
 			{Branch: "bumpbot/mylayer", Title: "Bump mylayer layer from 3 to 5", Reason: reconcile.HeldBySchedule},
 			{Branch: "bumpbot/group-python", Title: "Bump 2 Lambda layers", Reason: reconcile.HeldByLimit},
 		},
-		Open: []dashboard.PullRequest{{Number: 7, Title: "Bump [openssl] layer from 2 to 9", URL: "https://github.example/acme/infra/pull/7"}},
+		Open:          []dashboard.PullRequest{{Number: 7, Title: "Bump [openssl] layer from 2 to 9", URL: "https://github.example/acme/infra/pull/7"}},
 		ConfigIgnores: []config.Ignore{{Layer: "Datadog-*"}, {Layer: "AWSLambdaPowertoolsPythonV2", Versions: []string{"> 79"}}},
 		CommandIgnores: []reconcile.Ignore{
 			{Layer: "node", Min: 8, Max: 8, By: "alice", On: on},
