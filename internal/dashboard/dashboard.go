@@ -151,3 +151,11 @@ func Ticked(body string) (open, unignore []string) {
 	}
 	return open, unignore
 }
+
+// Kind is the dashboard's kind among the issues the bot keeps: its
+// hidden marker in the body (ghapp's KeepIssue writes it) is how the
+// issue is known again.
+const Kind = "dashboard"
+
+// Is reports whether an issue body carries the dashboard's marker.
+func Is(body string) bool { return strings.Contains(body, "<!-- bumpbot-issue: "+Kind+" -->") }
