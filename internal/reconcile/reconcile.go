@@ -293,6 +293,10 @@ func (r *Reconciler) Run(ctx context.Context, key string, f Forge) (Result, erro
 	var errs []error
 	for _, u := range updates {
 		if branch := BranchName(u, updates); !due && !r.Force[branch] {
+			if existing := byBranch[branch]; existing != nil && strings.Contains(existing.Body, marker(u)) {
+				res.Unchanged++ // its pull request is open already: nothing waits
+				continue
+			}
 			res.Held++
 			res.Pending = append(res.Pending, Held{Branch: branch, Title: Title(u), Reason: HeldBySchedule})
 			continue
