@@ -2,16 +2,13 @@ package server
 
 import (
 	"context"
-	"log/slog"
 	"time"
 
 	"github.com/bumpbot/bumpbot/internal/config"
 	"github.com/bumpbot/bumpbot/internal/dashboard"
 	"github.com/bumpbot/bumpbot/internal/fleet"
-	"github.com/bumpbot/bumpbot/internal/ghapp"
 	"github.com/bumpbot/bumpbot/internal/policy"
 	"github.com/bumpbot/bumpbot/internal/reconcile"
-	"github.com/bumpbot/bumpbot/internal/repostate"
 )
 
 // dashboardRun carries out the edits of a repository's dashboard issue
@@ -23,12 +20,8 @@ import (
 // the configuration says dashboard: true; dashboard: false (or removing
 // the key) has the bot close it with a comment.
 type dashboardRun struct {
-	state *repostate.Store
-	app   *ghapp.App
-	repo  *ghapp.Repo
-	inst  int64
-	name  string
-	log   *slog.Logger
+	// The repository's job, as its comment commands see it.
+	commandRun
 	// done are the keys of the edits carried out, marked finished once
 	// the reconcile went through: a failed one is retried with them.
 	done []string

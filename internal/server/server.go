@@ -329,11 +329,11 @@ func (g *ghRunner) Reconcile(ctx context.Context, req jobs.Request) (err error) 
 	rec.Log = g.log.With("installation_id", inst, "repo", repo)
 	src := repoConfigSource{state: g.problems.state, installation: inst, repo: repo, gh: c.GitHub(), orgs: &g.orgs, log: rec.Log}
 	rec.ReadConfig, rec.Config, rec.Policy = true, src, src.Policy
-	dash := &dashboardRun{state: g.problems.state, app: g.app, repo: r, inst: inst, name: repo, log: rec.Log}
+	cmds := commandRun{state: g.problems.state, app: g.app, repo: r, inst: inst, name: repo, log: rec.Log}
+	dash := &dashboardRun{commandRun: cmds}
 	if err := dash.edits(ctx, &rec); err != nil {
 		return err
 	}
-	cmds := commandRun{state: g.problems.state, app: g.app, repo: r, inst: inst, name: repo, log: rec.Log}
 	if err := cmds.run(ctx, &rec); err != nil {
 		return err
 	}
