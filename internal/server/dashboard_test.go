@@ -1,12 +1,15 @@
 package server_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/bumpbot/bumpbot/internal/ghapp/ghapptest"
+	"github.com/bumpbot/bumpbot/internal/repostate"
+	"github.com/bumpbot/bumpbot/internal/server"
 )
 
 // dashboardConfig asks for the dashboard, on a schedule that is never due
@@ -14,14 +17,19 @@ import (
 const dashboardConfig = "version: 1\ndashboard: true\nschedule: {interval: \"cron: 0 0 31 2 *\"}\n"
 
 // dashEnv is a served repository with dashboardConfig, alice a writer and
-// mallory a reader, reconciled once.
-func dashEnv(t *testing.T) *cmdEnv {
+// mallory a reader, reconciled once; seed, when set, runs on the server
+// before.
+func dashEnv(t *testing.T, seed func(*server.Server)) *cmdEnv {
 	t.Helper()
 	e := &cmdEnv{env: newEnv(t)}
 	e.gh.Push(t, repoN, "main", map[string]string{".github/bumpbot.yml": dashboardConfig}, "dashboard")
 	e.gh.SetPermission(repoN, "alice", "write")
 	e.gh.SetPermission(repoN, "mallory", "read")
-	e.url = e.start(t, 5*time.Second).url
+	run := e.start(t, 5*time.Second)
+	e.url = run.url
+	if seed != nil {
+		seed(run.srv)
+	}
 	if status, body := deliver(t, e.url, "installation", "del-install", installationCreated); status != 202 {
 		t.Fatalf("installation webhook: %d %s", status, body)
 	}
@@ -78,7 +86,7 @@ const openBox = "- [ ] <!-- bumpbot-open: bumpbot/mylayer -->"
 // reopened, never duplicated.
 func TestDashboardRoundTrip(t *testing.T) {
 	t.Parallel()
-	e := dashEnv(t)
+	e := dashEnv(t, nil)
 	waitFor(t, "the dashboard", func() bool { return len(e.gh.Issues(repoN)) == 1 })
 	first := theDashboard(t, e.gh)
 	for _, want := range []string{openBox + " Bump mylayer layer from 3 to 5 (waiting for the schedule)",
@@ -137,7 +145,7 @@ func TestDashboardRoundTrip(t *testing.T) {
 // dashboard: false closes the dashboard with a comment.
 func TestDashboardTurnedOff(t *testing.T) {
 	t.Parallel()
-	e := dashEnv(t)
+	e := dashEnv(t, nil)
 	waitFor(t, "the dashboard", func() bool { return len(e.gh.Issues(repoN)) == 1 })
 	e.gh.Push(t, repoN, "main", map[string]string{".github/bumpbot.yml": "version: 1\ndashboard: false\n"}, "no dashboard")
 	if status, body := deliver(t, e.url, "push", "del-push-off", pushMainTF(e.gh)); status != 202 {
@@ -146,5 +154,28 @@ func TestDashboardTurnedOff(t *testing.T) {
 	e.waitReconciles(t, 2)
 	if is := theDashboard(t, e.gh); is.State != "closed" || len(e.gh.Comments(repoN, is.Number)) != 1 {
 		t.Errorf("dashboard %+v with comments %+v, want closed with one", is, e.gh.Comments(repoN, is.Number))
+	}
+}
+
+// An ignore made by a comment command is listed with a box; a writer's
+// tick removes it, and the layer's update is pending again.
+func TestDashboardUnignore(t *testing.T) {
+	t.Parallel()
+	e := dashEnv(t, func(s *server.Server) {
+		ig := repostate.CommandIgnore{Layer: "mylayer", Author: "alice", Created: time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)}
+		if err := s.State().AddIgnore(context.Background(), inst, repoN, ig); err != nil {
+			t.Fatal(err)
+		}
+	})
+	waitFor(t, "the dashboard", func() bool { return len(e.gh.Issues(repoN)) == 1 })
+	first := theDashboard(t, e.gh)
+	const box = "- [ ] <!-- bumpbot-unignore: mylayer --> unignore: mylayer: ignored by @alice on 2026-12-01: the whole layer"
+	if !strings.Contains(first.Body, box) || strings.Contains(first.Body, openBox) {
+		t.Fatalf("dashboard with the layer ignored:\n%s", first.Body)
+	}
+	e.editDashboard(t, "alice", "User", strings.Replace(first.Body, "- [ ] <!-- bumpbot-unignore:", "- [x] <!-- bumpbot-unignore:", 1))
+	e.waitReconciles(t, 2)
+	if got := theDashboard(t, e.gh); strings.Contains(got.Body, "bumpbot-unignore:") || !strings.Contains(got.Body, openBox) {
+		t.Errorf("dashboard after unignore:\n%s", got.Body)
 	}
 }
