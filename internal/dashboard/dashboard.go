@@ -112,6 +112,10 @@ func Render(in Input) string {
 		w.line("|---|---|---|---|---|---|", "")
 	}
 	for _, r := range in.Pins {
+		if w.full {
+			w.add("", "pins") // counted, not formatted: a large repository has thousands
+			continue
+		}
 		why := r.Rule
 		if why == "" {
 			why = r.Detail

@@ -100,15 +100,21 @@ func TestRenderGolden(t *testing.T) {
 	}
 }
 
+// manyPins is a repository pinning a layer in n stacks, with two updates
+// pending.
+func manyPins(n int) dashboard.Input {
+	in := dashboard.Input{Pending: cases["full"].Pending}
+	for i := range n {
+		in.Pins = append(in.Pins, pin(fmt.Sprintf("stacks/service-%04d/main.tf", i), 4, "AWSLambdaPowertoolsPythonV3-python312-x86_64", 3, 5, fleet.Behind))
+	}
+	return in
+}
+
 // However many pins, the body stays within GitHub's limit, keeps every
 // box, and says how many pins it left out.
 func TestRenderTruncates(t *testing.T) {
 	t.Parallel()
-	in := dashboard.Input{Pending: cases["full"].Pending}
-	for i := range 5000 {
-		in.Pins = append(in.Pins, pin(fmt.Sprintf("stacks/service-%04d/main.tf", i), 4, "AWSLambdaPowertoolsPythonV3-python312-x86_64", 3, 5, fleet.Behind))
-	}
-	got := dashboard.Render(in)
+	got := dashboard.Render(manyPins(5000))
 	if len(got) > dashboard.MaxBody {
 		t.Fatalf("body of %d bytes, over %d", len(got), dashboard.MaxBody)
 	}
@@ -130,5 +136,15 @@ func TestTicked(t *testing.T) {
 	open, un := dashboard.Ticked(body)
 	if !slices.Equal(open, []string{"bumpbot/a"}) || !slices.Equal(un, []string{"node"}) {
 		t.Errorf("Ticked = %v, %v", open, un)
+	}
+}
+
+// BenchmarkRender renders the dashboard of a repository with 5,000 pins,
+// truncated to GitHub's limit.
+func BenchmarkRender(b *testing.B) {
+	in := manyPins(5000)
+	b.ReportAllocs()
+	for b.Loop() {
+		dashboard.Render(in)
 	}
 }

@@ -76,14 +76,19 @@ func (w *writer) finish() string {
 // text makes free text (a title, a message quoting a person's file) one
 // line that cannot open an HTML comment: no hidden marker can be forged
 // through it.
-func text(s string) string {
-	return strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ", "<", "&lt;").Replace(s)
-}
+func text(s string) string { return textSafe.Replace(s) }
+
+// The replacers are built once: building one costs far more than using it.
+var (
+	textSafe  = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ", "<", "&lt;")
+	oneLine   = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ")
+	linkLabel = strings.NewReplacer("[", `\[`, "]", `\]`)
+)
 
 // code renders s as inline code, with a longer fence when s holds a
 // backtick.
 func code(s string) string {
-	s = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(s)
+	s = oneLine.Replace(s)
 	if strings.Contains(s, "`") {
 		return "`` " + s + " ``"
 	}
@@ -95,5 +100,5 @@ func cell(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
 
 // link is text safe as a link's label.
 func link(s string) string {
-	return strings.NewReplacer("[", `\[`, "]", `\]`).Replace(text(s))
+	return linkLabel.Replace(text(s))
 }
