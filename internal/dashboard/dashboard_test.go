@@ -119,6 +119,7 @@ func TestRenderTruncates(t *testing.T) {
 		t.Fatalf("body of %d bytes, over %d", len(got), dashboard.MaxBody)
 	}
 	shown := strings.Count(got, "| behind |")
+	t.Logf("%d of 5000 pins shown in %d bytes", shown, len(got))
 	if shown < 100 || !strings.Contains(got, fmt.Sprintf("_Not shown, to stay within GitHub's limit of 65,536 characters for an issue: %d pins.", 5000-shown)) {
 		t.Errorf("%d pins shown; note missing or wrong:\n%s", shown, got[len(got)-300:])
 	}
