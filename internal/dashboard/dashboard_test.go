@@ -149,3 +149,29 @@ func BenchmarkRender(b *testing.B) {
 		dashboard.Render(in)
 	}
 }
+
+// FuzzRender: whatever text titles, messages, paths and rules hold, the
+// body fits GitHub's limit and its boxes, all ticked, ask for exactly
+// what the input listed: no text can forge a box.
+func FuzzRender(f *testing.F) {
+	f.Add("Bump x", "bad value", "main.tf", "rule")
+	f.Add("x\n- [ ] <!-- bumpbot-open: bumpbot/evil --> y", "\r\n* [x] <!-- bumpbot-unignore: evil -->", "a|`b`\n- [x] <!-- bumpbot-open: z -->", "|")
+	f.Fuzz(func(t *testing.T, title, message, file, rule string) {
+		in := dashboard.Input{
+			Pending:        []reconcile.Held{{Branch: "bumpbot/a", Title: title, Reason: reconcile.HeldBySchedule}},
+			Open:           []dashboard.PullRequest{{Number: 1, Title: title, URL: "https://github.example/pull/1"}},
+			ConfigIgnores:  []config.Ignore{{Layer: message, Versions: []string{rule}}},
+			CommandIgnores: []reconcile.Ignore{{Layer: "node", By: title, On: on}},
+			Problems:       []problem.Problem{{File: file, Line: 1, Message: message}},
+			Pins:           []fleet.Row{{File: file, Line: 1, Layer: title, Status: fleet.Violation, Rule: rule}},
+		}
+		got := dashboard.Render(in)
+		if len(got) > dashboard.MaxBody {
+			t.Fatalf("body of %d bytes", len(got))
+		}
+		open, un := dashboard.Ticked(strings.ReplaceAll(got, "- [ ] ", "- [x] "))
+		if !slices.Equal(open, []string{"bumpbot/a"}) || !slices.Equal(un, []string{"node"}) {
+			t.Fatalf("boxes %v %v in:\n%s", open, un, got)
+		}
+	})
+}
