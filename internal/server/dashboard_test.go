@@ -179,3 +179,26 @@ func TestDashboardUnignore(t *testing.T) {
 		t.Errorf("dashboard after unignore:\n%s", got.Body)
 	}
 }
+
+// A reconcile that changes nothing leaves the dashboard alone: no write,
+// one read of the issue (a conditional request, like the listing of the
+// pull requests it adds).
+func TestDashboardUnchangedWritesNothing(t *testing.T) {
+	t.Parallel()
+	e := dashEnv(t, nil)
+	waitFor(t, "the dashboard", func() bool { return len(e.gh.Issues(repoN)) == 1 })
+	before := theDashboard(t, e.gh)
+	e.gh.ResetCounts()
+	if status, body := deliver(t, e.url, "push", "del-push-same", pushMainTF(e.gh)); status != 202 {
+		t.Fatalf("push webhook: %d %s", status, body)
+	}
+	e.waitReconciles(t, 2)
+	c := e.gh.Counts()
+	t.Logf("second reconcile: %d requests, %d rate-limited, %d writes; by route %v", c.Total, c.RateLimited, c.Writes, c.ByRoute)
+	if c.Writes != 0 || c.ByRoute["GET /repos/{owner}/{repo}/issues/{number}"] != 1 {
+		t.Errorf("requests %+v, want the issue read once and no write", c)
+	}
+	if got := theDashboard(t, e.gh); got.Body != before.Body {
+		t.Errorf("dashboard changed:\n%s", got.Body)
+	}
+}
