@@ -16,6 +16,7 @@ var handled = map[string]bool{
 	"installation":              true,
 	"installation_repositories": true,
 	"issue_comment":             true, // commands, with WithCommands
+	"issues":                    true, // dashboard edits, with WithDashboard
 	"pull_request":              true, // a bump pull request closed or merged
 	"push":                      true,
 	"repository":                true,

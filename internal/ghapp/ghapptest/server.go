@@ -179,6 +179,7 @@ func (s *Server) routes() http.Handler {
 		"GET /repos/{owner}/{repo}/issues":                              s.listIssues,
 		"POST /repos/{owner}/{repo}/issues":                             s.createIssue,
 		"PATCH /repos/{owner}/{repo}/issues/{number}":                   s.editIssue,
+		"GET /repos/{owner}/{repo}/issues/{number}":                     s.getIssue,
 		"GET /repos/{owner}/{repo}/collaborators/{user}/permission":     s.getPermission,
 		"POST /repos/{owner}/{repo}/issues/comments/{id}/reactions":     s.createReaction,
 		"DELETE /repos/{owner}/{repo}/git/refs/{ref...}":                s.deleteRef,
