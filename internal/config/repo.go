@@ -39,6 +39,10 @@ type Repo struct {
 	Schedule              Schedule      `yaml:"schedule"`
 	OpenPullRequestsLimit int           `yaml:"open-pull-requests-limit"`
 	CommitMessage         CommitMessage `yaml:"commit-message"`
+	// Dashboard keeps one issue, "Lambda layers dashboard", listing the
+	// repository's pins, pending updates, open pull requests and ignores,
+	// with checkboxes to open a held update now or drop an ignore.
+	Dashboard bool `yaml:"dashboard"`
 }
 
 // Paths chooses the files considered, by globs over slash-separated paths

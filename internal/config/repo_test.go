@@ -25,6 +25,7 @@ assignees: [octocat]
 schedule: {interval: weekly, day: monday, time: "09:00", timezone: Europe/Berlin}
 open-pull-requests-limit: 10
 commit-message: {prefix: "chore(deps)"}
+dashboard: true
 `
 
 func TestParseRepo(t *testing.T) {
@@ -34,7 +35,7 @@ func TestParseRepo(t *testing.T) {
 		t.Fatal(err)
 	}
 	if cfg.Strategy != "next" || len(cfg.Ignore) != 2 || cfg.Group.Groups[0].Name != "python" || cfg.Schedule.Day != "monday" ||
-		cfg.OpenPullRequestsLimit != 10 || cfg.CommitMessage.Prefix != "chore(deps)" || cfg.TeamReviewers[0] != "platform" {
+		cfg.OpenPullRequestsLimit != 10 || cfg.CommitMessage.Prefix != "chore(deps)" || cfg.TeamReviewers[0] != "platform" || !cfg.Dashboard {
 		t.Errorf("parsed %+v", cfg)
 	}
 	if !cfg.IncludesPath("infra/lambda/main.tf") || cfg.IncludesPath("legacy/x.tf") || cfg.IncludesPath("app/main.tf") {
@@ -72,6 +73,7 @@ ignore:
 group: some
 schedule: {interval: hourly}
 open-pull-requests-limit: -1
+dashboard: yes please
 `
 	_, err := config.ParseRepo("c.yml", []byte(src), config.Repo{})
 	pe, ok := errors.AsType[config.ParseErrors](err)
@@ -84,6 +86,7 @@ open-pull-requests-limit: -1
 	}
 	want := []string{
 		`c.yml:6:8: group "some": want per-layer, all, or a list of {name, layers}`,
+		`c.yml:9:12: "yes please" is not true or false`,
 	}
 	for _, w := range append(want, "c.yml:1:1: version: 2", "c.yml:2:1: strategy", "c.yml:3:1: regions", "c.yml:4:1: ignore x", "c.yml:7:1: schedule", "c.yml:8:1: open-pull-requests-limit") {
 		found := false

@@ -18,27 +18,38 @@ import (
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
 )
 
-func state(t *testing.T) *repostate.Store {
+// newStore opens an empty layer index.
+func newStore(t *testing.T) *repostate.Store {
 	t.Helper()
-	ctx := context.Background()
-	db, err := jobs.Open(ctx, filepath.Join(t.TempDir(), "fleet.db"))
+	db, err := jobs.Open(context.Background(), filepath.Join(t.TempDir(), "fleet.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	s, err := repostate.Open(ctx, db)
+	s, err := repostate.Open(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
 	}
-	pin := func(file string, line int, region, layer string, v int) ref.Reference {
-		return ref.Reference{Pos: ref.Pos{File: file, Line: line}, Partition: "aws", Region: region, Account: "123456789012", Layer: layer, Version: &v}
+	return s
+}
+
+// pin is a reference to version v of layer in account 123456789012.
+func pin(file string, line int, region, layer string, v int) ref.Reference {
+	return ref.Reference{Pos: ref.Pos{File: file, Line: line}, Partition: "aws", Region: region, Account: "123456789012", Layer: layer, Version: &v}
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
 	}
-	must := func(err error) {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+}
+
+func state(t *testing.T) *repostate.Store {
+	t.Helper()
+	ctx := context.Background()
+	s := newStore(t)
+	must := func(err error) { t.Helper(); must(t, err) }
 	must(s.ReplacePins(ctx, 1, "acme/api", []ref.Reference{pin("main.tf", 3, "us-east-1", "node-utils", 10), pin("sam.yaml", 7, "${AWS::Region}", "pandas", 2)}))
 	must(s.ReplacePins(ctx, 1, "acme/jobs", []ref.Reference{pin("main.tf", 1, "us-east-1", "node-utils", 14)}))
 	must(s.ReplacePins(ctx, 2, "other/<script>", []ref.Reference{pin("x.sh", 1, "us-east-1", "gone", 4)}))
@@ -114,7 +125,7 @@ func TestFleetView(t *testing.T) {
 	}
 	page, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if resp.StatusCode != 200 || strings.Contains(string(page), "<script>") || !strings.Contains(string(page), "other/&lt;script&gt;") ||
+	if resp.StatusCode != 200 || strings.Contains(string(page), "/<script>") || !strings.Contains(string(page), "other/&lt;script&gt;") ||
 		!strings.Contains(string(page), "4 pins in 3 repositories") {
 		t.Errorf("page %d:\n%s", resp.StatusCode, page)
 	}

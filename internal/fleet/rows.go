@@ -46,6 +46,9 @@ type Row struct {
 	// wrong for an error or a deleted pin.
 	Rule   string `json:"rule,omitempty"`
 	Detail string `json:"detail,omitempty"`
+	// Pull is the bot's open pull request that moves this pin (the App's
+	// one-layer and one-repository views).
+	Pull *Pull `json:"pull_request,omitempty"`
 }
 
 // Sort orders rows worst first, then by repository, file and line.

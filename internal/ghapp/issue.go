@@ -20,7 +20,7 @@ func (r *Repo) KeepIssue(ctx context.Context, kind, title, body string) (int, er
 	if err := r.owned(ctx); err != nil {
 		return 0, err
 	}
-	body = strings.TrimRight(body, "\n") + "\n\n" + issueMarker + kind + " -->\n"
+	body = markedBody(kind, body)
 	open, err := r.findIssue(ctx, kind)
 	if err != nil {
 		return 0, err
@@ -40,6 +40,11 @@ func (r *Repo) KeepIssue(ctx context.Context, kind, title, body string) (int, er
 		return 0, fmt.Errorf("open issue in %s: %w", r.FullName(), err)
 	}
 	return is.GetNumber(), nil
+}
+
+// markedBody is an issue's body with the hidden marker of its kind.
+func markedBody(kind, body string) string {
+	return strings.TrimRight(body, "\n") + "\n\n" + issueMarker + kind + " -->\n"
 }
 
 // CloseIssue closes the bot's open issue of the given kind, if any, after

@@ -43,7 +43,7 @@ var neededPermissions = map[string]struct{ level, why string }{
 	// POST /issues/{n}/labels creates a label that does not exist yet,
 	// which needs issues: write; pull_requests: write alone is answered
 	// 403 then.
-	"issues":   {"write", "labels (created on first use) and comments on the bump pull requests"},
+	"issues":   {"write", "labels (created on first use) and comments on the bump pull requests; open and edit the configuration-error and dashboard issues"},
 	"metadata": {"read", "required by every app; also grants the repository event"},
 	"checks":   {"write", "the bumpbot/policy check run (create, annotate, list the app's runs of a head) on every pull request while the org has a security policy"},
 }
@@ -55,6 +55,7 @@ var eventPermissions = map[string][]string{
 	"push":          {"contents"},
 	"pull_request":  {"pull_requests"},
 	"issue_comment": {"issues", "pull_requests"},
+	"issues":        {"issues"},
 	"repository":    {"metadata"},
 	"check_run":     {"checks"},
 	"check_suite":   {"checks"},
@@ -65,7 +66,7 @@ var eventPermissions = map[string][]string{
 // Kept by hand because internal/webhook does not export the set; a
 // subscribed event nobody handles costs a delivery, a signature check and
 // a database row for nothing.
-var handledEvents = []string{"issue_comment", "pull_request", "push", "repository"}
+var handledEvents = []string{"issue_comment", "issues", "pull_request", "push", "repository"}
 
 // undeclarable are events GitHub delivers to every app and rejects in a
 // manifest ("Default events unsupported: installation and

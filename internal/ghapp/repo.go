@@ -184,9 +184,7 @@ func (r *Repo) OpenChanges(ctx context.Context) ([]reconcile.OpenChange, error) 
 		pulls, resp, err := r.c.gh.PullRequests.List(ctx, r.owner, r.name, opts)
 		for _, p := range pulls {
 			head := p.GetHead()
-			if !strings.HasPrefix(head.GetRef(), reconcile.BranchPrefix) ||
-				(head.GetRepo() != nil && !strings.EqualFold(head.GetRepo().GetFullName(), r.FullName())) ||
-				!strings.EqualFold(strings.Split(head.GetLabel()+":", ":")[0], r.owner) {
+			if !r.botHead(head) {
 				continue
 			}
 			out = append(out, reconcile.OpenChange{
@@ -200,6 +198,14 @@ func (r *Repo) OpenChanges(ctx context.Context) ([]reconcile.OpenChange, error) 
 		return nil, fmt.Errorf("list pull requests of %s: %w", r.FullName(), err)
 	}
 	return out, nil
+}
+
+// botHead reports whether a pull request's head is a bot branch of this
+// repository (not of a fork).
+func (r *Repo) botHead(head *github.PullRequestBranch) bool {
+	return strings.HasPrefix(head.GetRef(), reconcile.BranchPrefix) &&
+		(head.GetRepo() == nil || strings.EqualFold(head.GetRepo().GetFullName(), r.FullName())) &&
+		strings.EqualFold(strings.Split(head.GetLabel()+":", ":")[0], r.owner)
 }
 
 // isUnprocessable reports a 422 answer, GitHub's "already exists" and

@@ -2,6 +2,8 @@ package reconcile_test
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -48,21 +50,36 @@ func TestConfigGroupsAndLimit(t *testing.T) {
 	}
 }
 
-// A schedule gates publishing: outside its window nothing is opened; in
-// it the pull request goes out.
+// A schedule gates publishing: outside its window nothing is opened and
+// the update is listed as pending; in it, or forced (the dashboard's
+// box), the pull request goes out, and is no longer pending once open.
 func TestConfigSchedule(t *testing.T) {
 	t.Parallel()
-	cfg := "version: 1\nschedule: {interval: daily, time: \"09:00\"}\n"
-	gh, forge := githubRepo(t, map[string]string{"main.tf": mainTF, ".github/bumpbot.yml": cfg})
-	p, _ := planner(t, 3, 5)
-	at := time.Date(2026, 12, 7, 8, 0, 0, 0, time.UTC)
-	r := &reconcile.Reconciler{Planner: p, ReadConfig: true, Now: func() time.Time { return at }}
-	res, err := r.Run(context.Background(), "", forge)
-	if err != nil || res.Held != 1 || res.Opened != 0 || len(gh.Pulls(repoN)) != 0 {
-		t.Fatalf("before 09:00: %+v, %v, %d pulls", res, err, len(gh.Pulls(repoN)))
-	}
-	at = time.Date(2026, 12, 7, 9, 10, 0, 0, time.UTC)
-	if res, err = r.Run(context.Background(), "", forge); err != nil || res.Opened != 1 {
-		t.Errorf("at 09:10: %+v, %v", res, err)
+	for _, forced := range []bool{false, true} {
+		t.Run(fmt.Sprintf("forced=%v", forced), func(t *testing.T) {
+			t.Parallel()
+			cfg := "version: 1\nschedule: {interval: daily, time: \"09:00\"}\n"
+			gh, forge := githubRepo(t, map[string]string{"main.tf": mainTF, ".github/bumpbot.yml": cfg})
+			p, _ := planner(t, 3, 5)
+			at := time.Date(2026, 12, 7, 8, 0, 0, 0, time.UTC)
+			r := &reconcile.Reconciler{Planner: p, ReadConfig: true, Now: func() time.Time { return at }}
+			res, err := r.Run(context.Background(), "", forge)
+			want := []reconcile.Held{{Branch: "bumpbot/mylayer", Title: "Bump mylayer layer from 3 to 5", Reason: reconcile.HeldBySchedule}}
+			if err != nil || res.Held != 1 || res.Opened != 0 || len(gh.Pulls(repoN)) != 0 || !slices.Equal(res.Pending, want) {
+				t.Fatalf("before 09:00: %+v, %v, %d pulls; want pending %+v", res, err, len(gh.Pulls(repoN)), want)
+			}
+			if forced {
+				r.Force = map[string]bool{"bumpbot/mylayer": true}
+			} else {
+				at = time.Date(2026, 12, 7, 9, 10, 0, 0, time.UTC)
+			}
+			if res, err = r.Run(context.Background(), "", forge); err != nil || res.Opened != 1 || len(res.Pending) != 0 {
+				t.Fatalf("published: %+v, %v", res, err)
+			}
+			r.Force, at = nil, time.Date(2026, 12, 7, 8, 0, 0, 0, time.UTC)
+			if res, err = r.Run(context.Background(), "", forge); err != nil || res.Unchanged != 1 || res.Held != 0 || len(res.Pending) != 0 {
+				t.Errorf("outside the window with its pull request open: %+v, %v", res, err)
+			}
+		})
 	}
 }

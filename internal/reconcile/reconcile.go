@@ -147,6 +147,10 @@ type Reconciler struct {
 	// Slug returns the app's slug, how comments address it; nil reads
 	// "bumpbot". Asked only when a comment needs it.
 	Slug func(context.Context) (string, error)
+	// Force names branches to publish now whatever the configuration's
+	// schedule and open-pull-requests-limit say: a maintainer asked for
+	// them (the dashboard issue's boxes).
+	Force map[string]bool
 }
 
 // Result tells what one reconcile did.
@@ -183,6 +187,9 @@ type Result struct {
 	// Held counts updates not published because the configuration's
 	// schedule is not due (they go out in its next window).
 	Held int
+	// Pending are the updates held by the schedule or the limit (Held
+	// and Limited), in plan order.
+	Pending []Held
 	// Closed counts the bot's pull requests closed because the default
 	// branch holds their versions already; Deleted the branches of merged
 	// or closed ones deleted (see Sweeper).
@@ -279,16 +286,21 @@ func (r *Reconciler) Run(ctx context.Context, key string, f Forge) (Result, erro
 	if r.Now != nil {
 		now = r.Now
 	}
-	if !res.Config.Schedule.Due(now()) {
-		// The schedule gates publishing only: the plan, its problems and
-		// the layer index are already recorded.
-		res.Held = len(updates)
-		log.Info("bumps held until the schedule is due", "updates", len(updates), "interval", res.Config.Schedule.Interval)
-		return res, nil
-	}
+	// The schedule gates publishing only: the plan, its problems and the
+	// layer index are already recorded.
+	due := res.Config.Schedule.Due(now())
 	open := len(byBranch) - res.Closed
 	var errs []error
 	for _, u := range updates {
+		if branch := BranchName(u, updates); !due && !r.Force[branch] {
+			if existing := byBranch[branch]; existing != nil && strings.Contains(existing.Body, marker(u)) {
+				res.Unchanged++ // its pull request is open already: nothing waits
+				continue
+			}
+			res.Held++
+			res.Pending = append(res.Pending, Held{Branch: branch, Title: Title(u), Reason: HeldBySchedule})
+			continue
+		}
 		c := r.change(u, snap, modes, updates, res.Config)
 		securityChange(&c, u, pol, now())
 		existing := byBranch[c.Branch]
@@ -301,8 +313,9 @@ func (r *Reconciler) Run(ctx context.Context, key string, f Forge) (Result, erro
 			res.Unchanged++
 			continue
 		}
-		if limit := res.Config.OpenPullRequestsLimit; existing == nil && limit > 0 && open >= limit {
+		if limit := res.Config.OpenPullRequestsLimit; existing == nil && limit > 0 && open >= limit && !r.Force[c.Branch] {
 			res.Limited++
+			res.Pending = append(res.Pending, Held{Branch: c.Branch, Title: Title(u), Reason: HeldByLimit})
 			log.Info("bump held back: open-pull-requests-limit reached", "layer", u.Layer, "to", u.To, "limit", limit)
 			continue
 		}
@@ -334,6 +347,9 @@ func (r *Reconciler) Run(ctx context.Context, key string, f Forge) (Result, erro
 		if pub.AutoMergeRefused != "" {
 			log.Warn("auto-merge not enabled", "number", pub.Number, "reason", pub.AutoMergeRefused)
 		}
+	}
+	if res.Held > 0 {
+		log.Info("bumps held until the schedule is due", "updates", res.Held, "interval", res.Config.Schedule.Interval)
 	}
 	return res, errors.Join(errs...)
 }

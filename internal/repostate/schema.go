@@ -71,4 +71,15 @@ var schema = []string{
 	author          TEXT NOT NULL,
 	created_at      BIGINT NOT NULL
 )`,
+	`CREATE TABLE IF NOT EXISTS bumpbot_dashboard_edit (
+	installation_id BIGINT NOT NULL,
+	repo            TEXT NOT NULL,
+	edit_key        TEXT NOT NULL,
+	number          INTEGER NOT NULL,
+	author          TEXT NOT NULL,
+	body            TEXT NOT NULL,
+	received_at     BIGINT NOT NULL,
+	done            INTEGER NOT NULL,
+	PRIMARY KEY (installation_id, repo, edit_key)
+)`,
 }

@@ -44,8 +44,12 @@ type Config struct {
 	AWSEventsToken string `yaml:"aws_events_token"`
 	// ClientID and ClientSecret are the App's OAuth credentials, which
 	// `bumpbot app register` writes beside the others.
+	// With both set, people sign in to the fleet view with GitHub.
 	ClientID     string `yaml:"client_id"`
 	ClientSecret string `yaml:"client_secret"`
+	// SessionKey signs the fleet view's session cookies; empty: a key
+	// derived from ClientSecret (fleet.SessionKeyFrom).
+	SessionKey string `yaml:"session_key"`
 	// Advisories is a folder (or file) of OSV advisories the changelogs of
 	// pull requests match against the layers' packages.
 	Advisories string `yaml:"advisories"`
@@ -110,6 +114,7 @@ func LoadConfigWith(path string, getenv func(string) string, flags Flags) (Confi
 		"BUMPBOT_GITHUB_URL":   &cfg.GitHubURL, "BUMPBOT_REGISTRY": &cfg.Registry,
 		"BUMPBOT_AWS_EVENTS_TOKEN": &cfg.AWSEventsToken, "BUMPBOT_FLEET_TOKEN": &cfg.FleetToken, "BUMPBOT_ADVISORIES": &cfg.Advisories,
 		"BUMPBOT_CLIENT_ID": &cfg.ClientID, "BUMPBOT_CLIENT_SECRET": &cfg.ClientSecret,
+		"BUMPBOT_SESSION_KEY": &cfg.SessionKey,
 	}
 	for k, p := range str {
 		if v := getenv(k); v != "" {
@@ -191,6 +196,7 @@ func (c *Config) validate() error {
 	if c.LayerPollInterval < 0 || (c.LayerPollInterval > 0 && c.LayerPollInterval < time.Second) {
 		errs = append(errs, fmt.Errorf("BUMPBOT_LAYER_POLL_INTERVAL=%s: use 0 (off) or at least 1s", c.LayerPollInterval))
 	}
+	errs = append(errs, c.validateSignIn()...)
 	errs = append(errs, c.validateExposure())
 	errs = append(errs, c.validateJobTimes()...)
 	return errors.Join(errs...)
@@ -241,6 +247,23 @@ func (c Config) LogValue() slog.Value {
 		slog.String("job_timeout", c.JobTimeout.String()), slog.String("rescue_after", c.RescueAfter.String()),
 		slog.Bool("private_key_set", c.PrivateKey != "" || c.PrivateKeyFile != ""),
 		slog.String("metrics_addr", c.MetricsAddr), slog.Int("webhook_budget_mb", c.WebhookBudgetMB),
-		slog.Bool("aws_events", c.AWSEventsToken != ""), slog.Bool("fleet_view", c.FleetToken != ""),
+		slog.Bool("aws_events", c.AWSEventsToken != ""), slog.Bool("fleet_view", c.FleetToken != ""), slog.Bool("fleet_sign_in", c.signIn()),
 	)
 }
+
+// validateSignIn refuses half the App's OAuth credentials (sign-in would
+// be silently off) and a session key short enough to guess.
+func (c Config) validateSignIn() []error {
+	var errs []error
+	if (c.ClientID == "") != (c.ClientSecret == "") {
+		errs = append(errs, errors.New("BUMPBOT_CLIENT_ID and BUMPBOT_CLIENT_SECRET go together: set both to let people sign in to the fleet view, or neither"))
+	}
+	if c.SessionKey != "" && len(c.SessionKey) < 32 {
+		errs = append(errs, errors.New("BUMPBOT_SESSION_KEY must be at least 32 characters (a random value)"))
+	}
+	return errs
+}
+
+// signIn reports whether people may sign in to the fleet view with
+// GitHub: the App's OAuth credentials are both set.
+func (c Config) signIn() bool { return c.ClientID != "" && c.ClientSecret != "" }

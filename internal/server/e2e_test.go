@@ -48,22 +48,7 @@ const mainTF = `resource "aws_lambda_function" "f" {
 `
 
 // syncBuffer is a log sink shared by the server's goroutines.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
+type syncBuffer = testtool.Buffer
 
 type env struct {
 	gh     *ghapptest.Server
@@ -83,6 +68,9 @@ type env struct {
 	layerPoll string
 	// fleetToken is BUMPBOT_FLEET_TOKEN: "" disables the fleet view.
 	fleetToken string
+	// clientID and clientSecret are the App's OAuth credentials:
+	// sign-in to the fleet view.
+	clientID, clientSecret string
 	// metricsAddr is BUMPBOT_METRICS_ADDR.
 	metricsAddr string
 }
@@ -117,7 +105,7 @@ func (e *env) newServer(t testing.TB, shutdown time.Duration) *server.Server {
 			"BUMPBOT_WEBHOOK_SECRET": secret, "BUMPBOT_DB": e.dbPath, "BUMPBOT_GITHUB_URL": e.gh.URL,
 			"BUMPBOT_POLL_INTERVAL": e.poll, "BUMPBOT_DATABASE_URL": e.databaseURL, "BUMPBOT_AWS_EVENTS_TOKEN": e.awsToken,
 			"BUMPBOT_LAYER_POLL_INTERVAL": e.layerPoll, "BUMPBOT_FLEET_TOKEN": e.fleetToken,
-			"BUMPBOT_METRICS_ADDR": e.metricsAddr,
+			"BUMPBOT_METRICS_ADDR": e.metricsAddr, "BUMPBOT_CLIENT_ID": e.clientID, "BUMPBOT_CLIENT_SECRET": e.clientSecret,
 		}[k]
 	})
 	if err != nil {

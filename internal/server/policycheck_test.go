@@ -56,7 +56,7 @@ func checkPull(t *testing.T, e *env, srv *running, id int64, branch, delivery st
 	t.Helper()
 	e.gh.Branch(t, repoN, "main", branch)
 	e.gh.Push(t, repoN, branch, files, branch)
-	n := e.gh.OpenPull(t, repoN, branch, "main", branch)
+	n := e.gh.OpenPull(t, repoN, branch, branch, "", time.Now())
 	if status, body := deliver(t, srv.url, "pull_request", delivery, pullOpened(e.gh, id, repoN, n, branch)); status != 202 {
 		t.Fatalf("pull_request webhook: %d %s", status, body)
 	}

@@ -127,7 +127,7 @@ func New(ctx context.Context, cfg Config, opts Options) (*Server, error) {
 	s.queue = jobs.NewQueue(db, s.river)
 	runner.fleet = s.queue
 	hook, err := webhook.New([]byte(cfg.WebhookSecret), s.queue, opts.Logger, webhook.NewMetrics(reg), webhook.WithBudget(cfg.budget()),
-		webhook.WithCommands(state, app.Slug))
+		webhook.WithCommands(state, app.Slug), webhook.WithDashboard(state))
 	if err != nil {
 		db.Close()
 		return nil, err
@@ -148,8 +148,17 @@ func New(ctx context.Context, cfg Config, opts Options) (*Server, error) {
 		}
 		mux.Handle("POST /webhooks/aws", aws)
 	}
-	if cfg.FleetToken != "" {
+	if cfg.FleetToken != "" || cfg.signIn() {
 		fv := fleet.NewHandler(state, cfg.FleetToken, cfg.Regions)
+		fv.Pulls = fleet.GitHubPulls{App: app}
+		if cfg.signIn() {
+			err := fv.EnableSignIn(fleet.SignIn{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, GitHubURL: cfg.GitHubURL,
+				SessionKey: cfg.SessionKey, Transport: opts.Transport, Logger: opts.Logger})
+			if err != nil {
+				db.Close()
+				return nil, err
+			}
+		}
 		mux.Handle("/fleet", fv)
 		mux.Handle("/fleet/", fv)
 		mux.Handle("/api/fleet/", fv)
@@ -335,6 +344,10 @@ func (g *ghRunner) Reconcile(ctx context.Context, req jobs.Request) (err error) 
 	src := repoConfigSource{state: g.problems.state, installation: inst, repo: repo, gh: c.GitHub(), orgs: &g.orgs, log: rec.Log}
 	rec.ReadConfig, rec.Config, rec.Policy = true, src, src.Policy
 	cmds := commandRun{state: g.problems.state, app: g.app, repo: r, inst: inst, name: repo, log: rec.Log}
+	dash := &dashboardRun{commandRun: cmds}
+	if err := dash.edits(ctx, &rec); err != nil {
+		return err
+	}
 	if err := cmds.run(ctx, &rec); err != nil {
 		return err
 	}
@@ -359,12 +372,20 @@ func (g *ghRunner) Reconcile(ctx context.Context, req jobs.Request) (err error) 
 		}
 	}
 	if res.Planned {
+		if err := dash.keep(ctx, res, rec.Ignores, src.Policy); err != nil {
+			rec.Log.Warn("cannot keep the dashboard issue", "error", err)
+		}
+	}
+	if res.Planned {
 		// What the repository holds now; a reconcile that failed before
 		// planning leaves the last known state in place.
 		g.problems.report(ctx, rec.Log, inst, repo, res.Report)
 	}
 	if err != nil {
 		rec.Log.Warn("reconcile failed", "error", err, "candidates", res.Candidates, "opened", res.Opened, "updated", res.Updated)
+		return err
+	}
+	if err := dash.finish(ctx); err != nil {
 		return err
 	}
 	rec.Log.Info("reconciled", "candidates", res.Candidates, "fetched", res.Fetched, "opened", res.Opened, "updated", res.Updated, "unchanged", res.Unchanged,

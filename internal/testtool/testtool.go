@@ -17,18 +17,30 @@ import (
 // from a skip into a failure when set to 1.
 const RequireEnv = "BUMPBOT_REQUIRE_TOOLS"
 
+// installs says how to install the tools whose install is not obvious
+// from their name.
+var installs = map[string]string{
+	"chromium": "apt-get install -y chromium",
+	"cfn-lint": "pip install cfn-lint",
+}
+
 // Need returns the path of tool as exec.LookPath finds it on PATH. When
-// it is not there, Need skips t with the reason, or fails t when
-// BUMPBOT_REQUIRE_TOOLS=1; either way the test goes no further.
+// it is not there, Need skips t with the reason and how to install it, or
+// fails t when BUMPBOT_REQUIRE_TOOLS=1; either way the test goes no
+// further.
 func Need(t testing.TB, tool string) string {
 	t.Helper()
 	path, err := exec.LookPath(tool)
 	if err == nil {
 		return path
 	}
-	if os.Getenv(RequireEnv) == "1" {
-		t.Fatalf("%s is required (%s=1) but not found: %v", tool, RequireEnv, err)
+	how := "install it"
+	if cmd, ok := installs[tool]; ok {
+		how = "install it (" + cmd + ")"
 	}
-	t.Skipf("%s not found (%v); install it to run this test, or set %s=1 to make its absence a failure", tool, err, RequireEnv)
+	if os.Getenv(RequireEnv) == "1" {
+		t.Fatalf("%s is required (%s=1) but not found: %v; %s", tool, RequireEnv, err, how)
+	}
+	t.Skipf("%s not found (%v); %s to run this test, or set %s=1 to make its absence a failure", tool, err, how, RequireEnv)
 	return ""
 }

@@ -54,12 +54,14 @@ func TestNeed(t *testing.T) {
 		name, tool, require   string
 		wantPath              string
 		wantSkip, wantFailure bool
+		wantHint              string // how to install it, in the message
 	}{
 		{name: "found", tool: "bumpbot-fake-tool", wantPath: tool},
 		{name: "found, tools required", tool: "bumpbot-fake-tool", require: "1", wantPath: tool},
 		{name: "missing", tool: "bumpbot-no-such-tool", wantSkip: true},
 		{name: "missing, not required", tool: "bumpbot-no-such-tool", require: "0", wantSkip: true},
 		{name: "missing, tools required", tool: "bumpbot-no-such-tool", require: "1", wantFailure: true},
+		{name: "missing browser, tools required", tool: "chromium", require: "1", wantFailure: true, wantHint: "apt-get install -y chromium"},
 	}
 	for _, tc := range tests {
 		t.Setenv(testtool.RequireEnv, tc.require)
@@ -70,6 +72,9 @@ func TestNeed(t *testing.T) {
 		}
 		if msg := r.skipped + r.failed; msg != "" && !strings.Contains(msg, tc.tool) {
 			t.Errorf("%s: message %q does not name the tool", tc.name, msg)
+		}
+		if msg := r.skipped + r.failed; !strings.Contains(msg, tc.wantHint) {
+			t.Errorf("%s: message %q does not say %q", tc.name, msg, tc.wantHint)
 		}
 	}
 }

@@ -38,6 +38,9 @@ func WithCommands(store CommandStore, slug func(context.Context) (string, error)
 // requests returns the reconciles an event asks for, storing the command
 // a comment carries first.
 func (h *Handler) requests(ctx context.Context, event any) ([]jobs.ReconcileArgs, error) {
+	if e, ok := event.(*github.IssuesEvent); ok {
+		return h.dashboardEdit(ctx, e)
+	}
 	e, ok := event.(*github.IssueCommentEvent)
 	if !ok {
 		return targets(event), nil

@@ -18,6 +18,7 @@ var handled = map[string]bool{
 	"installation":              true,
 	"installation_repositories": true,
 	"issue_comment":             true, // commands, with WithCommands
+	"issues":                    true, // dashboard edits, with WithDashboard
 	"pull_request":              true, // a bump pull request closed or merged; a head to check
 	"push":                      true,
 	"repository":                true,

@@ -37,6 +37,8 @@ type Handler struct {
 	// commands and slug are set by WithCommands.
 	commands CommandStore
 	slug     func(context.Context) (string, error)
+	// dashboard is set by WithDashboard.
+	dashboard DashboardStore
 }
 
 // Option changes a Handler built by New.

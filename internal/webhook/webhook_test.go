@@ -46,11 +46,24 @@ func newHandler(t *testing.T, opts ...webhook.Option) (*webhook.Handler, *sql.DB
 // newLoggedHandler is newHandler writing its log to log.
 func newLoggedHandler(t *testing.T, log *slog.Logger, opts ...webhook.Option) (*webhook.Handler, *sql.DB) {
 	t.Helper()
+	db := openQueue(t)
+	return handlerOn(t, db, log, opts...), db
+}
+
+// openQueue opens a job queue's database of its own.
+func openQueue(t *testing.T) *sql.DB {
+	t.Helper()
 	db, err := jobs.Open(context.Background(), filepath.Join(t.TempDir(), "q.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+// handlerOn is a handler recording into db.
+func handlerOn(t *testing.T, db *sql.DB, log *slog.Logger, opts ...webhook.Option) *webhook.Handler {
+	t.Helper()
 	client, err := jobs.NewClient(db, jobs.Config{Runner: noRunner{}})
 	if err != nil {
 		t.Fatal(err)
@@ -59,7 +72,7 @@ func newLoggedHandler(t *testing.T, log *slog.Logger, opts ...webhook.Option) (*
 	if err != nil {
 		t.Fatal(err)
 	}
-	return h, db
+	return h
 }
 
 func fixture(t *testing.T, name string) []byte {

@@ -34,22 +34,6 @@ type CheckAnnotation struct {
 // maxAnnotations is how many annotations GitHub takes in one request.
 const maxAnnotations = 50
 
-// OpenPull opens a pull request from head to base, as a person would, and
-// returns its number.
-func (s *Server) OpenPull(t testing.TB, fullName, head, base, title string) int {
-	t.Helper()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	rp := s.repos[strings.ToLower(fullName)]
-	if rp == nil || rp.refs["refs/heads/"+head] == "" || rp.refs["refs/heads/"+base] == "" {
-		t.Fatalf("ghapptest: cannot open a pull request %s → %s in %s", head, base, fullName)
-	}
-	p := &Pull{Number: rp.nextNumber, State: "open", Title: title, Head: head, Base: base}
-	rp.nextNumber++
-	rp.pulls = append(rp.pulls, p)
-	return p.Number
-}
-
 // CheckRuns returns copies of the repository's check runs, oldest first.
 func (s *Server) CheckRuns(fullName string) []CheckRun {
 	s.mu.Lock()

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 )
 
 func (rp *repo) pullJSON(p *Pull) map[string]any {
@@ -26,7 +27,8 @@ func (rp *repo) pullJSON(p *Pull) map[string]any {
 	}
 	return map[string]any{
 		"number": p.Number, "state": p.State, "title": p.Title, "body": p.Body, "merged_at": mergedAt,
-		"html_url": "https://github.example/" + rp.fullName() + "/pull/" + strconv.Itoa(p.Number),
+		"created_at": p.Created.UTC().Format(time.RFC3339),
+		"html_url":   "https://github.example/" + rp.fullName() + "/pull/" + strconv.Itoa(p.Number),
 		"head": map[string]any{
 			"ref": p.Head, "sha": rp.refs["refs/heads/"+p.Head], "label": rp.owner + ":" + p.Head,
 		},
@@ -83,7 +85,7 @@ func (s *Server) createPull(r *http.Request, rp *repo) (int, any) {
 			return http.StatusUnprocessableEntity, apiError("A pull request already exists for " + rp.owner + ":" + head + ".")
 		}
 	}
-	p := &Pull{Number: rp.nextNumber, State: "open", Title: req.Title, Body: req.Body, Head: head, Base: req.Base}
+	p := &Pull{Number: rp.nextNumber, State: "open", Title: req.Title, Body: req.Body, Head: head, Base: req.Base, Created: s.now}
 	rp.nextNumber++
 	rp.pulls = append(rp.pulls, p)
 	return http.StatusCreated, rp.pullJSON(p)

@@ -41,6 +41,8 @@ type Pull struct {
 	Reviewers, TeamReviewers, Assignees []string
 	// AutoMerge: auto-merge is enabled.
 	AutoMerge bool
+	// Created is when it was opened, on the fake's clock.
+	Created time.Time
 }
 
 // Label is a repository label.

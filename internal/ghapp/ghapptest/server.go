@@ -56,6 +56,7 @@ type Server struct {
 	conversions   int
 	// nextCheckRun is the id of the last check run created.
 	nextCheckRun int64
+	oauth         *oauth // sign-in with GitHub (oauth.go)
 }
 
 // Counts is what the fake has served since the last ResetCounts.
@@ -151,6 +152,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /app-manifests/{code}/conversions", s.convertManifest)
 	mux.HandleFunc("GET /app", s.serve(s.getApp, false))
 	mux.HandleFunc("POST /graphql", s.serve(s.graphql, false))
+	s.oauthRoutes(mux)
 	for pattern, h := range map[string]handler{
 		"GET /repos/{owner}/{repo}":                                     s.getRepo,
 		"GET /repos/{owner}/{repo}/branches/{branch...}":                s.getBranch,
@@ -180,6 +182,7 @@ func (s *Server) routes() http.Handler {
 		"GET /repos/{owner}/{repo}/issues":                              s.listIssues,
 		"POST /repos/{owner}/{repo}/issues":                             s.createIssue,
 		"PATCH /repos/{owner}/{repo}/issues/{number}":                   s.editIssue,
+		"GET /repos/{owner}/{repo}/issues/{number}":                     s.getIssue,
 		"GET /repos/{owner}/{repo}/collaborators/{user}/permission":     s.getPermission,
 		"POST /repos/{owner}/{repo}/issues/comments/{id}/reactions":     s.createReaction,
 		"DELETE /repos/{owner}/{repo}/git/refs/{ref...}":                s.deleteRef,
