@@ -45,10 +45,12 @@ func targets(event any) []jobs.ReconcileArgs {
 		// (and a declined version noted) now rather than at the next
 		// push or poll.
 		// A pull request opened or moved: its head gets the policy's
-		// check (bumpbot/policy) from the reconcile.
+		// check (bumpbot/policy) from the reconcile. The bot's own
+		// pushes are checked by the reconcile that made them.
 		repo := e.GetRepo()
-		bump := e.GetAction() == "closed" && strings.HasPrefix(e.GetPullRequest().GetHead().GetRef(), reconcile.BranchPrefix)
-		head := e.GetAction() == "opened" || e.GetAction() == "synchronize" || e.GetAction() == "reopened"
+		botBranch := strings.HasPrefix(e.GetPullRequest().GetHead().GetRef(), reconcile.BranchPrefix)
+		bump := e.GetAction() == "closed" && botBranch
+		head := e.GetAction() == "reopened" || (e.GetAction() == "opened" || e.GetAction() == "synchronize") && !botBranch
 		if (bump || head) && e.GetInstallation().GetID() != 0 && repo.GetFullName() != "" {
 			return []jobs.ReconcileArgs{{InstallationID: e.GetInstallation().GetID(), Repo: repo.GetFullName(), DefaultBranch: repo.GetDefaultBranch()}}
 		}

@@ -166,6 +166,17 @@ func TestWebhookAnswers(t *testing.T) {
 			wantStatus: 202, wantBody: "ignored"},
 		{name: "push touching only a readme", event: "push", body: fixture(t, "push_readme.json"), wantStatus: 202, wantBody: "ignored"},
 		{name: "push to another branch", event: "push", body: fixture(t, "push_other_branch.json"), wantStatus: 202, wantBody: "ignored"},
+		{name: "pull request opened", event: "pull_request", body: []byte(`{"action":"opened","installation":{"id":1},` +
+			`"repository":{"full_name":"acme/infra","default_branch":"main"},"pull_request":{"head":{"ref":"feature"}}}`),
+			wantStatus: 202, wantBody: "queued", wantJobs: []string{"acme/infra"}},
+		{name: "the bot's pull request synchronized", event: "pull_request", body: []byte(`{"action":"synchronize","installation":{"id":1},` +
+			`"repository":{"full_name":"acme/infra"},"pull_request":{"head":{"ref":"bumpbot/mylayer"}}}`), wantStatus: 202, wantBody: "ignored"},
+		{name: "push to .github touching the policy", event: "push", body: []byte(`{"ref":"refs/heads/main","size":1,"installation":{"id":1},` +
+			`"repository":{"full_name":"acme/.github","default_branch":"main"},"commits":[{"modified":["bumpbot-policy.yml"]}]}`),
+			wantStatus: 202, wantBody: "queued", wantJobs: []string{"acme/.github"}},
+		{name: "push to .github deleting the policy", event: "push", body: []byte(`{"ref":"refs/heads/main","size":1,"installation":{"id":1},` +
+			`"repository":{"full_name":"acme/.github","default_branch":"main"},"commits":[{"removed":["bumpbot-policy.yml"]}]}`),
+			wantStatus: 202, wantBody: "queued", wantJobs: []string{"acme/.github"}},
 		{name: "ping", event: "ping", body: []byte(`{"zen":"Keep it simple."}`), wantStatus: 200, wantBody: "ok"},
 		{name: "unhandled event", event: "star", body: []byte(`{"action":"created"}`), wantStatus: 202, wantBody: "ignored"},
 		{name: "malformed json", event: "push", body: []byte(`{"ref": `), wantStatus: 400, wantBody: "malformed"},

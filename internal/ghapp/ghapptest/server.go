@@ -56,7 +56,7 @@ type Server struct {
 	conversions   int
 	// nextCheckRun is the id of the last check run created.
 	nextCheckRun int64
-	oauth         *oauth // sign-in with GitHub (oauth.go)
+	oauth        *oauth // sign-in with GitHub (oauth.go)
 }
 
 // Counts is what the fake has served since the last ResetCounts.
