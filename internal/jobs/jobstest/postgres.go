@@ -41,6 +41,8 @@ type Cluster struct {
 	// refuse to run as root.
 	asPostgres bool
 	dbs        atomic.Int64
+	// down is set while Down has the server stopped.
+	down bool
 }
 
 // Start initializes a new cluster in a temporary directory and starts it.
@@ -134,8 +136,29 @@ func (c *Cluster) start() error {
 	if err := c.run("initdb", "--no-sync", "--auth=trust", "--username=postgres", "--encoding=UTF8", "--locale=C", "-D", data); err != nil {
 		return err
 	}
-	opts := fmt.Sprintf("-k %s -p %d -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200", c.dir, port)
-	return c.run("pg_ctl", "-D", data, "-l", filepath.Join(c.dir, "server.log"), "-w", "-o", opts, "start")
+	return c.Up()
+}
+
+// Up starts the server of a cluster Down stopped, on the same socket
+// and data: the database is back with everything committed before.
+func (c *Cluster) Up() error {
+	opts := fmt.Sprintf("-k %s -p %d -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200", c.dir, c.port)
+	if err := c.run("pg_ctl", "-D", filepath.Join(c.dir, "data"), "-l", filepath.Join(c.dir, "server.log"), "-w", "-o", opts, "start"); err != nil {
+		return err
+	}
+	c.down = false
+	return nil
+}
+
+// Down stops the server at once (mode immediate: every client is cut
+// off, as by a crash or a failover) and keeps its data, so Up can start
+// it again: a test's database outage.
+func (c *Cluster) Down() error {
+	if err := c.run("pg_ctl", "-D", filepath.Join(c.dir, "data"), "-m", "immediate", "-w", "stop"); err != nil {
+		return err
+	}
+	c.down = true
+	return nil
 }
 
 // freePort picks a port number. The server listens on no TCP port (the
@@ -167,10 +190,32 @@ func (c *Cluster) run(name string, args ...string) error {
 	return nil
 }
 
-// Stop stops the server at once and removes its directory.
+// Stop stops the server at once, unless Down did, and removes its
+// directory.
 func (c *Cluster) Stop() error {
-	err := c.run("pg_ctl", "-D", filepath.Join(c.dir, "data"), "-m", "immediate", "-w", "stop")
+	var err error
+	if !c.down {
+		err = c.Down()
+	}
 	return errors.Join(err, os.RemoveAll(c.dir))
+}
+
+// Private starts a cluster of the test's own, one the test may take
+// down and bring up again (Down, Up) without disturbing the other tests'
+// databases, and stops it when the test ends. Without the PostgreSQL
+// server binaries the test is skipped, or fails, as with Database.
+func Private(tb testing.TB) *Cluster {
+	tb.Helper()
+	c, err := startIn(needBin(tb))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		if err := c.Stop(); err != nil {
+			tb.Error(err)
+		}
+	})
+	return c
 }
 
 // URL returns the postgres:// URL of database name on the cluster.
