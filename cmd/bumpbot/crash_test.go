@@ -40,6 +40,13 @@ func jobStates(t *testing.T, path string) map[string]int {
 		t.Fatal(err)
 	}
 	defer db.Close()
+	return countJobStates(t, db)
+}
+
+// countJobStates counts the reconcile jobs of a queue's database (SQLite
+// or PostgreSQL) by state.
+func countJobStates(t *testing.T, db *sql.DB) map[string]int {
+	t.Helper()
 	rows, err := db.Query(`SELECT state, count(*) FROM river_job WHERE kind = 'bumpbot_reconcile_repo' GROUP BY state`)
 	if err != nil {
 		t.Fatal(err)
@@ -122,11 +129,7 @@ func crashAndRecover(t *testing.T, bin string, shared bool, extra ...string) {
 	})
 
 	first := e.start(t) // the default job timeout and rescue delay
-	first.deliver(t, "installation", "del-1", map[string]any{
-		"action":       "created",
-		"installation": map[string]any{"id": crashInst},
-		"repositories": []any{map[string]any{"id": 1, "name": "infra", "full_name": crashRepo}},
-	})
+	first.deliver(t, "installation", "del-1", installationPayload("created", crashInst, crashRepo))
 	select {
 	case <-blocked:
 	case <-time.After(60 * time.Second):
@@ -145,11 +148,7 @@ func crashAndRecover(t *testing.T, bin string, shared bool, extra ...string) {
 	}
 	restarted := time.Now()
 	second := e.start(t, extra...)
-	second.deliver(t, "push", "del-2", map[string]any{
-		"ref": "refs/heads/main", "after": e.gh.Head(crashRepo, "main"),
-		"installation": map[string]any{"id": crashInst},
-		"repository":   map[string]any{"id": 1, "name": "infra", "full_name": crashRepo, "default_branch": "main"},
-	})
+	second.deliver(t, "push", "del-2", pushPayload(e.gh, crashInst, crashRepo))
 	waitUntil(t, 90*time.Second, "the pull request after the restart", func() bool { return len(e.gh.Pulls(crashRepo)) > 0 })
 	settings := cmp.Or(strings.Join(extra, " "), "default settings")
 	t.Logf("crash recovery (%s): pull request %.1fs after the restart", settings, time.Since(restarted).Seconds())

@@ -187,3 +187,31 @@ func buildBumpbot(t *testing.T) string {
 	}
 	return bin
 }
+
+// repoPayload is a repository as webhook payloads name it.
+func repoPayload(fullName string) map[string]any {
+	_, name, _ := strings.Cut(fullName, "/")
+	return map[string]any{"id": len(fullName), "name": name, "full_name": fullName, "default_branch": "main"}
+}
+
+// installationPayload is the payload of an installation event ("created")
+// or an installation_repositories event ("added") naming repos.
+func installationPayload(action string, inst int64, repos ...string) map[string]any {
+	list := make([]any, len(repos))
+	for i, r := range repos {
+		list[i] = repoPayload(r)
+	}
+	key := "repositories"
+	if action == "added" {
+		key = "repositories_added"
+	}
+	return map[string]any{"action": action, "installation": map[string]any{"id": inst}, key: list}
+}
+
+// pushPayload is the payload of a push to repo's main branch, now at
+// its head on the fake GitHub, listing no commits (so it always asks
+// for a reconcile).
+func pushPayload(gh *ghapptest.Server, inst int64, repo string) map[string]any {
+	return map[string]any{"ref": "refs/heads/main", "after": gh.Head(repo, "main"),
+		"installation": map[string]any{"id": inst}, "repository": repoPayload(repo)}
+}
