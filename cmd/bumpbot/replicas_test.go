@@ -377,6 +377,11 @@ func TestReplicasUnderFaults(t *testing.T) {
 		}
 	}
 	time.Sleep(time.Until(downAt.Add(outage)))
+	for i, p := range reps {
+		if got := p.status(t, "/readyz"); got == http.StatusOK {
+			t.Errorf("replica %d: /readyz %d at the end of the outage, want a failure", i, got)
+		}
+	}
 	if err := cluster.Up(); err != nil {
 		t.Fatal(err)
 	}

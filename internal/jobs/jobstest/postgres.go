@@ -234,6 +234,9 @@ func (c *Cluster) NewDatabase(tb testing.TB) string {
 	}
 	u := c.URL(name)
 	tb.Cleanup(func() {
+		if c.down {
+			return // a test failed with its private cluster down: Stop removes it all
+		}
 		if err := dropDatabase(u); err != nil {
 			tb.Error(err)
 		}
