@@ -74,16 +74,22 @@ func (r fleetRepo) tf(version int) string {
 	return b.String()
 }
 
-// publishFleet publishes version v of every fleet layer on the fake AWS,
-// a zip holding one Python package whose version follows the layer's.
+// publishFleet publishes version v of every fleet layer on the fake AWS.
 func publishFleet(t *testing.T, lambda *layerstest.Server, v int) {
 	t.Helper()
 	for _, l := range fleetLayers {
-		meta := fmt.Sprintf("Metadata-Version: 2.1\nName: %s\nVersion: %d.0.0\n", l, v)
-		z := layerziptest.BuildZip(t, []layerziptest.Entry{{Name: fmt.Sprintf("python/lib/python3.12/site-packages/%s-%d.0.0.dist-info/METADATA", l, v), Data: []byte(meta)}},
-			layerziptest.Shape{Method: zip.Deflate})
-		lambda.Publish(layerVersionARN(l, v), layerstest.Meta{Zip: z, Runtimes: []string{"python3.12"}})
+		publishLayer(t, lambda, l, v)
 	}
+}
+
+// publishLayer publishes version v of layer l on the fake AWS, a zip
+// holding one Python package whose version follows the layer's.
+func publishLayer(t *testing.T, lambda *layerstest.Server, l string, v int) {
+	t.Helper()
+	meta := fmt.Sprintf("Metadata-Version: 2.1\nName: %s\nVersion: %d.0.0\n", l, v)
+	z := layerziptest.BuildZip(t, []layerziptest.Entry{{Name: fmt.Sprintf("python/lib/python3.12/site-packages/%s-%d.0.0.dist-info/METADATA", l, v), Data: []byte(meta)}},
+		layerziptest.Shape{Method: zip.Deflate})
+	lambda.Publish(layerVersionARN(l, v), layerstest.Meta{Zip: z, Runtimes: []string{"python3.12"}})
 }
 
 func layerVersionARN(layer string, v int) string {
@@ -408,9 +414,10 @@ func TestReplicasUnderFaults(t *testing.T) {
 	})
 
 	var bad []string
+	var stale []string
 	defer func() {
-		if t.Failed() && len(bad) > 0 {
-			t.Logf("%d problems left, first: %q", len(bad), bad[:min(len(bad), 10)])
+		if t.Failed() && len(bad)+len(stale) > 0 {
+			t.Logf("%d problems left, first: %q; %d pull requests not moved to alpha 4: %q", len(bad), bad[:min(len(bad), 10)], len(stale), stale[:min(len(stale), 10)])
 		}
 	}()
 	waitUntil(t, 240*time.Second, "every repository's pull requests", func() bool {
@@ -451,6 +458,24 @@ func TestReplicasUnderFaults(t *testing.T) {
 			}
 		}
 	}
+	// One more version of one layer, its event reaching one replica: every
+	// open pull request moves to it, whichever replica reconciles the
+	// repository (each caches layer listings for minutes).
+	publishLayer(t, lambda, "alpha", 4)
+	if status, body := reps[0].postAWS(t, "publish-alpha-4", "alpha", 4); status != http.StatusAccepted {
+		t.Fatalf("publish event of alpha 4: %d %s", status, body)
+	}
+	waitUntil(t, 120*time.Second, "every alpha pull request to move to 4", func() bool {
+		stale = stale[:0]
+		for _, r := range fleet {
+			for _, p := range gh.Pulls(r.name) {
+				if !closed[r.name] && p.Head == "bumpbot/alpha" && !strings.HasSuffix(p.Title, " to 4") {
+					stale = append(stale, r.name)
+				}
+			}
+		}
+		return len(stale) == 0
+	})
 	t.Logf("drained in %.1fs (first delivery to the last write on GitHub, a %v outage included); %d reconcile jobs, %d retried (%d failed attempts: errors and rescues); %d pull requests at version 3, open ones at 2: %q; jobs %v",
 		drained.Seconds(), outage, total, retried, retries, at3, at2, states)
 }
