@@ -43,27 +43,6 @@ func jobStates(t *testing.T, path string) map[string]int {
 	return countJobStates(t, db)
 }
 
-// countJobStates counts the reconcile jobs of a queue's database (SQLite
-// or PostgreSQL) by state.
-func countJobStates(t *testing.T, db *sql.DB) map[string]int {
-	t.Helper()
-	rows, err := db.Query(`SELECT state, count(*) FROM river_job WHERE kind = 'bumpbot_reconcile_repo' GROUP BY state`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	out := map[string]int{}
-	for rows.Next() {
-		var state string
-		var n int
-		if err := rows.Scan(&state, &n); err != nil {
-			t.Fatal(err)
-		}
-		out[state] = n
-	}
-	return out
-}
-
 // holdClaim takes the claim a serve takes on its SQLite file (an flock
 // on the .lock file beside it) until the test ends, as another process
 // using the file would.

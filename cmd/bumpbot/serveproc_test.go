@@ -4,6 +4,7 @@ package main
 
 import (
 	"bytes"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -214,4 +215,25 @@ func installationPayload(action string, inst int64, repos ...string) map[string]
 func pushPayload(gh *ghapptest.Server, inst int64, repo string) map[string]any {
 	return map[string]any{"ref": "refs/heads/main", "after": gh.Head(repo, "main"),
 		"installation": map[string]any{"id": inst}, "repository": repoPayload(repo)}
+}
+
+// countJobStates counts the reconcile jobs of a queue's database (SQLite
+// or PostgreSQL) by state.
+func countJobStates(t *testing.T, db *sql.DB) map[string]int {
+	t.Helper()
+	rows, err := db.Query(`SELECT state, count(*) FROM river_job WHERE kind = 'bumpbot_reconcile_repo' GROUP BY state`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var state string
+		var n int
+		if err := rows.Scan(&state, &n); err != nil {
+			t.Fatal(err)
+		}
+		out[state] = n
+	}
+	return out
 }
