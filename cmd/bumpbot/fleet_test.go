@@ -116,8 +116,9 @@ func (p *serveProc) postAWS(t *testing.T, id, layer string, v int) (int, string)
 	return resp.StatusCode, strings.TrimSpace(string(b))
 }
 
-// bumpTitle is the title of a fleet pull request: from 1 to the newest
-// version the replica that ran the last reconcile knew of.
+// bumpTitle is the title of a fleet pull request: from 1 to 3, or to 2
+// where the repository's first reconcile was under way when the publish
+// event came (fleetRun.versions).
 var bumpTitle = regexp.MustCompile(`^Bump (\w+) layer from 1 to ([23])$`)
 
 // supersededNote starts the comment of a pull request closed because the
