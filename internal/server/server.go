@@ -114,6 +114,12 @@ func New(ctx context.Context, cfg Config, opts Options) (*Server, error) {
 	reg.MustRegister(newIndexCollector(state))
 	runner := &ghRunner{app: app, log: opts.Logger, rec: &reconcile.Reconciler{Planner: opts.Planner, Cache: reconcile.NewBlobCache(), Log: opts.Logger, Swept: reconcile.NewSwept()},
 		problems: problemReporter{state: state, counter: newProblemCounter(reg), log: opts.Logger}}
+	forget := opts.Forget
+	if forget != nil && cfg.DatabaseURL != "" {
+		// Several replicas: an event reaches one, every cache must hear it.
+		shared := newSharedForget(db, forget, opts.Logger)
+		forget, runner.fresh = shared.forget, shared.catchUp
+	}
 	s.lister = appLister{app}
 	s.river, err = jobs.NewClient(db, jobs.Config{
 		Runner: runner, Logger: opts.Logger, Metrics: jobs.NewMetrics(reg, db), Workers: cfg.Workers, PollInterval: opts.PollInterval,
@@ -139,7 +145,7 @@ func New(ctx context.Context, cfg Config, opts Options) (*Server, error) {
 	mux.Handle("POST /webhooks/github", hook)
 	if cfg.AWSEventsToken != "" {
 		aws, err := awsevents.New(cfg.AWSEventsToken, awsevents.Options{
-			Index: state, Queue: s.queue, Regions: cfg.Regions, Logger: opts.Logger, Forget: opts.Forget, Metrics: awsevents.NewMetrics(reg),
+			Index: state, Queue: s.queue, Regions: cfg.Regions, Logger: opts.Logger, Forget: forget, Metrics: awsevents.NewMetrics(reg),
 		})
 		if err != nil {
 			db.Close()
@@ -312,10 +318,18 @@ type ghRunner struct {
 	log      *slog.Logger
 	problems problemReporter
 	orgs     orgDefaults
+	// fresh, when set, forgets the cached layer answers that layer events
+	// other replicas received made stale (layerevents.go).
+	fresh func(context.Context) error
 }
 
 func (g *ghRunner) Reconcile(ctx context.Context, req jobs.Request) (err error) {
 	inst, repo := req.InstallationID, req.Repo
+	if g.fresh != nil {
+		if err := g.fresh(ctx); err != nil {
+			g.log.Warn("cannot read the layer events other replicas received", "installation_id", inst, "repo", repo, "error", err)
+		}
+	}
 	c, err := g.app.Client(inst)
 	if err != nil {
 		return err
