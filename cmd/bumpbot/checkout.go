@@ -82,8 +82,8 @@ func nameOfURL(u string) string {
 	}
 	if i := strings.Index(u, "://"); i >= 0 {
 		u = u[i+3:]
-	} else if _, rest, ok := strings.Cut(u, ":"); ok {
-		u = "/" + rest // scp-like: HOST:owner/name
+	} else if host, rest, ok := strings.Cut(u, ":"); ok {
+		u = host + "/" + rest // scp-like: HOST:owner/name
 	}
 	parts := strings.Split(strings.Trim(strings.TrimSuffix(strings.TrimSuffix(u, "/"), ".git"), "/"), "/")
 	if len(parts) < 3 || parts[len(parts)-2] == "" || parts[len(parts)-1] == "" {

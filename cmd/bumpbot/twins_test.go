@@ -149,7 +149,12 @@ func TestFleetTwinsAgreeWithReport(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			lt := twinLayers(t)
 			repos := twinRepos()
-			app := fleetOfApp(t, lt, repos, tc.policy)
+			url := fleetOfApp(t, lt, repos, tc.policy)
+			var twin struct {
+				Pins []fleet.Row `json:"pins"`
+			}
+			fleetGet(t, url, "/api/fleet/pins", &twin)
+			app := twin.Pins
 
 			work := t.TempDir()
 			args := []string{"report", "--registry", "aws", "--regions", "us-east-1,eu-west-1", "--json"}
@@ -189,6 +194,22 @@ func TestFleetTwinsAgreeWithReport(t *testing.T) {
 			if d := cmp.Diff(tc.want, got); d != "" {
 				t.Errorf("statuses and newest versions of the App's rows (-want +got):\n%s", d)
 			}
+			// The layer's count of violations, and the rule on the page.
+			var layerRows []fleet.LayerRow
+			fleetGet(t, url, "/api/fleet/layers", &layerRows)
+			page := fleetGet(t, url, "/fleet/repos/acme/tf", nil)
+			if tc.policy == "" {
+				if len(layerRows) != 1 || layerRows[0].Violations != 0 {
+					t.Errorf("layers %+v, want mylayer without violations", layerRows)
+				}
+				return
+			}
+			if len(layerRows) != 1 || layerRows[0].Violations != 2 {
+				t.Errorf("layers %+v, want mylayer with 2 violations", layerRows)
+			}
+			if !strings.Contains(page, "mylayer: version 3 is withdrawn (denied): withdrawn build") {
+				t.Errorf("the repository page does not show the rule:\n%s", page)
+			}
 		})
 	}
 }
@@ -217,8 +238,8 @@ func checkout(t *testing.T, git, dir, name string, files map[string]string) stri
 
 // fleetOfApp installs repos (and, with a policy, the org's .github
 // repository holding it) on a fake GitHub, runs the App against lt until
-// every repository is reconciled, and returns its /api/fleet/pins rows.
-func fleetOfApp(t *testing.T, lt *layerstest.Server, repos map[string]map[string]string, pol string) []fleet.Row {
+// every repository is reconciled, and returns its URL.
+func fleetOfApp(t *testing.T, lt *layerstest.Server, repos map[string]map[string]string, pol string) string {
 	t.Helper()
 	gh := ghapptest.New(t, 99)
 	var names []string
@@ -286,19 +307,28 @@ func fleetOfApp(t *testing.T, lt *layerstest.Server, repos map[string]map[string
 		return strings.Count(logs.String(), `"msg":"reconciled"`) >= len(names)
 	})
 
-	req, _ := http.NewRequest("GET", url+"/api/fleet/pins", nil)
+	return url
+}
+
+// fleetGet reads a page or JSON twin of the fleet view with the fleet
+// token, and decodes JSON into v (when not nil).
+func fleetGet(t *testing.T, url, path string, v any) string {
+	t.Helper()
+	req, _ := http.NewRequest("GET", url+path, nil)
 	req.Header.Set("Authorization", "Bearer "+twinToken)
-	resp, err = http.DefaultClient.Do(req)
+	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	var got struct {
-		Pins []fleet.Row `json:"pins"`
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("%s: %d\n%s", path, resp.StatusCode, b)
 	}
-	if err := json.Unmarshal(b, &got); resp.StatusCode != http.StatusOK || err != nil {
-		t.Fatalf("/api/fleet/pins: %d %v\n%s", resp.StatusCode, err, b)
+	if v != nil {
+		if err := json.Unmarshal(b, v); err != nil {
+			t.Fatalf("%s: %v\n%s", path, err, b)
+		}
 	}
-	return got.Pins
+	return string(b)
 }
