@@ -35,6 +35,11 @@ current, behind, deleted (the pinned version no longer exists), error
 it breaks). Rows come worst first, then a one-line summary. --json prints
 {"pins":[...],"summary":{...},"errors":[...]}; --csv prints the rows.
 
+A checkout is named owner/name from the URL of its origin remote (else by
+its directory), and the newest version is the one bump would move the pin
+to: its .github/bumpbot.yml and the policy are followed. These are the
+rows of the App's /api/fleet/pins for the same repositories.
+
 Exit status: 0 on success (whatever the statuses), 1 when a PATH could not
 be read, 2 on usage error.`,
 		Args: cobra.MinimumNArgs(1),

@@ -45,13 +45,14 @@ func twinARN(region string, v int) string {
 }
 
 // twinRepos are the repositories of the twin test, as files: Terraform,
-// SAM and Serverless; a pin behind, one current, one on a deleted
+// SAM and Serverless (one with its own configuration); a pin behind, one current, one on a deleted
 // version; us-east-1 (versions 3, 5, 6: 4 was deleted) and eu-west-1
 // (versions 5, 6, 10 and 12), and a pin in both (a placeholder region:
 // it moves to the newest version in every region, 6).
 func twinRepos() map[string]map[string]string {
 	return map[string]map[string]string{
-		"acme/tf": {"main.tf": `resource "aws_lambda_function" "old" {
+		// The maintainers skip version 6: the pin on 3 can move to 5 only.
+		"acme/tf": {".github/bumpbot.yml": "version: 1\nignore: [{layer: mylayer, versions: ['6']}]\n", "main.tf": `resource "aws_lambda_function" "old" {
   function_name = "old"
   runtime       = "python3.12"
   layers        = ["` + twinARN("us-east-1", 3) + `"]
@@ -134,7 +135,7 @@ func TestFleetTwinsAgreeWithReport(t *testing.T) {
 		want         map[string]string // repository file:line -> status newest
 	}{
 		{name: "no policy", want: map[string]string{
-			"acme/tf main.tf:4": "behind 6", "acme/tf main.tf:10": "current 6",
+			"acme/tf main.tf:4": "behind 5", "acme/tf main.tf:10": "current 6",
 			"acme/sam template.yaml:11": "behind 12", "acme/sam template.yaml:19": "behind 6",
 			"acme/sls serverless.yml:9": "deleted 6", "acme/sls serverless.yml:13": "current 12",
 		}},
