@@ -52,6 +52,8 @@ type serveProc struct {
 type crashEnv struct {
 	bin, registry, db string
 	gh                *ghapptest.Server
+	// registryFlag is serve's --registry when not dir:registry.
+	registryFlag string
 }
 
 // start runs bumpbot serve with extra settings added to the environment
@@ -64,7 +66,7 @@ func (e *crashEnv) start(t *testing.T, extra ...string) *serveProc {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	cmd := exec.Command(e.bin, "serve", "--registry", "dir:"+e.registry)
+	cmd := exec.Command(e.bin, "serve", "--registry", cmp.Or(e.registryFlag, "dir:"+e.registry))
 	for _, kv := range os.Environ() {
 		if !strings.HasPrefix(kv, "BUMPBOT_") {
 			cmd.Env = append(cmd.Env, kv)

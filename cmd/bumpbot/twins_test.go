@@ -5,12 +5,9 @@ package main
 import (
 	"archive/zip"
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -21,14 +18,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/bumpbot/bumpbot/internal/bump"
-	"github.com/bumpbot/bumpbot/internal/changelog"
 	"github.com/bumpbot/bumpbot/internal/fleet"
 	"github.com/bumpbot/bumpbot/internal/ghapp/ghapptest"
-	"github.com/bumpbot/bumpbot/internal/layers"
 	"github.com/bumpbot/bumpbot/internal/layers/layerstest"
-	"github.com/bumpbot/bumpbot/internal/reconcile"
-	"github.com/bumpbot/bumpbot/internal/server"
 	"github.com/bumpbot/bumpbot/internal/testtool"
 )
 
@@ -36,7 +28,6 @@ import (
 // versions numbered apart in two regions.
 const (
 	twinAccount = "111111111111" // layerstest's AKIDOWNER
-	twinSecret  = "twins-webhook-secret"
 	twinToken   = "twins-fleet-token"
 )
 
@@ -123,13 +114,18 @@ func twinLayers(t *testing.T) *layerstest.Server {
 }
 
 // The fleet view's JSON twin and `bumpbot report --json` tell the same
-// facts about the same repositories: the App reconciles them from the
-// fake GitHub, report reads them as checkouts, both against the same
-// fake Lambda endpoint; with the org's security policy (in its .github
+// facts about the same repositories: the App (the bumpbot binary's
+// serve) reconciles them from the fake GitHub, report reads them as
+// checkouts, both through the real AWS SDK against the same fake Lambda
+// endpoint; with the org's security policy (in its .github
 // repository for the App, --policy for report) the pins it rejects are
 // violations on both sides, with the same rule.
 func TestFleetTwinsAgreeWithReport(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the bumpbot binary")
+	}
 	git := testtool.Need(t, "git")
+	bin := buildBumpbot(t)
 	for _, tc := range []struct {
 		name, policy string
 		want         map[string]string // repository file:line -> status newest
@@ -149,8 +145,9 @@ func TestFleetTwinsAgreeWithReport(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			lt := twinLayers(t)
+			awsEnv(t, lt.URL, "AKIDOWNER")
 			repos := twinRepos()
-			url := fleetOfApp(t, lt, repos, tc.policy)
+			url := fleetOfApp(t, bin, repos, tc.policy)
 			var twin struct {
 				Pins []fleet.Row `json:"pins"`
 			}
@@ -169,8 +166,6 @@ func TestFleetTwinsAgreeWithReport(t *testing.T) {
 			for name, files := range repos {
 				args = append(args, checkout(t, git, filepath.Join(work, filepath.FromSlash(name)), name, files))
 			}
-			defer func(o layers.RegistryOptions) { registryOptions = o }(registryOptions)
-			registryOptions = layers.RegistryOptions{ConfigOptions: lt.ConfigOptions("AKIDOWNER"), MaxBackoff: time.Millisecond}
 			code, stdout, stderr := runCLI(t, args...)
 			var cli struct {
 				Pins []fleet.Row `json:"pins"`
@@ -238,77 +233,34 @@ func checkout(t *testing.T, git, dir, name string, files map[string]string) stri
 }
 
 // fleetOfApp installs repos (and, with a policy, the org's .github
-// repository holding it) on a fake GitHub, runs the App against lt until
-// every repository is reconciled, and returns its URL.
-func fleetOfApp(t *testing.T, lt *layerstest.Server, repos map[string]map[string]string, pol string) string {
+// repository holding it) on a fake GitHub, runs the App (bin serve, its
+// layers read from the AWS endpoint the environment names) until every
+// repository is reconciled, and returns its URL.
+func fleetOfApp(t *testing.T, bin string, repos map[string]map[string]string, pol string) string {
 	t.Helper()
-	gh := ghapptest.New(t, 99)
+	e := &crashEnv{bin: bin, registryFlag: "aws", db: filepath.Join(t.TempDir(), "bumpbot.db"), gh: ghapptest.New(t, crashApp)}
 	var names []string
 	for name, files := range repos {
-		gh.CreateRepo(t, name, "main", files)
+		e.gh.CreateRepo(t, name, "main", files)
 		names = append(names, name)
 	}
 	installed := names
 	if pol != "" {
-		gh.CreateRepo(t, "acme/.github", "main", map[string]string{"bumpbot-policy.yml": pol})
+		e.gh.CreateRepo(t, "acme/.github", "main", map[string]string{"bumpbot-policy.yml": pol})
 		installed = append([]string{"acme/.github"}, names...)
 	}
-	gh.AddInstallation(7, installed...)
-	env := map[string]string{
-		"BUMPBOT_APP_ID": "99", "BUMPBOT_PRIVATE_KEY": string(gh.PrivateKeyPEM), "BUMPBOT_WEBHOOK_SECRET": twinSecret,
-		"BUMPBOT_DB": filepath.Join(t.TempDir(), "bumpbot.db"), "BUMPBOT_GITHUB_URL": gh.URL,
-		"BUMPBOT_POLL_INTERVAL": "0", "BUMPBOT_LAYER_POLL_INTERVAL": "0", "BUMPBOT_FLEET_TOKEN": twinToken,
-		"BUMPBOT_REGIONS": "us-east-1,eu-west-1",
-	}
-	cfg, err := server.LoadConfig("", func(k string) string { return env[k] })
-	if err != nil {
-		t.Fatal(err)
-	}
-	reg := lt.OpenRegistry(t, "AKIDOWNER", layers.RegistryOptions{})
-	logs := &testtool.Buffer{}
-	// The planner serve wires.
-	planner := reconcile.BumpPlanner{Registry: reg, Options: bump.Options{Regions: cfg.Regions,
-		Changelog: bump.PackageChangelog{Builder: &changelog.Builder{Registry: reg}}}}
-	srv, err := server.New(context.Background(), cfg, server.Options{Planner: planner, Registry: reg,
-		Logger: slog.New(slog.NewJSONHandler(logs, nil)), PollInterval: 20 * time.Millisecond, ShutdownTimeout: 5 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx, ln) }()
-	t.Cleanup(func() {
-		cancel()
-		<-done
-		if t.Failed() {
-			t.Logf("bumpbot serve logs:\n%s", logs.String())
-		}
-	})
-	url := "http://" + ln.Addr().String()
-
+	e.gh.AddInstallation(crashInst, installed...)
+	p := e.start(t, "BUMPBOT_LAYER_POLL_INTERVAL=0", "BUMPBOT_FLEET_TOKEN="+twinToken, "BUMPBOT_REGIONS=us-east-1,eu-west-1")
 	var list []any
 	for i, name := range names {
 		_, short, _ := strings.Cut(name, "/")
 		list = append(list, map[string]any{"id": 100 + i, "name": short, "full_name": name})
 	}
-	body, _ := json.Marshal(map[string]any{"action": "created", "installation": map[string]any{"id": 7}, "repositories": list})
-	resp, err := http.DefaultClient.Do(ghapptest.NewDelivery(url+"/webhooks/github", []byte(twinSecret), "installation", "twins-1", body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusAccepted {
-		t.Fatalf("installation webhook: %d", resp.StatusCode)
-	}
+	p.deliver(t, "installation", "twins-1", map[string]any{"action": "created", "installation": map[string]any{"id": crashInst}, "repositories": list})
 	waitUntil(t, 60*time.Second, "every repository reconciled", func() bool {
-		return strings.Count(logs.String(), `"msg":"reconciled"`) >= len(names)
+		return strings.Count(p.output(), `"msg":"reconciled"`) >= len(names)
 	})
-
-	return url
+	return p.url
 }
 
 // fleetGet reads a page or JSON twin of the fleet view with the fleet
