@@ -40,7 +40,9 @@ func TestStoreOnPostgres(t *testing.T) {
 	}
 	must(s.ReplaceProblems(ctx, 1, "acme/a", []problem.Problem{problem.Newf(problem.Parse, "t.yaml", 3, 0, "x")}, nil, at))
 	must(s.ReplaceIndex(ctx, 1, "acme/a", []ref.Reference{{Pos: ref.Pos{File: "main.tf", Line: 1}, Partition: "aws", Region: "us-east-1", Account: "123456789012", Layer: "l", Version: &v}},
-		func(ref.Reference) (repostate.Verdict, bool) { return repostate.Verdict{Newest: 5, Status: "behind"}, true }))
+		func(ref.Reference) (repostate.Verdict, bool) {
+			return repostate.Verdict{Newest: 5, Status: "behind"}, true
+		}))
 	must(s.SaveConfig(ctx, 1, "acme/a", config.Repo{Version: 1, Labels: []string{"x"}}))
 	must(s.SetNewest(ctx, repostate.Newest{Account: "123456789012", Layer: "l", Region: "us-east-1", Version: 5, CheckedAt: at}))
 	must(s.SetNewest(ctx, repostate.Newest{Account: "123456789012", Layer: "l", Region: "us-east-1", Version: 6, CheckedAt: at}))
