@@ -379,7 +379,7 @@ func (g *ghRunner) Reconcile(ctx context.Context, req jobs.Request) (err error) 
 	if res.Planned {
 		// What the repository holds now; a reconcile that failed before
 		// planning leaves the last known state in place.
-		g.problems.report(ctx, rec.Log, inst, repo, res.Report)
+		g.problems.report(ctx, rec.Log, inst, repo, res.Report, src.Policy)
 	}
 	if err != nil {
 		rec.Log.Warn("reconcile failed", "error", err, "candidates", res.Candidates, "opened", res.Opened, "updated", res.Updated)
