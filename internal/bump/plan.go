@@ -35,6 +35,10 @@ type Options struct {
 	// (ranges), or that the layer is not to be bumped at all (whole): the
 	// repository configuration's ignore rules.
 	Ignore func(config.Layer) (ranges []config.VersionRange, whole bool)
+	// Contents reads layer contents for the checks of each function's
+	// stack (unzipped size, shadowed files); nil means the Changelog
+	// when it is a ContentReader (PackageChangelog), else no such checks.
+	Contents ContentReader
 }
 
 // Change is one reference moved to a new version (the JSON contract of
@@ -248,6 +252,10 @@ func PlanRefs(ctx context.Context, refs []ref.Reference, warns []problem.Problem
 	edits := p.chooseEdits(ctx, reg, opts, all)
 	p.applyEdits(edits, read)
 	p.addChangelogs(ctx, reg, opts, all, edits)
+	if cr := contentsOf(opts); cr != nil {
+		errs, notes := StackCheck(ctx, cr, opts.Regions, Stacks(refs), p.versionAfter)
+		p.Errors, p.Notes = append(p.Errors, errs...), append(p.Notes, notes...)
+	}
 	sortPlan(&p)
 	return p
 }
@@ -464,6 +472,27 @@ func (p *Plan) applyEdits(edits []plannedEdit, read func(string) ([]byte, error)
 			}
 		}
 	}
+}
+
+// versionAfter is the version a reference is at once the plan's edits
+// are applied; 0 when it is not a number.
+func (p *Plan) versionAfter(r ref.Reference) int {
+	if r.Version == nil {
+		return 0
+	}
+	if at := r.VersionAt; at != nil {
+		for _, f := range p.Files {
+			if f.Path != at.File {
+				continue
+			}
+			for _, e := range f.edits {
+				if e.edit.Offset == at.Offset {
+					return e.edit.To
+				}
+			}
+		}
+	}
+	return *r.Version
 }
 
 func layerID(r ref.Reference) string { return r.Account + ":" + r.Layer }
