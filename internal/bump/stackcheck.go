@@ -80,13 +80,17 @@ func readSide(ctx context.Context, cache *contentCache, refs []ref.Reference, ve
 	return s
 }
 
-func checkStack(ctx context.Context, cache *contentCache, s *Stack, version func(ref.Reference) int) (errs, notes []problem.Problem) {
-	pinned := func(r ref.Reference) int {
-		if r.Version == nil {
-			return 0
-		}
-		return *r.Version
+// Pinned is the version a reference is pinned at, 0 when it is not a
+// number: StackCheck's version for stacks as the files have them.
+func Pinned(r ref.Reference) int {
+	if r.Version == nil {
+		return 0
 	}
+	return *r.Version
+}
+
+func checkStack(ctx context.Context, cache *contentCache, s *Stack, version func(ref.Reference) int) (errs, notes []problem.Problem) {
+	pinned := Pinned
 	after := readSide(ctx, cache, s.refs, version)
 	var moved []int
 	for i, r := range s.refs {
