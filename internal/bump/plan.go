@@ -56,8 +56,11 @@ type Change struct {
 	Layer     string   `json:"layer"`
 	From      int      `json:"from"`
 	To        int      `json:"to"`
-	ARNFrom   string   `json:"arn_from"`
-	ARNTo     string   `json:"arn_to"`
+	// FromText is the pin's version as written when it is not a number
+	// (latest); From is then 0.
+	FromText string `json:"from_text,omitempty"`
+	ARNFrom  string `json:"arn_from"`
+	ARNTo    string `json:"arn_to"`
 	// Function names the function(s) the layer is attached to, when the
 	// file says (a Terraform resource, a template resource, a Serverless
 	// function).
@@ -225,8 +228,9 @@ func PlanRefs(ctx context.Context, refs []ref.Reference, warns []problem.Problem
 		}
 	}
 	var all []resolved
+	var words []plannedEdit
 	for _, r := range refs {
-		if r.Version == nil {
+		if r.Version == nil && r.VersionText == "" {
 			continue // the version is not written in the file: nothing to bump
 		}
 		if opts.Ignore != nil {
@@ -234,6 +238,12 @@ func PlanRefs(ctx context.Context, refs []ref.Reference, warns []problem.Problem
 				p.Notes = append(p.Notes, note(problem.Ignored, r.Pos, "%s: ignored by the configuration: not bumped", r.Layer))
 				continue
 			}
+		}
+		if r.Version == nil {
+			if e, ok := p.nonNumeric(ctx, reg, r, opts); ok {
+				words = append(words, e)
+			}
+			continue
 		}
 		rv := resolveRef(ctx, reg, r, opts, 0)
 		if len(rv.ignored) > 0 {
@@ -249,7 +259,7 @@ func PlanRefs(ctx context.Context, refs []ref.Reference, warns []problem.Problem
 		}
 		all = append(all, rv)
 	}
-	edits := p.chooseEdits(ctx, reg, opts, all)
+	edits := append(p.chooseEdits(ctx, reg, opts, all), words...)
 	p.applyEdits(edits, read)
 	p.addChangelogs(ctx, reg, opts, all, edits)
 	if cr := contentsOf(opts); cr != nil {
@@ -477,10 +487,11 @@ func (p *Plan) applyEdits(edits []plannedEdit, read func(string) ([]byte, error)
 // versionAfter is the version a reference is at once the plan's edits
 // are applied; 0 when it is not a number.
 func (p *Plan) versionAfter(r ref.Reference) int {
+	at := r.VersionAt
 	if r.Version == nil {
-		return 0
+		at = r.VersionTextAt
 	}
-	if at := r.VersionAt; at != nil {
+	if at != nil {
 		for _, f := range p.Files {
 			if f.Path != at.File {
 				continue
@@ -492,7 +503,7 @@ func (p *Plan) versionAfter(r ref.Reference) int {
 			}
 		}
 	}
-	return *r.Version
+	return Pinned(r)
 }
 
 func layerID(r ref.Reference) string { return r.Account + ":" + r.Layer }
@@ -501,12 +512,18 @@ func changeOf(r ref.Reference, to int) Change {
 	render := func(v int) string {
 		return fmt.Sprintf("arn:%s:lambda:%s:%s:layer:%s:%d", r.Partition, r.Region, r.Account, r.Layer, v)
 	}
-	return Change{
+	c := Change{
 		File: r.File, Line: r.Line, Column: r.Column, VersionAt: r.VersionAt,
 		Partition: r.Partition, Region: r.Region, Account: r.Account, Layer: r.Layer,
-		From: *r.Version, To: to, ARNFrom: render(*r.Version), ARNTo: render(to),
+		To: to, ARNFrom: r.ARN, ARNTo: render(to),
 		LayerID: layerID(r), Function: functionOf(r),
 	}
+	if r.Version != nil {
+		c.From, c.ARNFrom = *r.Version, render(*r.Version)
+	} else {
+		c.FromText, c.VersionAt = r.VersionText, r.VersionTextAt
+	}
+	return c
 }
 
 // addChangelogs writes one entry per distinct (layer, from, to) that was
@@ -528,6 +545,9 @@ func (p *Plan) addChangelogs(ctx context.Context, reg layers.Registry, opts Opti
 			continue
 		}
 		for _, rv := range e.refs {
+			if rv.concrete.Version == 0 {
+				continue // a word moved to a number: no version to compare
+			}
 			from, to := rv.concrete, rv.concrete.WithVersion(e.edit.To)
 			key := from.String() + ">" + to.String()
 			if seen[key] {

@@ -166,3 +166,38 @@ func TestBraceEnd(t *testing.T) {
 		})
 	}
 }
+
+// A version written as a word (latest, $LATEST) is found, flagged as not
+// a number, and refused by Parse with the reason; longer words and names
+// running on are not versions.
+func TestNonNumericVersion(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		in, text string
+		found    bool
+	}{
+		{`"arn:aws:lambda:us-east-1:123456789012:layer:foo:latest"`, "latest", true},
+		{"arn:aws:lambda:us-east-1:123456789012:layer:foo:$LATEST\n", "$LATEST", true},
+		{"arn:aws:lambda:us-east-1:123456789012:layer:foo:LATEST", "LATEST", true},
+		{"arn:aws:lambda:us-east-1:123456789012:layer:foo:latest-2", "", false},
+		{"arn:aws:lambda:us-east-1:123456789012:layer:foo:$HOME", "", false},
+		{"arn:aws:lambda:us-east-1:123456789012:layer:foo:abcdefghijklmnopqrstuvwxyz", "", false},
+	} {
+		ms := FindAll(tc.in)
+		if !tc.found {
+			for _, m := range ms {
+				if m.NonNumeric {
+					t.Errorf("%q: found non-numeric %q", tc.in, m.VersionText)
+				}
+			}
+			continue
+		}
+		if len(ms) != 1 || !ms[0].NonNumeric || ms[0].VersionText != tc.text || ms[0].Version != 0 {
+			t.Errorf("%q: matches %+v", tc.in, ms)
+		}
+	}
+	_, err := Parse("arn:aws:lambda:us-east-1:123456789012:layer:foo:latest")
+	if !errors.Is(err, ErrNotLayerARN) || !strings.Contains(err.Error(), `version "latest" is not a number`) {
+		t.Errorf("Parse: %v", err)
+	}
+}

@@ -93,7 +93,7 @@ func updateOf(g bump.LayerPlan, plan bump.Plan) Update {
 		if u.Region == "" {
 			u.Partition, u.Region, u.Account = c.Partition, c.Region, c.Account
 		}
-		m := Move{At: ref.Pos{File: c.File, Line: c.Line, Column: c.Column}, Function: c.Function, From: c.From, To: c.To}
+		m := Move{At: ref.Pos{File: c.File, Line: c.Line, Column: c.Column}, Function: c.Function, From: c.From, To: c.To, FromText: c.FromText}
 		m.VersionAt = m.At
 		if c.VersionAt != nil {
 			m.VersionAt = *c.VersionAt

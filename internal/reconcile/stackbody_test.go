@@ -31,3 +31,18 @@ func TestBodyStacks(t *testing.T) {
 	}
 	golden(t, "body_stack.md", Body(u, Site{WebURL: "https://github.com/acme/infra", Commit: "0123456789abcdef0123456789abcdef01234567"}))
 }
+
+// A pin on latest is named by its word in the title and the table.
+func TestBodyLatest(t *testing.T) {
+	t.Parallel()
+	u := Update{Layer: "foo", Region: "us-east-1", Account: "123456789012", To: 14, Moves: []Move{
+		{At: pos("main.tf", 2), VersionAt: pos("main.tf", 2), From: 10, To: 14},
+		{At: pos("main.tf", 3), VersionAt: pos("main.tf", 3), FromText: "latest", To: 14},
+	}}
+	if got := Title(u); got != "Bump foo layer from 10, latest to 14" {
+		t.Errorf("title %q", got)
+	}
+	if b := Body(u, Site{}); !strings.Contains(b, "| `main.tf:3` | — | latest | 14 |") || !strings.Contains(b, "from 10, latest to 14") {
+		t.Errorf("body:\n%s", b)
+	}
+}

@@ -129,6 +129,12 @@ func (v Virtual) Find(site Site) []Reference {
 		if written, ok := v.asWritten(m); ok {
 			r.ARN = written
 		}
+		if m.NonNumeric {
+			r.VersionText = m.VersionText
+			if at, ok := v.verbatimSpan(m.VersionStart, len(m.VersionText)); ok {
+				r.VersionTextAt = &at
+			}
+		}
 		if m.VersionIsLiteral() {
 			ver := m.Version
 			r.Version = &ver
