@@ -80,6 +80,13 @@ when any was, 2 on usage error.`,
 				out.Functions = []bump.Stack{}
 			}
 			out.Errors = append(out.Errors, bump.StackProblems(out.Functions)...)
+			for _, r := range out.References {
+				if r.VersionText != "" {
+					out.Notes = append(out.Notes, problem.Newf(problem.NotNumeric, r.File, r.Line, r.Column,
+						"%s: version %q is not a number, and AWS accepts only version numbers in a layer ARN: its deployments fail; bumpbot bump finds the newest version and pins it", r.ARN, r.VersionText))
+				}
+			}
+			problem.Sort(out.Notes)
 			if withLayers {
 				if err := checkStacks(cmd, &lf, regions, &out); err != nil {
 					return err

@@ -67,3 +67,17 @@ func TestScanLayers(t *testing.T) {
 		t.Errorf("notes %+v", got.Notes)
 	}
 }
+
+// scan notes a pin on :latest, which AWS refuses, and still lists it.
+func TestScanLatest(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	src := "layers:\n  - arn:aws:lambda:us-east-1:123456789012:layer:foo:latest\n"
+	if err := os.WriteFile(filepath.Join(dir, "pins.txt"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := runCLI(t, "scan", dir)
+	if code != 0 || !strings.Contains(stdout, "layer:foo:latest") || !strings.Contains(stderr, `pins.txt:2:5: arn:aws:lambda:us-east-1:123456789012:layer:foo:latest: version "latest" is not a number`) {
+		t.Errorf("exit %d\nstdout %q\nstderr %q", code, stdout, stderr)
+	}
+}
