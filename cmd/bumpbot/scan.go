@@ -81,6 +81,9 @@ when any was, 2 on usage error.`,
 			}
 			out.Errors = append(out.Errors, bump.StackProblems(out.Functions)...)
 			for _, r := range out.References {
+				if np, ok := bump.NameProblem(r); ok {
+					out.Notes = append(out.Notes, np)
+				}
 				if r.VersionText != "" {
 					out.Notes = append(out.Notes, problem.Newf(problem.NotNumeric, r.File, r.Line, r.Column,
 						"%s: version %q is not a number, and AWS accepts only version numbers in a layer ARN: its deployments fail; bumpbot bump finds the newest version and pins it", r.ARN, r.VersionText))

@@ -72,7 +72,7 @@ func (c *contentCache) read(ctx context.Context, r ref.Reference, version int) c
 // concreteARN is the ARN a reference names at version, or false when a
 // placeholder leaves it unknown.
 func concreteARN(r ref.Reference, version int, regions []string) (layerarn.ARN, bool) {
-	if version <= 0 || layerarn.IsPlaceholder(r.Account) {
+	if version <= 0 || layerarn.IsPlaceholder(r.Account) || layerarn.IsPlaceholder(r.Layer) {
 		return layerarn.ARN{}, false
 	}
 	a := layerarn.ARN{Partition: r.Partition, Region: r.Region, Account: r.Account, Name: r.Layer, Version: version}

@@ -3,6 +3,7 @@ package bump
 import (
 	"context"
 
+	"github.com/bumpbot/bumpbot/internal/layerarn"
 	"github.com/bumpbot/bumpbot/internal/layers"
 	"github.com/bumpbot/bumpbot/internal/problem"
 	"github.com/bumpbot/bumpbot/internal/rewrite"
@@ -42,4 +43,15 @@ func (p *Plan) nonNumeric(ctx context.Context, reg layers.Registry, r ref.Refere
 	rv.r = r
 	rv.concrete.Version = 0 // no version to read a changelog from
 	return plannedEdit{lit: literal{r.VersionTextAt.File, r.VersionTextAt.Offset}, edit: e, refs: []resolved{rv}}, true
+}
+
+// NameProblem is the note on a reference whose layer name the files build
+// from a value they do not give (a variable without a default, an input):
+// the layer cannot be looked up, so the pin is reported as written and
+// left alone.
+func NameProblem(r ref.Reference) (problem.Problem, bool) {
+	if !layerarn.IsPlaceholder(r.Layer) {
+		return problem.Problem{}, false
+	}
+	return note(problem.Placeholder, r.Pos, "%s: the layer name %s is built from a value the files do not give (a variable without a default, an input): the layer cannot be looked up and the pin is left alone; give the value a default to have it checked", r.ARN, r.Layer), true
 }

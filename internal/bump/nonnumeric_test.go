@@ -37,3 +37,17 @@ func TestNonNumericPins(t *testing.T) {
 		t.Errorf("changes %+v", plan.Changes)
 	}
 }
+
+// A layer name built from a variable without a default is reported as
+// written with a note, not looked up, and kept out of the layer index.
+func TestUnresolvedLayerName(t *testing.T) {
+	t.Parallel()
+	tf := "variable \"runtime\" {}\nresource \"aws_lambda_function\" \"f\" {\n  runtime = var.runtime\n" +
+		"  layers = [\"arn:aws:lambda:us-east-1:464622532012:layer:Datadog-Python${replace(var.runtime, \".\", \"\")}:98\"]\n}\n"
+	plan := PlanFiles(context.Background(), []ref.File{{Path: "main.tf", Src: []byte(tf)}}, testRegistry(t), Options{})
+	got := summarize(plan)
+	matchAll(t, "note", []string{"[placeholder] main.tf:4:14: arn:aws:lambda:us-east-1:464622532012:layer:Datadog-Python${replace(var.runtime, '.', '')}:98: the layer name Datadog-Python${replace(var.runtime, '.', '')} is built from a value the files do not give"}, got.Notes)
+	if len(got.Errors) != 0 || len(got.Changes) != 0 || len(plan.Pins) != 0 {
+		t.Errorf("errors %q, changes %q, pins %d", got.Errors, got.Changes, len(plan.Pins))
+	}
+}

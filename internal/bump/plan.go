@@ -218,7 +218,7 @@ type resolved struct {
 // bytes of a reference's file.
 func PlanRefs(ctx context.Context, refs []ref.Reference, warns []problem.Problem, read func(file string) ([]byte, error), reg layers.Registry, opts Options) Plan {
 	p := Plan{Report: NewReport()}
-	p.Pins = refs
+	p.Pins = slices.DeleteFunc(slices.Clone(refs), func(r ref.Reference) bool { return layerarn.IsPlaceholder(r.Layer) })
 	p.Errors = append(p.Errors, StackProblems(Stacks(refs))...)
 	for _, w := range warns {
 		if isError(w, false) {
@@ -230,6 +230,10 @@ func PlanRefs(ctx context.Context, refs []ref.Reference, warns []problem.Problem
 	var all []resolved
 	var words []plannedEdit
 	for _, r := range refs {
+		if np, ok := NameProblem(r); ok {
+			p.Notes = append(p.Notes, np)
+			continue
+		}
 		if r.Version == nil && r.VersionText == "" {
 			continue // the version is not written in the file: nothing to bump
 		}

@@ -82,14 +82,22 @@ type Match struct {
 	// layer ARN, so such a pin is a mistake to report, not a template.
 	NonNumeric bool
 
-	placeholder [3]bool // partition, region, account
+	placeholder [4]bool // partition, region, account, name
 }
 
+// maxName bounds a layer name as matched: AWS allows 140 characters, and
+// a name holding placeholders is written longer than it evaluates.
+const maxName = 256
+
 // HasPlaceholder reports whether partition, region or account is a
-// placeholder rather than a literal.
+// placeholder rather than a literal, or the name holds one.
 func (m Match) HasPlaceholder() bool {
-	return m.placeholder[0] || m.placeholder[1] || m.placeholder[2]
+	return m.placeholder[0] || m.placeholder[1] || m.placeholder[2] || m.placeholder[3]
 }
+
+// NameHasPlaceholder reports whether the layer name holds a placeholder
+// (a variable without a value in the file).
+func (m Match) NameHasPlaceholder() bool { return m.placeholder[3] }
 
 // VersionIsLiteral reports whether the version is written as digits.
 func (m Match) VersionIsLiteral() bool {
@@ -166,10 +174,24 @@ func matchAt(s string, i int, allowPlaceholders bool) (Match, bool) {
 	}
 	p += len(":layer:")
 	q := p
-	for q < len(s) && q-p < 140 && isNameByte(s[q]) {
-		q++
+	for q < len(s) && q-p < maxName {
+		if isNameByte(s[q]) {
+			q++
+			continue
+		}
+		// A name built from a variable the file does not give a value
+		// (Datadog-Python${var.runtime}) is still a pin to report.
+		n := 0
+		if allowPlaceholders {
+			n = placeholderLen(s[q:])
+		}
+		if n == 0 {
+			break
+		}
+		q += n
+		m.placeholder[3] = true
 	}
-	if q == p || (q < len(s) && isNameByte(s[q])) {
+	if q == p || q-p > maxName || (q < len(s) && isNameByte(s[q])) {
 		return m, false
 	}
 	m.Name = s[p:q]
