@@ -133,8 +133,7 @@ func (w *walker) scalar(n *yaml.Node, path []segment) {
 	if !strings.Contains(v.String(), "arn:") {
 		return
 	}
-	start, _ := w.valueStart(n)
-	end := w.regionEnd(start)
+	start, end := w.Span(n)
 	site := ref.Site{Format: ref.Serverless, Context: pathString(path), Function: w.function(path)}
 	for _, r := range v.Find(site) {
 		if r.VersionAt != nil && r.VersionLen != len(strconv.Itoa(*r.Version)) {
