@@ -18,6 +18,7 @@ const (
 	SAM            Format = "sam"
 	CDK            Format = "cdk"
 	Serverless     Format = "serverless"
+	Pulumi         Format = "pulumi"
 	Text           Format = "text"
 )
 
