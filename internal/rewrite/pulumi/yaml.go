@@ -1,10 +1,7 @@
 package pulumi
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 
@@ -44,23 +41,14 @@ func ScanYAML(f ref.File) (refs []ref.Reference, warns []problem.Problem) {
 	if !layerarn.MayBuildARN(f.Src) {
 		return nil, nil
 	}
+	docs, err := yamlpos.Documents(f.Src)
+	if err != nil {
+		line, _ := yamlpos.SplitError(err)
+		return nil, []problem.Problem{{File: f.Path, Line: line, Message: fmt.Sprintf("parse YAML: %v", err), Kind: problem.Parse}}
+	}
 	sc := yamlpos.NewScalars(f)
-	var docs []*yaml.Node
-	dec := yaml.NewDecoder(bytes.NewReader(f.Src))
-	for {
-		var doc yaml.Node
-		err := dec.Decode(&doc)
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			line, _ := yamlpos.SplitError(err)
-			return nil, []problem.Problem{{File: f.Path, Line: line, Message: fmt.Sprintf("parse YAML: %v", err), Kind: problem.Parse}}
-		}
-		if len(doc.Content) > 0 {
-			docs = append(docs, doc.Content[0])
-			sc.Index(doc.Content[0])
-		}
+	for _, root := range docs {
+		sc.Index(root)
 	}
 	sc.Sort()
 	for _, root := range docs {
@@ -272,34 +260,12 @@ func (p *program) value(n *yaml.Node, depth int) ref.Virtual {
 // eval returns a scalar's value with the ${name} it may resolve replaced
 // by the pieces of the values they name.
 func (p *program) eval(n *yaml.Node, depth int) ref.Virtual {
-	base := p.Pieces(n)
-	s := n.Value
-	if !strings.Contains(s, "${") {
-		return base
-	}
-	var out ref.Virtual
-	last := 0
-	for i := 0; i < len(s); {
-		k := strings.Index(s[i:], "${")
-		if k < 0 {
-			break
+	return ref.Interpolate(p.Pieces(n), func(before, expr string, written ref.Virtual) ref.Virtual {
+		if strings.HasSuffix(before, "$") {
+			return written // $${ is a literal ${
 		}
-		start := i + k
-		if start > 0 && s[start-1] == '$' {
-			i = start + 2 // $${ is a literal ${
-			continue
-		}
-		w := layerarn.BraceEnd(s[start+1:], 0, "")
-		if w == 0 {
-			break
-		}
-		end := start + 1 + w
-		name := strings.TrimSpace(s[start+2 : end-1])
-		out = append(out, base.Slice(last, start)...)
-		out = append(out, p.lookup(name, base.Slice(start, end), depth)...)
-		last, i = end, end
-	}
-	return append(out, base.Slice(last, len(s))...)
+		return p.lookup(strings.TrimSpace(expr), written, depth)
+	})
 }
 
 // lookup is what ${name} stands for: the value the file gives it, or the

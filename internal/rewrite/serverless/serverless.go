@@ -4,10 +4,7 @@
 package serverless
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 
@@ -38,23 +35,14 @@ func Scan(f ref.File) (refs []ref.Reference, warns []problem.Problem) {
 	if !layerarn.MayBuildARN(f.Src) {
 		return nil, nil
 	}
+	docs, err := yamlpos.Documents(f.Src)
+	if err != nil {
+		line, _ := yamlpos.SplitError(err)
+		return nil, []problem.Problem{{File: f.Path, Line: line, Message: fmt.Sprintf("parse YAML: %v", err), Kind: problem.Parse}}
+	}
 	src := newSource(f)
-	var docs []*yaml.Node
-	dec := yaml.NewDecoder(bytes.NewReader(f.Src))
-	for {
-		var doc yaml.Node
-		err := dec.Decode(&doc)
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			line, _ := yamlpos.SplitError(err)
-			return nil, []problem.Problem{{File: f.Path, Line: line, Message: fmt.Sprintf("parse YAML: %v", err), Kind: problem.Parse}}
-		}
-		if len(doc.Content) > 0 {
-			docs = append(docs, doc.Content[0])
-			src.indexNodes(doc.Content[0])
-		}
+	for _, root := range docs {
+		src.indexNodes(root)
 	}
 	src.sortStarts()
 	var found []found
