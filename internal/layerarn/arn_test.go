@@ -201,3 +201,23 @@ func TestNonNumericVersion(t *testing.T) {
 		t.Errorf("Parse: %v", err)
 	}
 }
+
+// A name built from a placeholder is matched, flagged, and refused by
+// Parse; a name running into a word is still no ARN.
+func TestNamePlaceholder(t *testing.T) {
+	t.Parallel()
+	ms := FindAll(`"arn:aws:lambda:us-east-1:464622532012:layer:Datadog-Python${replace(var.runtime, '.', '')}:98"`)
+	if len(ms) != 1 || ms[0].Name != "Datadog-Python${replace(var.runtime, '.', '')}" || !ms[0].NameHasPlaceholder() || ms[0].Version != 98 {
+		t.Errorf("matches %+v", ms)
+	}
+	ms = FindAll("arn:aws:lambda:us-east-1:901920570463:layer:aws-otel-java-agent-${var.lambda_arch}-ver-1-32-0:1")
+	if len(ms) != 1 || ms[0].Name != "aws-otel-java-agent-${var.lambda_arch}-ver-1-32-0" || !ms[0].HasPlaceholder() {
+		t.Errorf("matches %+v", ms)
+	}
+	if ms := FindAll("arn:aws:lambda:us-east-1:123456789012:layer:plain:3"); len(ms) != 1 || ms[0].NameHasPlaceholder() {
+		t.Errorf("plain name: %+v", ms)
+	}
+	if _, err := Parse("arn:aws:lambda:us-east-1:901920570463:layer:x-${arch}:1"); !errors.Is(err, ErrNotLayerARN) {
+		t.Errorf("Parse: %v", err)
+	}
+}
