@@ -1,7 +1,6 @@
 package pulumi
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -31,26 +30,14 @@ const (
 // edited there); any other ${...} is decided at deploy time and stays a
 // placeholder. fn::join [separator, [parts]] is joined.
 func ScanYAML(f ref.File) (refs []ref.Reference, warns []problem.Problem) {
-	defer func() {
-		// yaml.v3 has panicked on hostile input before; a scanner must not.
-		if p := recover(); p != nil {
-			refs = nil
-			warns = []problem.Problem{{File: f.Path, Message: fmt.Sprintf("parse YAML: %v", p), Kind: problem.Parse}}
-		}
-	}()
+	defer yamlpos.Recover(f.Path, &refs, &warns)
 	if !layerarn.MayBuildARN(f.Src) {
 		return nil, nil
 	}
-	docs, err := yamlpos.Documents(f.Src)
-	if err != nil {
-		line, _ := yamlpos.SplitError(err)
-		return nil, []problem.Problem{{File: f.Path, Line: line, Message: fmt.Sprintf("parse YAML: %v", err), Kind: problem.Parse}}
+	sc, docs, probs := yamlpos.Load(f)
+	if probs != nil {
+		return nil, probs
 	}
-	sc := yamlpos.NewScalars(f)
-	for _, root := range docs {
-		sc.Index(root)
-	}
-	sc.Sort()
 	for _, root := range docs {
 		if root.Kind != yaml.MappingNode {
 			continue

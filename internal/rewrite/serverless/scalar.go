@@ -10,8 +10,4 @@ import (
 // source is one parsed serverless.yml with its scalars tied to its bytes.
 type source struct{ *yamlpos.Scalars }
 
-func newSource(f ref.File) *source { return &source{yamlpos.NewScalars(f)} }
-
-func (s *source) indexNodes(n *yaml.Node)               { s.Index(n) }
-func (s *source) sortStarts()                           { s.Sort() }
 func (s *source) scalarPieces(n *yaml.Node) ref.Virtual { return s.Pieces(n) }

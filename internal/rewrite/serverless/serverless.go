@@ -25,26 +25,15 @@ import (
 // written, with VersionAt pointing at the digits inside the scalar they
 // name; the named scalar is then not reported a second time.
 func Scan(f ref.File) (refs []ref.Reference, warns []problem.Problem) {
-	defer func() {
-		// yaml.v3 has panicked on hostile input before; a scanner must not.
-		if p := recover(); p != nil {
-			refs = nil
-			warns = []problem.Problem{{File: f.Path, Message: fmt.Sprintf("parse YAML: %v", p), Kind: problem.Parse}}
-		}
-	}()
+	defer yamlpos.Recover(f.Path, &refs, &warns)
 	if !layerarn.MayBuildARN(f.Src) {
 		return nil, nil
 	}
-	docs, err := yamlpos.Documents(f.Src)
-	if err != nil {
-		line, _ := yamlpos.SplitError(err)
-		return nil, []problem.Problem{{File: f.Path, Line: line, Message: fmt.Sprintf("parse YAML: %v", err), Kind: problem.Parse}}
+	sc, docs, probs := yamlpos.Load(f)
+	if probs != nil {
+		return nil, probs
 	}
-	src := newSource(f)
-	for _, root := range docs {
-		src.indexNodes(root)
-	}
-	src.sortStarts()
+	src := &source{sc}
 	var found []found
 	for _, root := range docs {
 		w := &walker{resolver: &resolver{source: src, root: root, budget: maxResolutions}}

@@ -1,11 +1,13 @@
 package yamlpos
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/bumpbot/bumpbot/internal/problem"
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
 )
 
@@ -175,4 +177,31 @@ func (s *Scalars) locateWords(val string, from, to int) (ref.Virtual, bool) {
 func (s *Scalars) Span(n *yaml.Node) (start, end int) {
 	start, _ = s.valueStart(n)
 	return start, s.regionEnd(start)
+}
+
+// Load decodes every document of f (Documents) and ties their scalars to
+// its bytes. A file that does not parse is a problem of kind parse at the
+// line yaml.v3 names.
+func Load(f ref.File) (*Scalars, []*yaml.Node, []problem.Problem) {
+	docs, err := Documents(f.Src)
+	if err != nil {
+		line, _ := SplitError(err)
+		return nil, nil, []problem.Problem{{File: f.Path, Line: line, Message: fmt.Sprintf("parse YAML: %v", err), Kind: problem.Parse}}
+	}
+	s := NewScalars(f)
+	for _, root := range docs {
+		s.Index(root)
+	}
+	s.Sort()
+	return s, docs, nil
+}
+
+// Recover, deferred by a scanner, turns a panic into a parse problem of
+// file and no references: yaml.v3 has panicked on hostile input before,
+// and a scanner must not.
+func Recover(file string, refs *[]ref.Reference, warns *[]problem.Problem) {
+	if p := recover(); p != nil {
+		*refs = nil
+		*warns = []problem.Problem{{File: file, Message: fmt.Sprintf("parse YAML: %v", p), Kind: problem.Parse}}
+	}
 }
