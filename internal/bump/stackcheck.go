@@ -30,6 +30,10 @@ type Shadow struct {
 	Files int    `json:"files"`
 	Layer string `json:"layer"`
 	Over  string `json:"over"`
+	// Version and OverVersion are the package's version in each layer,
+	// when the layers' metadata say it.
+	Version     string `json:"version,omitempty"`
+	OverVersion string `json:"over_version,omitempty"`
 }
 
 // StackCheck evaluates the stacks from their layers' contents: for
@@ -197,10 +201,12 @@ func shadows(side stackSide) []Shadow {
 	var out []Shadow
 	index := map[[3]string]int{}
 	seen := map[string]int{} // file -> the last layer so far holding it
+	versions := make([]map[string]string, len(side.invs))
 	for i, inv := range side.invs {
 		if inv == nil {
 			continue
 		}
+		versions[i] = unitVersions(inv)
 		for _, f := range inv.Files {
 			if j, ok := seen[f]; ok {
 				k := [3]string{side.arns[i], side.arns[j], layerzip.Unit(f)}
@@ -208,11 +214,24 @@ func shadows(side stackSide) []Shadow {
 				if !ok {
 					n = len(out)
 					index[k] = n
-					out = append(out, Shadow{Path: k[2], Layer: k[0], Over: k[1]})
+					out = append(out, Shadow{Path: k[2], Layer: k[0], Over: k[1], Version: versions[i][k[2]], OverVersion: versions[j][k[2]]})
 				}
 				out[n].Files++
 			}
 			seen[f] = i
+		}
+	}
+	return out
+}
+
+// unitVersions maps the packages of a layer whose version its metadata
+// say to the unit their files fall under (a dist-info folds into its
+// package's directory, a package.json names its directory).
+func unitVersions(inv *layerzip.Inventory) map[string]string {
+	out := map[string]string{}
+	for _, p := range inv.Packages {
+		if p.Version != "" {
+			out[layerzip.Unit(p.Path)] = p.Version
 		}
 	}
 	return out
@@ -257,7 +276,11 @@ func unitList(sh []Shadow) string {
 			parts = append(parts, fmt.Sprintf("and %d more", len(sh)-i))
 			break
 		}
-		parts = append(parts, fmt.Sprintf("%s (%s)", x.Path, plural(x.Files, "file")))
+		what := plural(x.Files, "file")
+		if x.Version != "" && x.OverVersion != "" {
+			what += fmt.Sprintf(", %s over %s", x.Version, x.OverVersion)
+		}
+		parts = append(parts, fmt.Sprintf("%s (%s)", x.Path, what))
 	}
 	return strings.Join(parts, ", ")
 }

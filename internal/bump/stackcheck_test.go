@@ -90,7 +90,7 @@ func TestStackSizeAndShadowingAfterBump(t *testing.T) {
 	matchAll(t, "note", []string{
 		// The dist-info directories differ by version: the import
 		// package's two files are the ones hidden.
-		"[shadowed] main.tf:3:69: aws_lambda_function.f: layer deps:2 hides files of layer model:1, which comes before it: " + site + "requests (2 files); the function sees deps:2's",
+		"[shadowed] main.tf:3:69: aws_lambda_function.f: layer deps:2 hides files of layer model:1, which comes before it: " + site + "requests (2 files, 2.32.3 over 2.28.0); the function sees deps:2's",
 		"[shadowed] main.tf:3:69: aws_lambda_function.f: this bump changes which layer's files the function sees for " + site + "requests (2 files): layer model:1's before, layer deps:2's after",
 		"[shadowed] main.tf:3:69: aws_lambda_function.f: this bump changes which layer's files the function sees for " + site + "urllib3 (3 files): layer deps:1's before, layer model:1's after",
 	}, got.Notes)
