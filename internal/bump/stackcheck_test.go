@@ -114,3 +114,30 @@ func TestStackNearTheLimit(t *testing.T) {
 		t.Errorf("note %q", got.Notes[0])
 	}
 }
+
+// nodePackage is an npm package as a layer holds it under
+// nodejs/node_modules.
+func nodePackage(name, version string) []layerziptest.Entry {
+	dir := "nodejs/node_modules/" + name + "/"
+	return []layerziptest.Entry{
+		{Name: dir + "package.json", Data: []byte(`{"name":"` + name + `","version":"` + version + `"}`)},
+		{Name: dir + "index.js", Data: []byte("module.exports = require('./lib/" + name + "');\n")},
+	}
+}
+
+// Two Node.js layers holding one package: the later layer's copy is the
+// one the function loads, with both versions named; packages in the
+// other layer only are not mentioned, and no bump means no change noted.
+func TestStackShadowingNode(t *testing.T) {
+	t.Parallel()
+	utils := append(nodePackage("axios", "1.6.0"), nodePackage("lodash", "4.17.21")...)
+	sdk := append(nodePackage("axios", "1.7.2"), nodePackage("@aws-sdk/client-s3", "3.600.0")...)
+	reg, cl := stackRegistry(t, map[string][]layerziptest.Entry{"utils:1": utils, "sdk:2": sdk})
+	tf := tfFunction("f", stackPin("utils", 1), stackPin("sdk", 2))
+	plan := PlanFiles(context.Background(), []ref.File{{Path: "main.tf", Src: []byte(tf)}}, reg, Options{Changelog: cl})
+	got := summarize(plan)
+	matchAll(t, "note", []string{"[shadowed] main.tf:3:69: aws_lambda_function.f: layer sdk:2 hides files of layer utils:1, which comes before it: nodejs/node_modules/axios (2 files, 1.7.2 over 1.6.0); the function sees sdk:2's"}, got.Notes)
+	if len(got.Errors) != 0 || len(got.Changes) != 0 {
+		t.Errorf("errors %q, changes %q", got.Errors, got.Changes)
+	}
+}
