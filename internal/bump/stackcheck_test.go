@@ -34,20 +34,16 @@ func pyPackage(name, version string, files ...string) []layerziptest.Entry {
 }
 
 // stackRegistry publishes layer versions (name:version -> content) in
-// us-east-1 of stackAcct on the fake Lambda endpoint, their content on a
-// content server that honours Range, and returns the registry the real
-// SDK reads them through and the changelog that reads their zips.
+// us-east-1 of stackAcct through the fakes of Lambda and of the content
+// location, and returns the registry and the changelog that reads their
+// zips.
 func stackRegistry(t *testing.T, versions map[string][]layerziptest.Entry) (layers.Registry, PackageChangelog) {
 	t.Helper()
-	lambda, content := layerstest.New(t), layerziptest.New(t)
+	zips := map[string][]byte{}
 	for nv, entries := range versions {
-		z := layerziptest.BuildZip(t, entries, layerziptest.Shape{})
-		arn := "arn:aws:lambda:us-east-1:" + stackAcct + ":layer:" + nv
-		lambda.Publish(arn, layerstest.Meta{Zip: z, Runtimes: []string{"python3.12"}})
-		content.Put(arn, z)
+		zips["arn:aws:lambda:us-east-1:"+stackAcct+":layer:"+nv] = layerziptest.BuildZip(t, entries, layerziptest.Shape{})
 	}
-	lambda.SetLocation(content.URLFor)
-	reg := lambda.OpenRegistry(t, "AKIDOWNER", layers.RegistryOptions{})
+	reg := layerstest.WithContents(t, zips)
 	return reg, PackageChangelog{Builder: &changelog.Builder{Registry: reg}}
 }
 

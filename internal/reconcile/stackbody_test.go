@@ -1,10 +1,14 @@
 package reconcile
 
 import (
+	"context"
 	"strings"
 	"testing"
 
 	"github.com/bumpbot/bumpbot/internal/bump"
+	layerchangelog "github.com/bumpbot/bumpbot/internal/changelog"
+	"github.com/bumpbot/bumpbot/internal/layers/layerstest"
+	"github.com/bumpbot/bumpbot/internal/layerzip/layerziptest"
 	"github.com/bumpbot/bumpbot/internal/problem"
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
 )
@@ -44,5 +48,31 @@ func TestBodyLatest(t *testing.T) {
 	}
 	if b := Body(u, Site{}); !strings.Contains(b, "| `main.tf:3` | — | latest | 14 |") || !strings.Contains(b, "from 10, latest to 14") {
 		t.Errorf("body:\n%s", b)
+	}
+}
+
+// Through the planner on real layer zips: the bump that grows a
+// function's layers past 250 MB unzipped says so in its pull request,
+// before the changelog.
+func TestBodyStackFromZips(t *testing.T) {
+	t.Parallel()
+	layer := func(name string, mb int64) []byte {
+		return layerziptest.BuildZip(t, []layerziptest.Entry{
+			{Name: "python/lib/python3.12/site-packages/" + name + "/__init__.py", Data: []byte("# " + name + "\n")},
+			{Name: "python/lib/python3.12/site-packages/" + name + "/_core.cpython-312-x86_64-linux-gnu.so", Zeros: mb << 20},
+		}, layerziptest.Shape{})
+	}
+	base := "arn:aws:lambda:us-east-1:111111111111:layer:"
+	reg := layerstest.WithContents(t, map[string][]byte{base + "torch:1": layer("torch", 150), base + "torch:2": layer("torch", 170), base + "pandas:4": layer("pandas", 90)})
+	planner := BumpPlanner{Registry: reg, Options: bump.Options{Changelog: bump.PackageChangelog{Builder: &layerchangelog.Builder{Registry: reg}}}}
+	tf := "resource \"aws_lambda_function\" \"train\" {\n  layers = [\"" + base + "pandas:4\", \"" + base + "torch:1\"]\n}\n"
+	plan, err := planner.Plan(context.Background(), bump.Input{Files: []ref.File{{Path: "main.tf", Src: []byte(tf)}}})
+	if err != nil || len(plan.Updates) != 1 {
+		t.Fatalf("plan: %v, %d updates", err, len(plan.Updates))
+	}
+	body := plan.Updates[0].Body
+	i, j := strings.Index(body, "#### The functions' layer stacks after this bump"), strings.Index(body, "#### Layer `torch`: version 1 → 2")
+	if i < 0 || j < i || !strings.Contains(body[i:], "- **error** `main.tf:2:70`: aws_lambda_function.train: its 2 layers unzip to 260.0 MB (272,629,777 bytes) after this bump (240.0 MB (251,658,257 bytes) before), over the 250.0 MB") {
+		t.Errorf("body:\n%s", body)
 	}
 }
