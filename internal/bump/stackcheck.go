@@ -3,6 +3,7 @@ package bump
 import (
 	"context"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -79,7 +80,11 @@ func readSide(ctx context.Context, cache *contentCache, refs []ref.Reference, ve
 			continue
 		}
 		s.known++
-		s.size += c.inv.UnzippedSize
+		// A hostile zip declares sizes up to the largest int64: add
+		// without wrapping round.
+		if s.size += max(c.inv.UnzippedSize, 0); s.size < 0 {
+			s.size = math.MaxInt64
+		}
 	}
 	return s
 }
@@ -94,11 +99,10 @@ func Pinned(r ref.Reference) int {
 }
 
 func checkStack(ctx context.Context, cache *contentCache, s *Stack, version func(ref.Reference) int) (errs, notes []problem.Problem) {
-	pinned := Pinned
 	after := readSide(ctx, cache, s.refs, version)
 	var moved []int
 	for i, r := range s.refs {
-		if version(r) != pinned(r) {
+		if version(r) != Pinned(r) {
 			moved = append(moved, i)
 		}
 	}
@@ -112,7 +116,7 @@ func checkStack(ctx context.Context, cache *contentCache, s *Stack, version func
 	}
 	var before stackSide
 	if len(moved) > 0 {
-		before = readSide(ctx, cache, s.refs, pinned)
+		before = readSide(ctx, cache, s.refs, Pinned)
 	}
 	if p, isErr, ok := sizeProblem(s, at, after, before, len(moved) > 0); ok {
 		if isErr {
