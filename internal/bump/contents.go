@@ -3,6 +3,7 @@ package bump
 import (
 	"context"
 	"errors"
+	"sync"
 
 	"github.com/bumpbot/bumpbot/internal/layerarn"
 	"github.com/bumpbot/bumpbot/internal/layers"
@@ -52,6 +53,47 @@ type content struct {
 
 func newContentCache(cr ContentReader, regions []string) *contentCache {
 	return &contentCache{cr: cr, regions: regions, seen: map[layerarn.ARN]content{}}
+}
+
+// readers bounds the layer contents read at once: each is a few ranged
+// requests, and a repository's functions may name dozens of layers.
+const readers = 4
+
+// prefetch reads the contents of every reference of the stacks at both
+// versions, a few at a time, so the checks that follow find them read.
+func (c *contentCache) prefetch(ctx context.Context, stacks []Stack, version func(ref.Reference) int) {
+	var todo []layerarn.ARN
+	listed := map[layerarn.ARN]bool{}
+	for _, s := range stacks {
+		for _, r := range s.refs {
+			for _, v := range []int{version(r), Pinned(r)} {
+				if a, ok := concreteARN(r, v, c.regions); ok && !listed[a] {
+					listed[a] = true
+					todo = append(todo, a)
+				}
+			}
+		}
+	}
+	got := make([]content, len(todo))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, readers)
+	for i, a := range todo {
+		if _, ok := c.seen[a]; ok {
+			continue
+		}
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			inv, err := c.cr.Contents(ctx, a)
+			got[i] = content{inv, err}
+		})
+	}
+	wg.Wait()
+	for i, a := range todo {
+		if _, ok := c.seen[a]; !ok {
+			c.seen[a] = got[i]
+		}
+	}
 }
 
 // read returns the contents of r's layer at version, in r's region or,

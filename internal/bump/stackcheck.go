@@ -45,6 +45,7 @@ type Shadow struct {
 // layer's files a function sees).
 func StackCheck(ctx context.Context, cr ContentReader, regions []string, stacks []Stack, version func(ref.Reference) int) (errs, notes []problem.Problem) {
 	cache := newContentCache(cr, regions)
+	cache.prefetch(ctx, stacks, version)
 	for i := range stacks {
 		e, n := checkStack(ctx, cache, &stacks[i], version)
 		errs, notes = append(errs, e...), append(notes, n...)
