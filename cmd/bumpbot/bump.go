@@ -266,7 +266,7 @@ func pinCount(refs []ref.Reference) string {
 	files := map[string]bool{}
 	n := 0
 	for _, r := range refs {
-		if r.Version != nil {
+		if r.Version != nil || r.VersionText != "" {
 			n++
 			files[r.File] = true
 		}

@@ -35,6 +35,10 @@ type Options struct {
 	// (ranges), or that the layer is not to be bumped at all (whole): the
 	// repository configuration's ignore rules.
 	Ignore func(config.Layer) (ranges []config.VersionRange, whole bool)
+	// Contents reads layer contents for the checks of each function's
+	// stack (unzipped size, shadowed files); nil means the Changelog
+	// when it is a ContentReader (PackageChangelog), else no such checks.
+	Contents ContentReader
 }
 
 // Change is one reference moved to a new version (the JSON contract of
@@ -52,8 +56,11 @@ type Change struct {
 	Layer     string   `json:"layer"`
 	From      int      `json:"from"`
 	To        int      `json:"to"`
-	ARNFrom   string   `json:"arn_from"`
-	ARNTo     string   `json:"arn_to"`
+	// FromText is the pin's version as written when it is not a number
+	// (latest); From is then 0.
+	FromText string `json:"from_text,omitempty"`
+	ARNFrom  string `json:"arn_from"`
+	ARNTo    string `json:"arn_to"`
 	// Function names the function(s) the layer is attached to, when the
 	// file says (a Terraform resource, a template resource, a Serverless
 	// function).
@@ -211,7 +218,7 @@ type resolved struct {
 // bytes of a reference's file.
 func PlanRefs(ctx context.Context, refs []ref.Reference, warns []problem.Problem, read func(file string) ([]byte, error), reg layers.Registry, opts Options) Plan {
 	p := Plan{Report: NewReport()}
-	p.Pins = refs
+	p.Pins = slices.DeleteFunc(slices.Clone(refs), func(r ref.Reference) bool { return layerarn.IsPlaceholder(r.Layer) })
 	p.Errors = append(p.Errors, StackProblems(Stacks(refs))...)
 	for _, w := range warns {
 		if isError(w, false) {
@@ -221,8 +228,13 @@ func PlanRefs(ctx context.Context, refs []ref.Reference, warns []problem.Problem
 		}
 	}
 	var all []resolved
+	var words []plannedEdit
 	for _, r := range refs {
-		if r.Version == nil {
+		if np, ok := NameProblem(r); ok {
+			p.Notes = append(p.Notes, np)
+			continue
+		}
+		if r.Version == nil && r.VersionText == "" {
 			continue // the version is not written in the file: nothing to bump
 		}
 		if opts.Ignore != nil {
@@ -230,6 +242,12 @@ func PlanRefs(ctx context.Context, refs []ref.Reference, warns []problem.Problem
 				p.Notes = append(p.Notes, note(problem.Ignored, r.Pos, "%s: ignored by the configuration: not bumped", r.Layer))
 				continue
 			}
+		}
+		if r.Version == nil {
+			if e, ok := p.nonNumeric(ctx, reg, r, opts); ok {
+				words = append(words, e)
+			}
+			continue
 		}
 		rv := resolveRef(ctx, reg, r, opts, 0)
 		if len(rv.ignored) > 0 {
@@ -245,9 +263,13 @@ func PlanRefs(ctx context.Context, refs []ref.Reference, warns []problem.Problem
 		}
 		all = append(all, rv)
 	}
-	edits := p.chooseEdits(ctx, reg, opts, all)
+	edits := append(p.chooseEdits(ctx, reg, opts, all), words...)
 	p.applyEdits(edits, read)
 	p.addChangelogs(ctx, reg, opts, all, edits)
+	if cr := contentsOf(opts); cr != nil {
+		errs, notes := StackCheck(ctx, cr, opts.Regions, Stacks(refs), p.versionAfter)
+		p.Errors, p.Notes = append(p.Errors, errs...), append(p.Notes, notes...)
+	}
 	sortPlan(&p)
 	return p
 }
@@ -466,18 +488,46 @@ func (p *Plan) applyEdits(edits []plannedEdit, read func(string) ([]byte, error)
 	}
 }
 
+// versionAfter is the version a reference is at once the plan's edits
+// are applied; 0 when it is not a number.
+func (p *Plan) versionAfter(r ref.Reference) int {
+	at := r.VersionAt
+	if r.Version == nil {
+		at = r.VersionTextAt
+	}
+	if at != nil {
+		for _, f := range p.Files {
+			if f.Path != at.File {
+				continue
+			}
+			for _, e := range f.edits {
+				if e.edit.Offset == at.Offset {
+					return e.edit.To
+				}
+			}
+		}
+	}
+	return Pinned(r)
+}
+
 func layerID(r ref.Reference) string { return r.Account + ":" + r.Layer }
 
 func changeOf(r ref.Reference, to int) Change {
 	render := func(v int) string {
 		return fmt.Sprintf("arn:%s:lambda:%s:%s:layer:%s:%d", r.Partition, r.Region, r.Account, r.Layer, v)
 	}
-	return Change{
+	c := Change{
 		File: r.File, Line: r.Line, Column: r.Column, VersionAt: r.VersionAt,
 		Partition: r.Partition, Region: r.Region, Account: r.Account, Layer: r.Layer,
-		From: *r.Version, To: to, ARNFrom: render(*r.Version), ARNTo: render(to),
+		To: to, ARNFrom: r.ARN, ARNTo: render(to),
 		LayerID: layerID(r), Function: functionOf(r),
 	}
+	if r.Version != nil {
+		c.From, c.ARNFrom = *r.Version, render(*r.Version)
+	} else {
+		c.FromText, c.VersionAt = r.VersionText, r.VersionTextAt
+	}
+	return c
 }
 
 // addChangelogs writes one entry per distinct (layer, from, to) that was
@@ -499,6 +549,9 @@ func (p *Plan) addChangelogs(ctx context.Context, reg layers.Registry, opts Opti
 			continue
 		}
 		for _, rv := range e.refs {
+			if rv.concrete.Version == 0 {
+				continue // a word moved to a number: no version to compare
+			}
 			from, to := rv.concrete, rv.concrete.WithVersion(e.edit.To)
 			key := from.String() + ">" + to.String()
 			if seen[key] {
