@@ -35,6 +35,10 @@ type Options struct {
 	// (ranges), or that the layer is not to be bumped at all (whole): the
 	// repository configuration's ignore rules.
 	Ignore func(config.Layer) (ranges []config.VersionRange, whole bool)
+	// Rejected, when set, says which versions of a layer the security
+	// policy forbids: stepped over like ignored ones, and reported as the
+	// policy's, not the configuration's.
+	Rejected func(config.Layer) []config.VersionRange
 	// Contents reads layer contents for the checks of each function's
 	// stack (unzipped size, shadowed files); nil means the Changelog
 	// when it is a ContentReader (PackageChangelog), else no such checks.
@@ -212,6 +216,7 @@ type resolved struct {
 	concrete layerarn.ARN // the pin in the first region, for changelogs
 	err      error
 	ignored  []int // newer versions passed over because the configuration ignores them
+	rejected []int // newer versions passed over because the security policy forbids them
 }
 
 // PlanRefs plans bumps of references already scanned; read returns the
@@ -253,6 +258,9 @@ func PlanRefs(ctx context.Context, refs []ref.Reference, warns []problem.Problem
 		if len(rv.ignored) > 0 {
 			p.Notes = append(p.Notes, note(problem.Ignored, r.Pos, "%s: version %s ignored by the configuration", r.Layer, joinInts(rv.ignored)))
 		}
+		if len(rv.rejected) > 0 {
+			p.Notes = append(p.Notes, note(problem.Ignored, r.Pos, "%s: version %s rejected by the security policy", r.Layer, joinInts(rv.rejected)))
+		}
 		switch {
 		case errors.Is(rv.err, layers.ErrIncompatible) && len(rv.res.Missing) == 0:
 			// Already at the newest version the function can use.
@@ -278,28 +286,45 @@ func PlanRefs(ctx context.Context, refs []ref.Reference, warns []problem.Problem
 // limit, when above zero, is the highest, and versions the configuration
 // ignores are stepped over by resolving again below them.
 func resolveRef(ctx context.Context, reg layers.Registry, r ref.Reference, opts Options, limit int) resolved {
-	var ranges []config.VersionRange
+	var ignores, rejects []config.VersionRange
 	if opts.Ignore != nil {
-		ranges, _ = opts.Ignore(layerOf(r))
+		ignores, _ = opts.Ignore(layerOf(r))
 	}
-	var ignored []int
+	if opts.Rejected != nil {
+		rejects = opts.Rejected(layerOf(r))
+	}
+	var ignored, rejected []int
 	for {
 		rv := resolveOnce(ctx, reg, r, opts, limit)
-		rv.ignored = ignored
+		rv.ignored, rv.rejected = ignored, rejected
 		if rv.err != nil || !rv.res.Bump() {
 			return rv
 		}
-		i := slices.IndexFunc(ranges, func(g config.VersionRange) bool { return g.Contains(rv.res.To) })
-		if i < 0 {
+		// The policy's ranges are tried first: a version both rejects is
+		// reported as the policy's, the stronger reason.
+		g, ok := rangeHolding(rejects, rv.res.To)
+		if ok {
+			rejected = append(rejected, rv.res.To)
+		} else if g, ok = rangeHolding(ignores, rv.res.To); ok {
+			ignored = append(ignored, rv.res.To)
+		} else {
 			return rv
 		}
-		// Each pass lowers the limit below an ignored range, so this ends.
-		ignored = append(ignored, rv.res.To)
-		if limit = ranges[i].Min - 1; limit <= rv.res.From {
-			rv.ignored, rv.res.To = ignored, rv.res.From
+		// Each pass lowers the limit below a stepped-over range, so this ends.
+		if limit = g.Min - 1; limit <= rv.res.From {
+			rv.ignored, rv.rejected, rv.res.To = ignored, rejected, rv.res.From
 			return rv
 		}
 	}
+}
+
+// rangeHolding returns the first of ranges that contains v.
+func rangeHolding(ranges []config.VersionRange, v int) (config.VersionRange, bool) {
+	i := slices.IndexFunc(ranges, func(g config.VersionRange) bool { return g.Contains(v) })
+	if i < 0 {
+		return config.VersionRange{}, false
+	}
+	return ranges[i], true
 }
 
 // layerOf names a reference's layer for configuration rules.

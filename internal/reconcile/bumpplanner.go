@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/bumpbot/bumpbot/internal/bump"
-	"github.com/bumpbot/bumpbot/internal/config"
 	"github.com/bumpbot/bumpbot/internal/layers"
 	"github.com/bumpbot/bumpbot/internal/problem"
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
@@ -37,15 +36,7 @@ func (p BumpPlanner) Plan(ctx context.Context, in bump.Input) (Plan, error) {
 		opts.Ignore = c.Ignored
 	}
 	if in.Rejected != nil {
-		ignore := opts.Ignore
-		opts.Ignore = func(l config.Layer) ([]config.VersionRange, bool) {
-			var ranges []config.VersionRange
-			whole := false
-			if ignore != nil {
-				ranges, whole = ignore(l)
-			}
-			return append(ranges, in.Rejected(l)...), whole
-		}
+		opts.Rejected = in.Rejected
 	}
 	plan := bump.PlanInput(ctx, in, p.Registry, opts)
 	out := Plan{Report: plan.Report}
