@@ -72,13 +72,17 @@ func TestAudit(t *testing.T) {
 	}
 }
 
-// bump never lands on a version the policy denies: it steps over it.
+// bump never lands on a version the policy denies: it steps over it, and
+// says the policy did, not the configuration.
 func TestBumpRespectsPolicy(t *testing.T) {
 	reg := demoCopy(t)
 	os.WriteFile("policy.yml", []byte("version: 1\nrules:\n  - {layer: requests-py312, deny: [7, 6]}\n"), 0o644)
 	code, stdout, stderr := runCLI(t, "bump", reg, "--policy", "policy.yml", "demo/sam")
 	if code != 0 || !strings.Contains(stdout, "layer:requests-py312:5") {
 		t.Errorf("exit %d, want requests-py312 moved to 5 (6 and 7 denied):\n%s\n%s", code, stdout, stderr)
+	}
+	if !strings.Contains(stdout+stderr, "version 7, 6 rejected by the security policy") || strings.Contains(stdout+stderr, "ignored by the configuration") {
+		t.Errorf("the note does not name the policy:\n%s\n%s", stdout, stderr)
 	}
 }
 

@@ -123,11 +123,7 @@ func (s bumpSettings) options(cfg config.Repo) (bump.Options, error) {
 	if err != nil {
 		return bump.Options{}, err
 	}
-	ignore := func(l config.Layer) ([]config.VersionRange, bool) {
-		ranges, whole := cfg.Ignored(l)
-		return append(ranges, s.policy.Ranges(l)...), whole
-	}
-	return bump.Options{Strategy: strat, Regions: rs, Changelog: s.changelog, Ignore: ignore}, nil
+	return bump.Options{Strategy: strat, Regions: rs, Changelog: s.changelog, Ignore: cfg.Ignored, Rejected: s.policy.Ranges}, nil
 }
 
 // runBump reconciles every PATH as a working tree (the reconcile the
@@ -266,7 +262,7 @@ func pinCount(refs []ref.Reference) string {
 	files := map[string]bool{}
 	n := 0
 	for _, r := range refs {
-		if r.Version != nil {
+		if r.Version != nil || r.VersionText != "" {
 			n++
 			files[r.File] = true
 		}

@@ -29,7 +29,7 @@ func (e *exposure) check(ctx context.Context, r ref.Reference) ([]violation, err
 		}
 		region = e.regions[0]
 	}
-	if layerarn.IsPlaceholder(r.Account) || r.Version == nil {
+	if layerarn.IsPlaceholder(r.Account) || layerarn.IsPlaceholder(r.Layer) || r.Version == nil {
 		return nil, nil
 	}
 	partition := r.Partition

@@ -17,15 +17,8 @@ import (
 // written by others: the pin moves to moto's newest version.
 func TestBumpAgainstMoto(t *testing.T) {
 	endpoint := layerstest.StartMoto(t)
+	awsEnv(t, endpoint, "AKIDMOTO")
 	dir := t.TempDir()
-	for k, v := range map[string]string{
-		"AWS_ENDPOINT_URL_LAMBDA": endpoint, "AWS_ACCESS_KEY_ID": "AKIDMOTO", "AWS_SECRET_ACCESS_KEY": "secret",
-		"AWS_SESSION_TOKEN": "", "AWS_PROFILE": "", "AWS_REGION": "us-east-1", "AWS_EC2_METADATA_DISABLED": "true",
-		"AWS_CONFIG_FILE": filepath.Join(dir, "config"), "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "credentials"),
-		"XDG_CACHE_HOME": t.TempDir(),
-	} {
-		t.Setenv(k, v)
-	}
 	layerARN, published := layerstest.MotoPublish(t, endpoint, "deps", 3)
 	newest := layerstest.Newest(published)
 	repo := filepath.Join(dir, "repo")
@@ -56,5 +49,20 @@ func TestBumpAgainstMoto(t *testing.T) {
 	got, _ := os.ReadFile(filepath.Join(repo, "main.tf"))
 	if want := strings.Replace(tf, ":1\"]", fmt.Sprintf(":%d\"]", newest), 1); string(got) != want {
 		t.Errorf("main.tf after --write:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// awsEnv points the AWS SDK of this process, and of the processes it
+// starts, at a Lambda endpoint signing as accessKey, away from the
+// machine's AWS files, with a cache directory of the test's own.
+func awsEnv(t *testing.T, endpoint, accessKey string) {
+	dir := t.TempDir()
+	for k, v := range map[string]string{
+		"AWS_ENDPOINT_URL_LAMBDA": endpoint, "AWS_ACCESS_KEY_ID": accessKey, "AWS_SECRET_ACCESS_KEY": "secret",
+		"AWS_SESSION_TOKEN": "", "AWS_PROFILE": "", "AWS_REGION": "us-east-1", "AWS_EC2_METADATA_DISABLED": "true",
+		"AWS_CONFIG_FILE": filepath.Join(dir, "config"), "AWS_SHARED_CREDENTIALS_FILE": filepath.Join(dir, "credentials"),
+		"XDG_CACHE_HOME": filepath.Join(dir, "cache"),
+	} {
+		t.Setenv(k, v)
 	}
 }

@@ -2,11 +2,12 @@ package main
 
 import (
 	"context"
-	"path/filepath"
+	"os"
 
 	"github.com/spf13/cobra"
 
 	"github.com/bumpbot/bumpbot/internal/bump"
+	"github.com/bumpbot/bumpbot/internal/config"
 	"github.com/bumpbot/bumpbot/internal/fleet"
 	"github.com/bumpbot/bumpbot/internal/layerarn"
 	"github.com/bumpbot/bumpbot/internal/policy"
@@ -34,6 +35,11 @@ current, behind, deleted (the pinned version no longer exists), error
 it breaks). Rows come worst first, then a one-line summary. --json prints
 {"pins":[...],"summary":{...},"errors":[...]}; --csv prints the rows.
 
+A checkout is named owner/name from the URL of its origin remote (else by
+its directory), and the newest version is the one bump would move the pin
+to: its .github/bumpbot.yml and the policy are followed. These are the
+rows of the App's /api/fleet/pins for the same repositories.
+
 Exit status: 0 on success (whatever the statuses), 1 when a PATH could not
 be read, 2 on usage error.`,
 		Args: cobra.MinimumNArgs(1),
@@ -41,9 +47,16 @@ be read, 2 on usage error.`,
 			if asJSON && asCSV {
 				return usagef("--json and --csv exclude each other")
 			}
-			rs, err := regionsFlag(cmd, regions, "BUMPBOT_REGIONS")
-			if err != nil {
-				return err
+			// The settings bump plans with, completed per PATH by its
+			// repository configuration, as the App plans: "newest" is
+			// where a bump would move the pin, the same number the App's
+			// fleet view shows.
+			given := bumpSettings{
+				regions:  config.First(config.Flag("regions", regions, cmd.Flags().Changed("regions")), config.Env(os.Getenv, "BUMPBOT_REGIONS")),
+				fallback: config.DefaultRegion(os.Getenv),
+			}
+			if _, err := given.options(config.Repo{}); err != nil {
+				return usageError{err}
 			}
 			var pol *policy.Policy
 			if policyPath != "" {
@@ -51,19 +64,31 @@ be read, 2 on usage error.`,
 				if err != nil {
 					return err
 				}
-				pol = &p
+				pol, given.policy = &p, p
 			}
 			b, err := lf.open(cmd)
 			if err != nil {
 				return err
 			}
-			rec := &reconcile.Reconciler{
-				Planner:  reconcile.BumpPlanner{Registry: b.Registry, Options: bump.Options{Regions: rs, Changelog: noChangelog{}}},
-				Grouping: reconcile.AllInOne,
-			}
+			given.changelog = noChangelog{}
 			rows := []fleet.Row{}
 			errs := []problem.Problem{}
 			for _, p := range args {
+				// A configuration that does not parse is reported; the
+				// pins are rated by the defaults, as the App rates them
+				// when no valid configuration was ever seen.
+				cfg, probs, _ := repoConfig(p, "")
+				errs = append(errs, probs...)
+				opts, err := given.options(cfg)
+				if err != nil {
+					errs = append(errs, problem.New(problem.Config, p, 0, 0, err))
+					continue
+				}
+				rec := &reconcile.Reconciler{
+					Planner:  reconcile.BumpPlanner{Registry: b.Registry, Options: opts},
+					Grouping: reconcile.AllInOne,
+					Include:  cfg.IncludesPath,
+				}
 				res, err := rec.Run(cmd.Context(), "", &worktree.Dir{Root: p})
 				if err != nil {
 					errs = append(errs, problem.New(problem.Read, p, 0, 0, err))
@@ -98,14 +123,6 @@ be read, 2 on usage error.`,
 	f.BoolVar(&asJSON, "json", false, "print one JSON object")
 	f.BoolVar(&asCSV, "csv", false, "print CSV")
 	return cmd
-}
-
-// repoName names a checkout by its directory.
-func repoName(p string) string {
-	if abs, err := filepath.Abs(p); err == nil {
-		return filepath.Base(abs)
-	}
-	return p
 }
 
 // noChangelog skips changelogs: a report needs the versions, not what

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 
 	"github.com/bumpbot/bumpbot/internal/bump"
@@ -16,8 +17,9 @@ import (
 func init() { register(newScanCmd) }
 
 func newScanCmd() *cobra.Command {
-	var asJSON, markdown bool
-	var configPath string
+	var asJSON, markdown, withLayers bool
+	var configPath, regions string
+	var lf layerFlags
 	cmd := &cobra.Command{
 		Use:   "scan [--json] PATH...",
 		Short: "List every pinned Lambda layer version under PATH",
@@ -33,6 +35,11 @@ the command line that cannot be read or is over the limit is an error.
 Errors and notes go to stderr in text mode. Only the paths the repository
 configuration (PATH/.github/bumpbot.yml, or --config FILE) includes are
 listed.
+
+With --layers it also reads the layers each function attaches (from
+--registry, as bump does) and reports per function the size they unzip
+to (unzipped_size; over 250 MB an error, within 10% of it a note) and
+the files one layer hides of an earlier one (shadowed).
 
 Exit status: 0 when no error was reported (also when nothing is found), 1
 when any was, 2 on usage error.`,
@@ -73,6 +80,21 @@ when any was, 2 on usage error.`,
 				out.Functions = []bump.Stack{}
 			}
 			out.Errors = append(out.Errors, bump.StackProblems(out.Functions)...)
+			for _, r := range out.References {
+				if np, ok := bump.NameProblem(r); ok {
+					out.Notes = append(out.Notes, np)
+				}
+				if r.VersionText != "" {
+					out.Notes = append(out.Notes, problem.Newf(problem.NotNumeric, r.File, r.Line, r.Column,
+						"%s: version %q is not a number, and AWS accepts only version numbers in a layer ARN: its deployments fail; bumpbot bump finds the newest version and pins it", r.ARN, r.VersionText))
+				}
+			}
+			problem.Sort(out.Notes)
+			if withLayers {
+				if err := checkStacks(cmd, &lf, regions, &out); err != nil {
+					return err
+				}
+			}
 			if err := out.print(cmd.OutOrStdout(), cmd.ErrOrStderr(), asJSON); err != nil {
 				return err
 			}
@@ -87,6 +109,9 @@ when any was, 2 on usage error.`,
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print one JSON object")
 	cmd.Flags().BoolVar(&markdown, "markdown", false, "also scan Markdown files")
+	cmd.Flags().BoolVar(&withLayers, "layers", false, "read each function's layers from --registry: their unzipped size and the files one hides of another, per function")
+	cmd.Flags().StringVar(&regions, "regions", "", "with --layers, the regions an ARN whose region is a placeholder is read in (default: BUMPBOT_REGIONS, else AWS_REGION)")
+	lf.add(cmd)
 	cmd.Flags().StringVar(&configPath, "config", "", "repository configuration whose paths are scanned (default: PATH/"+config.RepoPath+" when present)")
 	return cmd
 }
@@ -117,5 +142,23 @@ func (o scanOutput) print(w, errw io.Writer, asJSON bool) error {
 			return err
 		}
 	}
+	return nil
+}
+
+// checkStacks reads the layers of every function the scan found, at the
+// versions pinned, and adds their sizes, shadowed files and problems.
+func checkStacks(cmd *cobra.Command, lf *layerFlags, regions string, out *scanOutput) error {
+	b, err := lf.open(cmd)
+	if err != nil {
+		return err
+	}
+	rs, err := config.Regions(config.First(config.Flag("regions", regions, regions != ""), config.Env(os.Getenv, "BUMPBOT_REGIONS"), config.DefaultRegion(os.Getenv)))
+	if err != nil {
+		return usageError{err}
+	}
+	errs, notes := bump.StackCheck(cmd.Context(), bump.PackageChangelog{Builder: b}, rs, out.Functions, bump.Pinned)
+	out.Errors, out.Notes = append(out.Errors, errs...), append(out.Notes, notes...)
+	problem.Sort(out.Errors)
+	problem.Sort(out.Notes)
 	return nil
 }

@@ -8,7 +8,7 @@ import (
 
 // functionOf names the function (or functions) a reference's layer is
 // attached to, from where the scanner found it: a Terraform resource, a
-// template's resource, a Serverless function; "" when the file does not
+// template's resource, a Serverless function, a Pulumi YAML resource; "" when the file does not
 // say (CDK code, plain text).
 func functionOf(r ref.Reference) string {
 	c := r.Context
@@ -24,6 +24,14 @@ func functionOf(r ref.Reference) string {
 		}
 		if strings.HasPrefix(c, "Globals.Function") {
 			return "every function (Globals)"
+		}
+	case ref.Pulumi:
+		// A YAML program: resources.NAME.properties.layers[i].
+		if rest, ok := strings.CutPrefix(c, "resources."); ok {
+			name, after, _ := strings.Cut(rest, ".")
+			if strings.HasPrefix(after, "properties.layers") {
+				return name
+			}
 		}
 	case ref.Serverless:
 		if rest, ok := strings.CutPrefix(c, "functions."); ok {

@@ -35,6 +35,14 @@ type Options struct {
 	// (ranges), or that the layer is not to be bumped at all (whole): the
 	// repository configuration's ignore rules.
 	Ignore func(config.Layer) (ranges []config.VersionRange, whole bool)
+	// Rejected, when set, says which versions of a layer the security
+	// policy forbids: stepped over like ignored ones, and reported as the
+	// policy's, not the configuration's.
+	Rejected func(config.Layer) []config.VersionRange
+	// Contents reads layer contents for the checks of each function's
+	// stack (unzipped size, shadowed files); nil means the Changelog
+	// when it is a ContentReader (PackageChangelog), else no such checks.
+	Contents ContentReader
 }
 
 // Change is one reference moved to a new version (the JSON contract of
@@ -52,8 +60,11 @@ type Change struct {
 	Layer     string   `json:"layer"`
 	From      int      `json:"from"`
 	To        int      `json:"to"`
-	ARNFrom   string   `json:"arn_from"`
-	ARNTo     string   `json:"arn_to"`
+	// FromText is the pin's version as written when it is not a number
+	// (latest); From is then 0.
+	FromText string `json:"from_text,omitempty"`
+	ARNFrom  string `json:"arn_from"`
+	ARNTo    string `json:"arn_to"`
 	// Function names the function(s) the layer is attached to, when the
 	// file says (a Terraform resource, a template resource, a Serverless
 	// function).
@@ -205,13 +216,14 @@ type resolved struct {
 	concrete layerarn.ARN // the pin in the first region, for changelogs
 	err      error
 	ignored  []int // newer versions passed over because the configuration ignores them
+	rejected []int // newer versions passed over because the security policy forbids them
 }
 
 // PlanRefs plans bumps of references already scanned; read returns the
 // bytes of a reference's file.
 func PlanRefs(ctx context.Context, refs []ref.Reference, warns []problem.Problem, read func(file string) ([]byte, error), reg layers.Registry, opts Options) Plan {
 	p := Plan{Report: NewReport()}
-	p.Pins = refs
+	p.Pins = slices.DeleteFunc(slices.Clone(refs), func(r ref.Reference) bool { return layerarn.IsPlaceholder(r.Layer) })
 	p.Errors = append(p.Errors, StackProblems(Stacks(refs))...)
 	for _, w := range warns {
 		if isError(w, false) {
@@ -221,8 +233,13 @@ func PlanRefs(ctx context.Context, refs []ref.Reference, warns []problem.Problem
 		}
 	}
 	var all []resolved
+	var words []plannedEdit
 	for _, r := range refs {
-		if r.Version == nil {
+		if np, ok := NameProblem(r); ok {
+			p.Notes = append(p.Notes, np)
+			continue
+		}
+		if r.Version == nil && r.VersionText == "" {
 			continue // the version is not written in the file: nothing to bump
 		}
 		if opts.Ignore != nil {
@@ -231,9 +248,18 @@ func PlanRefs(ctx context.Context, refs []ref.Reference, warns []problem.Problem
 				continue
 			}
 		}
+		if r.Version == nil {
+			if e, ok := p.nonNumeric(ctx, reg, r, opts); ok {
+				words = append(words, e)
+			}
+			continue
+		}
 		rv := resolveRef(ctx, reg, r, opts, 0)
 		if len(rv.ignored) > 0 {
 			p.Notes = append(p.Notes, note(problem.Ignored, r.Pos, "%s: version %s ignored by the configuration", r.Layer, joinInts(rv.ignored)))
+		}
+		if len(rv.rejected) > 0 {
+			p.Notes = append(p.Notes, note(problem.Ignored, r.Pos, "%s: version %s rejected by the security policy", r.Layer, joinInts(rv.rejected)))
 		}
 		switch {
 		case errors.Is(rv.err, layers.ErrIncompatible) && len(rv.res.Missing) == 0:
@@ -245,9 +271,13 @@ func PlanRefs(ctx context.Context, refs []ref.Reference, warns []problem.Problem
 		}
 		all = append(all, rv)
 	}
-	edits := p.chooseEdits(ctx, reg, opts, all)
+	edits := append(p.chooseEdits(ctx, reg, opts, all), words...)
 	p.applyEdits(edits, read)
 	p.addChangelogs(ctx, reg, opts, all, edits)
+	if cr := contentsOf(opts); cr != nil {
+		errs, notes := StackCheck(ctx, cr, opts.Regions, Stacks(refs), p.versionAfter)
+		p.Errors, p.Notes = append(p.Errors, errs...), append(p.Notes, notes...)
+	}
 	sortPlan(&p)
 	return p
 }
@@ -256,28 +286,45 @@ func PlanRefs(ctx context.Context, refs []ref.Reference, warns []problem.Problem
 // limit, when above zero, is the highest, and versions the configuration
 // ignores are stepped over by resolving again below them.
 func resolveRef(ctx context.Context, reg layers.Registry, r ref.Reference, opts Options, limit int) resolved {
-	var ranges []config.VersionRange
+	var ignores, rejects []config.VersionRange
 	if opts.Ignore != nil {
-		ranges, _ = opts.Ignore(layerOf(r))
+		ignores, _ = opts.Ignore(layerOf(r))
 	}
-	var ignored []int
+	if opts.Rejected != nil {
+		rejects = opts.Rejected(layerOf(r))
+	}
+	var ignored, rejected []int
 	for {
 		rv := resolveOnce(ctx, reg, r, opts, limit)
-		rv.ignored = ignored
+		rv.ignored, rv.rejected = ignored, rejected
 		if rv.err != nil || !rv.res.Bump() {
 			return rv
 		}
-		i := slices.IndexFunc(ranges, func(g config.VersionRange) bool { return g.Contains(rv.res.To) })
-		if i < 0 {
+		// The policy's ranges are tried first: a version both rejects is
+		// reported as the policy's, the stronger reason.
+		g, ok := rangeHolding(rejects, rv.res.To)
+		if ok {
+			rejected = append(rejected, rv.res.To)
+		} else if g, ok = rangeHolding(ignores, rv.res.To); ok {
+			ignored = append(ignored, rv.res.To)
+		} else {
 			return rv
 		}
-		// Each pass lowers the limit below an ignored range, so this ends.
-		ignored = append(ignored, rv.res.To)
-		if limit = ranges[i].Min - 1; limit <= rv.res.From {
-			rv.ignored, rv.res.To = ignored, rv.res.From
+		// Each pass lowers the limit below a stepped-over range, so this ends.
+		if limit = g.Min - 1; limit <= rv.res.From {
+			rv.ignored, rv.rejected, rv.res.To = ignored, rejected, rv.res.From
 			return rv
 		}
 	}
+}
+
+// rangeHolding returns the first of ranges that contains v.
+func rangeHolding(ranges []config.VersionRange, v int) (config.VersionRange, bool) {
+	i := slices.IndexFunc(ranges, func(g config.VersionRange) bool { return g.Contains(v) })
+	if i < 0 {
+		return config.VersionRange{}, false
+	}
+	return ranges[i], true
 }
 
 // layerOf names a reference's layer for configuration rules.
@@ -466,18 +513,46 @@ func (p *Plan) applyEdits(edits []plannedEdit, read func(string) ([]byte, error)
 	}
 }
 
+// versionAfter is the version a reference is at once the plan's edits
+// are applied; 0 when it is not a number.
+func (p *Plan) versionAfter(r ref.Reference) int {
+	at := r.VersionAt
+	if r.Version == nil {
+		at = r.VersionTextAt
+	}
+	if at != nil {
+		for _, f := range p.Files {
+			if f.Path != at.File {
+				continue
+			}
+			for _, e := range f.edits {
+				if e.edit.Offset == at.Offset {
+					return e.edit.To
+				}
+			}
+		}
+	}
+	return Pinned(r)
+}
+
 func layerID(r ref.Reference) string { return r.Account + ":" + r.Layer }
 
 func changeOf(r ref.Reference, to int) Change {
 	render := func(v int) string {
 		return fmt.Sprintf("arn:%s:lambda:%s:%s:layer:%s:%d", r.Partition, r.Region, r.Account, r.Layer, v)
 	}
-	return Change{
+	c := Change{
 		File: r.File, Line: r.Line, Column: r.Column, VersionAt: r.VersionAt,
 		Partition: r.Partition, Region: r.Region, Account: r.Account, Layer: r.Layer,
-		From: *r.Version, To: to, ARNFrom: render(*r.Version), ARNTo: render(to),
+		To: to, ARNFrom: r.ARN, ARNTo: render(to),
 		LayerID: layerID(r), Function: functionOf(r),
 	}
+	if r.Version != nil {
+		c.From, c.ARNFrom = *r.Version, render(*r.Version)
+	} else {
+		c.FromText, c.VersionAt = r.VersionText, r.VersionTextAt
+	}
+	return c
 }
 
 // addChangelogs writes one entry per distinct (layer, from, to) that was
@@ -499,6 +574,9 @@ func (p *Plan) addChangelogs(ctx context.Context, reg layers.Registry, opts Opti
 			continue
 		}
 		for _, rv := range e.refs {
+			if rv.concrete.Version == 0 {
+				continue // a word moved to a number: no version to compare
+			}
 			from, to := rv.concrete, rv.concrete.WithVersion(e.edit.To)
 			key := from.String() + ">" + to.String()
 			if seen[key] {

@@ -16,8 +16,16 @@ type Stack struct {
 	File     string   `json:"file"`
 	Function string   `json:"function"`
 	Layers   []string `json:"layers"`
+	// UnzippedSize is what all its layers unzip to, when the contents of
+	// every one of them could be read (the function's own code is not
+	// counted: the files do not say it).
+	UnzippedSize *int64 `json:"unzipped_size,omitempty"`
+	// Shadowed are the packages and paths more than one of its layers
+	// provide, when their contents could be read.
+	Shadowed []Shadow `json:"shadowed,omitempty"`
 	// at is the first reference, where a problem with the stack is said.
-	at ref.Pos
+	at   ref.Pos
+	refs []ref.Reference
 }
 
 // Stacks ties references to the functions that attach them, where the
@@ -40,6 +48,7 @@ func Stacks(refs []ref.Reference) []Stack {
 			out = append(out, Stack{File: r.File, Function: fn, at: r.Pos})
 		}
 		out[i].Layers = append(out[i].Layers, r.ARN)
+		out[i].refs = append(out[i].refs, r)
 	}
 	return out
 }

@@ -34,3 +34,14 @@ func TestStackOfSixLayers(t *testing.T) {
 		t.Errorf("stacks %+v", st)
 	}
 }
+
+// A Pulumi YAML program's function is a stack of its own.
+func TestPulumiStack(t *testing.T) {
+	t.Parallel()
+	src := "resources:\n  api:\n    type: aws:lambda:Function\n    properties:\n      layers:\n        - arn:aws:lambda:us-east-1:123456789012:layer:a:1\n        - arn:aws:lambda:us-east-1:123456789012:layer:b:2\n  other:\n    properties:\n      description: arn:aws:lambda:us-east-1:123456789012:layer:c:3\n"
+	refs, _ := scanInput(Input{Files: []ref.File{{Path: "Pulumi.yaml", Src: []byte(src)}}})
+	st := Stacks(refs)
+	if len(refs) != 3 || len(st) != 1 || st[0].Function != "api" || len(st[0].Layers) != 2 {
+		t.Errorf("refs %d, stacks %+v", len(refs), st)
+	}
+}

@@ -146,3 +146,31 @@ func nonNil(s []string) []string {
 	}
 	return s
 }
+
+// Contents returns what one layer version holds (its packages, files and
+// unzipped size), from the cache or by reading its zip: the checks of a
+// function's whole stack of layers need it for layers no bump moves too.
+// A version that cannot be described, or whose content cannot be read or
+// is not the one its CodeSha256 names, is an error.
+func (b *Builder) Contents(ctx context.Context, a layerarn.ARN) (*layerzip.Inventory, error) {
+	v, err := b.Registry.Describe(ctx, a)
+	if err != nil {
+		return nil, fmt.Errorf("describe %s: %w", a, err)
+	}
+	inv, _, _, err := b.inventory(ctx, a, v)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", a, redacted{err})
+	}
+	if inv.Unverified {
+		return nil, fmt.Errorf("read %s: the content is not the one its CodeSha256 names", a)
+	}
+	return inv, nil
+}
+
+// redacted is an error whose text has its URLs' secrets removed (a
+// presigned Location in a proxy's or an SDK's message), still unwrapping
+// to the error behind it.
+type redacted struct{ err error }
+
+func (r redacted) Error() string { return layerzip.RedactURLs(r.err.Error()) }
+func (r redacted) Unwrap() error { return r.err }

@@ -42,6 +42,15 @@ var schema = []string{
 	seq             BIGINT NOT NULL,
 	PRIMARY KEY (installation_id, repo)
 )`,
+	// bumpbot_layer_event holds the layer versions publish and delete
+	// events named in the last minutes, so that replicas other than the
+	// one an event reached forget their cached answers too.
+	`CREATE TABLE IF NOT EXISTS bumpbot_layer_event (
+	arn         TEXT NOT NULL,
+	received_at BIGINT NOT NULL,
+	PRIMARY KEY (arn, received_at)
+)`,
+	`CREATE INDEX IF NOT EXISTS bumpbot_layer_event_received ON bumpbot_layer_event (received_at)`,
 }
 
 // Open opens (creating if needed) the SQLite database at path and brings

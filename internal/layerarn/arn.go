@@ -35,6 +35,9 @@ func Parse(s string) (ARN, error) {
 	if m.HasPlaceholder() {
 		return ARN{}, fmt.Errorf("%q: placeholders are not allowed here: %w", s, ErrNotLayerARN)
 	}
+	if m.NonNumeric {
+		return ARN{}, fmt.Errorf("%q: version %q is not a number, and AWS accepts only version numbers: %w", s, m.VersionText, ErrNotLayerARN)
+	}
 	a := ARN{Partition: m.Partition, Region: m.Region, Account: m.Account, Name: m.Name}
 	if m.VersionText != "" {
 		a.Version = m.Version
@@ -74,15 +77,27 @@ type Match struct {
 	VersionText  string
 	Version      int
 	VersionStart int // offset of VersionText
+	// NonNumeric: the version is a word such as latest or $LATEST, not a
+	// number nor a placeholder. AWS accepts only version numbers in a
+	// layer ARN, so such a pin is a mistake to report, not a template.
+	NonNumeric bool
 
-	placeholder [3]bool // partition, region, account
+	placeholder [4]bool // partition, region, account, name
 }
+
+// maxName bounds a layer name as matched: AWS allows 140 characters, and
+// a name holding placeholders is written longer than it evaluates.
+const maxName = 256
 
 // HasPlaceholder reports whether partition, region or account is a
-// placeholder rather than a literal.
+// placeholder rather than a literal, or the name holds one.
 func (m Match) HasPlaceholder() bool {
-	return m.placeholder[0] || m.placeholder[1] || m.placeholder[2]
+	return m.placeholder[0] || m.placeholder[1] || m.placeholder[2] || m.placeholder[3]
 }
+
+// NameHasPlaceholder reports whether the layer name holds a placeholder
+// (a variable without a value in the file).
+func (m Match) NameHasPlaceholder() bool { return m.placeholder[3] }
 
 // VersionIsLiteral reports whether the version is written as digits.
 func (m Match) VersionIsLiteral() bool {
@@ -159,10 +174,24 @@ func matchAt(s string, i int, allowPlaceholders bool) (Match, bool) {
 	}
 	p += len(":layer:")
 	q := p
-	for q < len(s) && q-p < 140 && isNameByte(s[q]) {
-		q++
+	for q < len(s) && q-p < maxName {
+		if isNameByte(s[q]) {
+			q++
+			continue
+		}
+		// A name built from a variable the file does not give a value
+		// (Datadog-Python${var.runtime}) is still a pin to report.
+		n := 0
+		if allowPlaceholders {
+			n = placeholderLen(s[q:])
+		}
+		if n == 0 {
+			break
+		}
+		q += n
+		m.placeholder[3] = true
 	}
-	if q == p || (q < len(s) && isNameByte(s[q])) {
+	if q == p || q-p > maxName || (q < len(s) && isNameByte(s[q])) {
 		return m, false
 	}
 	m.Name = s[p:q]
@@ -172,6 +201,10 @@ func matchAt(s string, i int, allowPlaceholders bool) (Match, bool) {
 		return m, true // layer ARN without version
 	}
 	p++
+	if n := wordLen(s[p:]); n > 0 {
+		m.VersionText, m.VersionStart, m.End, m.NonNumeric = s[p:p+n], p, p+n, true
+		return m, true
+	}
 	if n := placeholderLen(s[p:]); n > 0 && allowPlaceholders {
 		m.VersionText, m.VersionStart, m.End = s[p:p+n], p, p+n
 		return m, true
@@ -190,6 +223,32 @@ func matchAt(s string, i int, allowPlaceholders bool) (Match, bool) {
 	}
 	m.VersionText, m.Version, m.VersionStart, m.End = s[p:q], v, p, q
 	return m, true
+}
+
+// maxWord is the longest non-numeric version taken for one (latest,
+// current, $LATEST): longer words are not pins someone meant.
+const maxWord = 16
+
+// wordLen returns the length of a non-numeric version at the start of s:
+// letters, optionally after a $ when the rest spells latest ($LATEST,
+// which a shell variable would otherwise claim), ending where a name
+// would, or 0.
+func wordLen(s string) int {
+	n := 0
+	if strings.HasPrefix(s, "$") {
+		if len(s) < 7 || !strings.EqualFold(s[1:7], "latest") {
+			return 0
+		}
+		n = 1
+	}
+	start := n
+	for n < len(s) && n-start <= maxWord && isLetter(s[n]) {
+		n++
+	}
+	if n == start || n-start > maxWord || (n < len(s) && (isNameByte(s[n]) || s[n] == '.' || s[n] == '{')) {
+		return 0
+	}
+	return n
 }
 
 // field reads one ARN field: a literal validated by valid, or a placeholder.

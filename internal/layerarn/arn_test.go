@@ -166,3 +166,58 @@ func TestBraceEnd(t *testing.T) {
 		})
 	}
 }
+
+// A version written as a word (latest, $LATEST) is found, flagged as not
+// a number, and refused by Parse with the reason; longer words and names
+// running on are not versions.
+func TestNonNumericVersion(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		in, text string
+		found    bool
+	}{
+		{`"arn:aws:lambda:us-east-1:123456789012:layer:foo:latest"`, "latest", true},
+		{"arn:aws:lambda:us-east-1:123456789012:layer:foo:$LATEST\n", "$LATEST", true},
+		{"arn:aws:lambda:us-east-1:123456789012:layer:foo:LATEST", "LATEST", true},
+		{"arn:aws:lambda:us-east-1:123456789012:layer:foo:latest-2", "", false},
+		{"arn:aws:lambda:us-east-1:123456789012:layer:foo:$HOME", "", false},
+		{"arn:aws:lambda:us-east-1:123456789012:layer:foo:abcdefghijklmnopqrstuvwxyz", "", false},
+	} {
+		ms := FindAll(tc.in)
+		if !tc.found {
+			for _, m := range ms {
+				if m.NonNumeric {
+					t.Errorf("%q: found non-numeric %q", tc.in, m.VersionText)
+				}
+			}
+			continue
+		}
+		if len(ms) != 1 || !ms[0].NonNumeric || ms[0].VersionText != tc.text || ms[0].Version != 0 {
+			t.Errorf("%q: matches %+v", tc.in, ms)
+		}
+	}
+	_, err := Parse("arn:aws:lambda:us-east-1:123456789012:layer:foo:latest")
+	if !errors.Is(err, ErrNotLayerARN) || !strings.Contains(err.Error(), `version "latest" is not a number`) {
+		t.Errorf("Parse: %v", err)
+	}
+}
+
+// A name built from a placeholder is matched, flagged, and refused by
+// Parse; a name running into a word is still no ARN.
+func TestNamePlaceholder(t *testing.T) {
+	t.Parallel()
+	ms := FindAll(`"arn:aws:lambda:us-east-1:464622532012:layer:Datadog-Python${replace(var.runtime, '.', '')}:98"`)
+	if len(ms) != 1 || ms[0].Name != "Datadog-Python${replace(var.runtime, '.', '')}" || !ms[0].NameHasPlaceholder() || ms[0].Version != 98 {
+		t.Errorf("matches %+v", ms)
+	}
+	ms = FindAll("arn:aws:lambda:us-east-1:901920570463:layer:aws-otel-java-agent-${var.lambda_arch}-ver-1-32-0:1")
+	if len(ms) != 1 || ms[0].Name != "aws-otel-java-agent-${var.lambda_arch}-ver-1-32-0" || !ms[0].HasPlaceholder() {
+		t.Errorf("matches %+v", ms)
+	}
+	if ms := FindAll("arn:aws:lambda:us-east-1:123456789012:layer:plain:3"); len(ms) != 1 || ms[0].NameHasPlaceholder() {
+		t.Errorf("plain name: %+v", ms)
+	}
+	if _, err := Parse("arn:aws:lambda:us-east-1:901920570463:layer:x-${arch}:1"); !errors.Is(err, ErrNotLayerARN) {
+		t.Errorf("Parse: %v", err)
+	}
+}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -109,6 +110,11 @@ func (in *inspector) classify(f *zip.File) {
 	}
 	if strings.HasSuffix(name, "/") {
 		return // directory entries carry nothing
+	}
+	if len(in.inv.Files) < in.limits.MaxFiles {
+		in.inv.Files = append(in.inv.Files, name)
+	} else {
+		in.inv.FilesCut = true
 	}
 	top, rest, _ := strings.Cut(name, "/")
 	switch top {
@@ -332,6 +338,9 @@ func (in *inspector) finish() *Inventory {
 		in.pkgs = append(in.pkgs, g.pkg)
 	}
 	SortByName(in.pkgs, func(p Package) (string, string, string) { return p.Ecosystem, p.Name, p.Path })
+	sort.Strings(in.inv.Files)
+	// A zip may name one path twice; /opt holds it once.
+	in.inv.Files = slices.Compact(in.inv.Files)
 	in.disambiguate()
 	in.inv.Packages = append(in.inv.Packages, in.pkgs...)
 	if in.unsafe > 0 {

@@ -23,7 +23,8 @@ const (
 // FormatVersion changes whenever Inventory's content would differ for the
 // same zip, so inventories cached by an older binary are read again.
 // 2: the read budget (overlapping entries read once, MaxReads).
-const FormatVersion = 2
+// 3: Files, the paths a layer puts under /opt (shadowing in a stack).
+const FormatVersion = 3
 
 // Package is one thing a layer puts under /opt.
 type Package struct {
@@ -52,6 +53,13 @@ type Inventory struct {
 	Packages     []Package `json:"packages"`
 	Entries      int       `json:"entries"`
 	UnzippedSize int64     `json:"unzipped_size"`
+	// Files are the paths of the files the layer puts under /opt, from
+	// its central directory, sorted: two layers of one function holding
+	// one path means the later one's file is the one the function sees.
+	// Directory entries and names that leave /opt are not listed; past
+	// Limits.MaxFiles the list is cut and FilesCut says so.
+	Files    []string `json:"files,omitempty"`
+	FilesCut bool     `json:"files_cut,omitempty"`
 	// Notes say what could not be read and why.
 	Notes []string `json:"notes,omitempty"`
 	// Unverified: the content read was not the one Options.CodeSha256

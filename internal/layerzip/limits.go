@@ -32,6 +32,8 @@ type Limits struct {
 	MaxRequests int
 	// MaxNotes caps the notes kept for one layer.
 	MaxNotes int
+	// MaxFiles caps the file paths kept in Inventory.Files.
+	MaxFiles int
 
 	// The read budget of one layer, in all: a zip can make every entry
 	// cheap to declare and dear to read (one small stream that thousands
@@ -68,6 +70,7 @@ func DefaultLimits() Limits {
 		MergeGap:         256 << 10,
 		MaxRequests:      6,
 		MaxNotes:         50,
+		MaxFiles:         50_000,
 		MaxReads:         10_000,
 		MaxInflate:       64 << 20,
 		MaxReadTime:      20 * time.Second,
@@ -87,6 +90,7 @@ func (l Limits) withDefaults() Limits {
 	orDefault(&l.MergeGap, d.MergeGap)
 	orDefault(&l.MaxRequests, d.MaxRequests)
 	orDefault(&l.MaxNotes, d.MaxNotes)
+	orDefault(&l.MaxFiles, d.MaxFiles)
 	orDefault(&l.MaxReads, d.MaxReads)
 	orDefault(&l.MaxInflate, d.MaxInflate)
 	orDefault(&l.MaxReadTime, d.MaxReadTime)

@@ -60,6 +60,16 @@ const (
 	Config Kind = "config"
 	// Stack: a function's layers are more than AWS accepts.
 	Stack Kind = "stack"
+	// StackSize: a function's layers unzip to more than AWS accepts for
+	// function and layers (an error), or to within 10% of it (a note).
+	StackSize Kind = "stack-size"
+	// Shadowed: two layers of one function provide the same files, so
+	// the later one's are the ones the function sees, or a bump changes
+	// which layer that is.
+	Shadowed Kind = "shadowed"
+	// NotNumeric: a pin's version is not a number (:latest), which AWS
+	// does not accept.
+	NotNumeric Kind = "not-numeric"
 	// Other: anything not classified above.
 	Other Kind = "error"
 )

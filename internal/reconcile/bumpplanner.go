@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/bumpbot/bumpbot/internal/bump"
-	"github.com/bumpbot/bumpbot/internal/config"
 	"github.com/bumpbot/bumpbot/internal/layers"
 	"github.com/bumpbot/bumpbot/internal/problem"
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
@@ -37,15 +36,7 @@ func (p BumpPlanner) Plan(ctx context.Context, in bump.Input) (Plan, error) {
 		opts.Ignore = c.Ignored
 	}
 	if in.Rejected != nil {
-		ignore := opts.Ignore
-		opts.Ignore = func(l config.Layer) ([]config.VersionRange, bool) {
-			var ranges []config.VersionRange
-			whole := false
-			if ignore != nil {
-				ranges, whole = ignore(l)
-			}
-			return append(ranges, in.Rejected(l)...), whole
-		}
+		opts.Rejected = in.Rejected
 	}
 	plan := bump.PlanInput(ctx, in, p.Registry, opts)
 	out := Plan{Report: plan.Report}
@@ -93,7 +84,7 @@ func updateOf(g bump.LayerPlan, plan bump.Plan) Update {
 		if u.Region == "" {
 			u.Partition, u.Region, u.Account = c.Partition, c.Region, c.Account
 		}
-		m := Move{At: ref.Pos{File: c.File, Line: c.Line, Column: c.Column}, Function: c.Function, From: c.From, To: c.To}
+		m := Move{At: ref.Pos{File: c.File, Line: c.Line, Column: c.Column}, Function: c.Function, From: c.From, To: c.To, FromText: c.FromText}
 		m.VersionAt = m.At
 		if c.VersionAt != nil {
 			m.VersionAt = *c.VersionAt
@@ -106,15 +97,29 @@ func updateOf(g bump.LayerPlan, plan bump.Plan) Update {
 		paths = append(paths, f.Path)
 	}
 	var b strings.Builder
+	var notes, stacks []string
+	for i, n := range append(slices.Clone(plan.Errors), plan.Notes...) {
+		if !concerns(u, paths, n) {
+			continue
+		}
+		line := fmt.Sprintf("- `%s`: %s", n.Location(), n.Message)
+		switch {
+		case !stackKinds[n.Kind]:
+			notes = append(notes, line)
+		case i < len(plan.Errors):
+			stacks = append(stacks, fmt.Sprintf("- **error** `%s`: %s", n.Location(), n.Message))
+		default:
+			stacks = append(stacks, line)
+		}
+	}
+	// What the functions will make of the bumped stack comes first: an
+	// error there is a deployment that fails.
+	if len(stacks) > 0 {
+		b.WriteString("#### The functions' layer stacks after this bump\n\n" + strings.Join(stacks, "\n") + "\n\n")
+	}
 	for _, e := range g.Changelogs {
 		b.WriteString(strings.TrimRight(e.Markdown, "\n"))
 		b.WriteString("\n\n")
-	}
-	var notes []string
-	for _, n := range append(slices.Clone(plan.Notes), plan.Errors...) {
-		if concerns(u, paths, n) {
-			notes = append(notes, fmt.Sprintf("- `%s`: %s", n.Location(), n.Message))
-		}
 	}
 	if len(notes) > 0 {
 		b.WriteString("#### Notes\n\n" + strings.Join(notes, "\n") + "\n")
@@ -122,6 +127,10 @@ func updateOf(g bump.LayerPlan, plan bump.Plan) Update {
 	u.Body = b.String()
 	return u
 }
+
+// stackKinds are the problems of a function's whole stack of layers,
+// which a pull request states before its changelog.
+var stackKinds = map[problem.Kind]bool{problem.Stack: true, problem.StackSize: true, problem.Shadowed: true}
 
 // concerns reports whether a problem belongs in an update's description:
 // it is about one of the pins the update moves (at the reference or its

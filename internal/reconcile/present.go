@@ -29,21 +29,36 @@ func Title(u Update) string {
 }
 
 // froms lists the distinct versions an update moves from, ascending.
+// A pin on a word (latest) is listed by the word, after the numbers.
 func froms(u Update) string {
 	var vs []int
+	var words []string
 	for _, m := range u.Moves {
+		if m.FromText != "" {
+			words = append(words, m.FromText)
+			continue
+		}
 		vs = append(vs, m.From)
 	}
-	if len(vs) == 0 {
+	if len(vs) == 0 && len(words) == 0 {
 		vs = []int{u.From}
 	}
 	slices.Sort(vs)
 	vs = slices.Compact(vs)
-	s := make([]string, len(vs))
+	slices.Sort(words)
+	s := make([]string, len(vs), len(vs)+len(words))
 	for i, v := range vs {
 		s[i] = strconv.Itoa(v)
 	}
-	return strings.Join(s, ", ")
+	return strings.Join(append(s, slices.Compact(words)...), ", ")
+}
+
+// from is the version a move starts at, as the file spells it.
+func (m Move) from() string {
+	if m.FromText != "" {
+		return m.FromText
+	}
+	return strconv.Itoa(m.From)
 }
 
 // marker identifies what an open change carries (layer, region, target
@@ -171,7 +186,7 @@ func moves(b *strings.Builder, u Update, site Site) {
 		if m.Function != "" {
 			fn = "`" + m.Function + "`"
 		}
-		fmt.Fprintf(b, "| %s | %s | %d | %d |\n", where, fn, m.From, m.To)
+		fmt.Fprintf(b, "| %s | %s | %s | %d |\n", where, fn, m.from(), m.To)
 	}
 }
 

@@ -57,6 +57,9 @@ type Move struct {
 	VersionAt ref.Pos // the literal edited: At's, or a variable's
 	Function  string  // the function(s) the layer is attached to, if known
 	From, To  int
+	// FromText is the version as written when it is a word (latest),
+	// which AWS does not accept; From is then 0.
+	FromText string
 }
 
 // Plan is a Planner's answer.

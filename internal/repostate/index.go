@@ -24,6 +24,9 @@ type Pin struct {
 	Version      int    `json:"version"`
 	File         string `json:"file"`
 	Line         int    `json:"line"`
+	// Verdict is what the repository's latest reconcile concluded about
+	// the pin; nil when it recorded none.
+	Verdict *Verdict `json:"verdict,omitempty"`
 }
 
 // ReplacePins records which layer versions a repository pins, as its
@@ -31,22 +34,7 @@ type Pin struct {
 // index is replaced, never appended to). References whose version is not
 // written in the files are left out: nothing can move them.
 func (s *Store) ReplacePins(ctx context.Context, installation int64, repo string, refs []ref.Reference) error {
-	return s.replace(ctx, "bumpbot_layer_pin", installation, repo, func(tx *sql.Tx) error {
-		seq := 0
-		for _, r := range refs {
-			if r.Version == nil {
-				continue
-			}
-			seq++
-			if _, err := tx.ExecContext(ctx, `INSERT INTO bumpbot_layer_pin
-				(installation_id, repo, seq, partition_name, region, account, layer, version, file, line)
-				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-				installation, repo, seq, r.Partition, r.Region, r.Account, r.Layer, *r.Version, r.File, r.Line); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	return s.ReplaceIndex(ctx, installation, repo, refs, nil)
 }
 
 // Pinning returns the pins of one layer (account and name) across every
@@ -54,17 +42,20 @@ func (s *Store) ReplacePins(ctx context.Context, installation int64, repo string
 // publish event for that layer concerns. A region that is a placeholder
 // is returned too; the caller knows which regions it stands for.
 func (s *Store) Pinning(ctx context.Context, account, layer string) ([]Pin, error) {
-	return s.pins(ctx, `WHERE account = $1 AND layer = $2`, account, layer)
+	return s.pins(ctx, `WHERE p.account = $1 AND p.layer = $2`, account, layer)
 }
 
 // RepoPins returns one repository's pins.
 func (s *Store) RepoPins(ctx context.Context, installation int64, repo string) ([]Pin, error) {
-	return s.pins(ctx, `WHERE installation_id = $1 AND repo = $2`, installation, repo)
+	return s.pins(ctx, `WHERE p.installation_id = $1 AND p.repo = $2`, installation, repo)
 }
 
 func (s *Store) pins(ctx context.Context, where string, args ...any) ([]Pin, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT installation_id, repo, partition_name, region, account, layer, version, file, line
-		FROM bumpbot_layer_pin `+where+` ORDER BY repo, installation_id, seq`, args...)
+	rows, err := s.db.QueryContext(ctx, `SELECT p.installation_id, p.repo, p.partition_name, p.region, p.account, p.layer, p.version, p.file, p.line,
+		v.newest, v.status, v.rule, v.detail
+		FROM bumpbot_layer_pin p LEFT JOIN bumpbot_pin_verdict v
+		ON v.installation_id = p.installation_id AND v.repo = p.repo AND v.seq = p.seq `+where+`
+		ORDER BY p.repo, p.installation_id, p.seq`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("layer index: %w", err)
 	}
@@ -72,8 +63,14 @@ func (s *Store) pins(ctx context.Context, where string, args ...any) ([]Pin, err
 	var out []Pin
 	for rows.Next() {
 		var p Pin
-		if err := rows.Scan(&p.Installation, &p.Repo, &p.Partition, &p.Region, &p.Account, &p.Layer, &p.Version, &p.File, &p.Line); err != nil {
+		var newest sql.NullInt64
+		var status, rule, detail sql.NullString
+		if err := rows.Scan(&p.Installation, &p.Repo, &p.Partition, &p.Region, &p.Account, &p.Layer, &p.Version, &p.File, &p.Line,
+			&newest, &status, &rule, &detail); err != nil {
 			return nil, fmt.Errorf("layer index: %w", err)
+		}
+		if status.Valid {
+			p.Verdict = &Verdict{Newest: int(newest.Int64), Status: status.String, Rule: rule.String, Detail: detail.String}
 		}
 		out = append(out, p)
 	}

@@ -39,7 +39,10 @@ func TestStoreOnPostgres(t *testing.T) {
 		}
 	}
 	must(s.ReplaceProblems(ctx, 1, "acme/a", []problem.Problem{problem.Newf(problem.Parse, "t.yaml", 3, 0, "x")}, nil, at))
-	must(s.ReplacePins(ctx, 1, "acme/a", []ref.Reference{{Pos: ref.Pos{File: "main.tf", Line: 1}, Partition: "aws", Region: "us-east-1", Account: "123456789012", Layer: "l", Version: &v}}))
+	must(s.ReplaceIndex(ctx, 1, "acme/a", []ref.Reference{{Pos: ref.Pos{File: "main.tf", Line: 1}, Partition: "aws", Region: "us-east-1", Account: "123456789012", Layer: "l", Version: &v}},
+		func(ref.Reference) (repostate.Verdict, bool) {
+			return repostate.Verdict{Newest: 5, Status: "behind"}, true
+		}))
 	must(s.SaveConfig(ctx, 1, "acme/a", config.Repo{Version: 1, Labels: []string{"x"}}))
 	must(s.SetNewest(ctx, repostate.Newest{Account: "123456789012", Layer: "l", Region: "us-east-1", Version: 5, CheckedAt: at}))
 	must(s.SetNewest(ctx, repostate.Newest{Account: "123456789012", Layer: "l", Region: "us-east-1", Version: 6, CheckedAt: at}))
@@ -51,7 +54,7 @@ func TestStoreOnPostgres(t *testing.T) {
 	if ps, err := s.Problems(ctx, 1, "acme/a"); err != nil || len(ps) != 1 {
 		t.Errorf("problems %v %v", ps, err)
 	}
-	if pins, err := s.Pinning(ctx, "123456789012", "l"); err != nil || len(pins) != 1 {
+	if pins, err := s.Pinning(ctx, "123456789012", "l"); err != nil || len(pins) != 1 || pins[0].Verdict == nil || pins[0].Verdict.Newest != 5 {
 		t.Errorf("pins %v %v", pins, err)
 	}
 	if cfg, ok, err := s.LastConfig(ctx, 1, "acme/a"); err != nil || !ok || cfg.Labels[0] != "x" {

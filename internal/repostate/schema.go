@@ -29,6 +29,19 @@ var schema = []string{
 	line            INTEGER NOT NULL,
 	PRIMARY KEY (installation_id, repo, seq)
 )`,
+	// The latest reconcile's verdict on each pin of bumpbot_layer_pin (same
+	// key): a table of its own so that databases made before it need no
+	// change to the pin table.
+	`CREATE TABLE IF NOT EXISTS bumpbot_pin_verdict (
+	installation_id BIGINT NOT NULL,
+	repo            TEXT NOT NULL,
+	seq             INTEGER NOT NULL,
+	newest          INTEGER NOT NULL,
+	status          TEXT NOT NULL,
+	rule            TEXT NOT NULL,
+	detail          TEXT NOT NULL,
+	PRIMARY KEY (installation_id, repo, seq)
+)`,
 	`CREATE INDEX IF NOT EXISTS bumpbot_layer_pin_layer ON bumpbot_layer_pin (account, layer)`,
 	`CREATE TABLE IF NOT EXISTS bumpbot_repo_config (
 	installation_id BIGINT NOT NULL,

@@ -15,6 +15,9 @@ import (
 type Edit struct {
 	Offset, Len int
 	From, To    int
+	// FromText, when set, is the word the edit replaces instead of the
+	// digits of From (a pin on latest moved to a number).
+	FromText string
 }
 
 // EditFor returns the edit that moves r to version to, if r's version is a
@@ -24,6 +27,15 @@ func EditFor(r ref.Reference, to int) (Edit, bool) {
 		return Edit{}, false
 	}
 	return Edit{Offset: r.VersionAt.Offset, Len: r.VersionLen, From: *r.Version, To: to}, true
+}
+
+// EditForText returns the edit that replaces r's non-numeric version
+// (latest) by version to, if the scanner located the word.
+func EditForText(r ref.Reference, to int) (Edit, bool) {
+	if r.VersionTextAt == nil || r.VersionText == "" {
+		return Edit{}, false
+	}
+	return Edit{Offset: r.VersionTextAt.Offset, Len: len(r.VersionText), FromText: r.VersionText, To: to}, true
 }
 
 // ErrRefused is wrapped by every error of Apply that refuses an edit.
@@ -72,6 +84,12 @@ func checkEdit(src []byte, e Edit) error {
 		return fmt.Errorf("version %d is not a layer version", e.To)
 	}
 	got := string(src[e.Offset : e.Offset+e.Len])
+	if e.FromText != "" {
+		if got != e.FromText {
+			return fmt.Errorf("expected version %q at byte %d, found %q", e.FromText, e.Offset, got)
+		}
+		return nil
+	}
 	if n, err := strconv.Atoi(got); err != nil || n != e.From || got[0] == '+' || got[0] == '-' {
 		return fmt.Errorf("expected version %d at byte %d, found %q", e.From, e.Offset, got)
 	}
@@ -100,6 +118,14 @@ func verify(path string, before, after []byte, edits []Edit) error {
 		if o.VersionAt != nil {
 			if to, ok := targets[o.VersionAt.Offset]; ok {
 				want = &to
+			}
+		}
+		if o.VersionTextAt != nil {
+			if to, ok := targets[o.VersionTextAt.Offset]; ok {
+				// A word replaced by a number: the reference now has
+				// its version where the word was.
+				want = &to
+				o.VersionAt = o.VersionTextAt
 			}
 		}
 		if !sameRef(o, n, want) {

@@ -21,6 +21,7 @@ const (
 	kindTerraform
 	kindServerless
 	kindCDKContext
+	kindPulumiYAML
 	kindSource
 	kindStructured // YAML or JSON: a template if its content says so, else text
 	kindText
@@ -42,6 +43,8 @@ func kindOf(name string, markdown bool) kind {
 		return kindServerless
 	case base == "cdk.json" || base == "cdk.context.json":
 		return kindCDKContext
+	case base == "pulumi.yaml" || base == "pulumi.yml":
+		return kindPulumiYAML
 	case strings.HasSuffix(base, ".tf.json") || ext == ".tf" || ext == ".hcl" || ext == ".tfvars":
 		return kindTerraform
 	case ext == ".md" || ext == ".markdown" || ext == ".mdx":
@@ -73,7 +76,7 @@ func worthParsing(k kind, src []byte) bool {
 		}
 		_, template := cloudformation.Detect(src)
 		return template
-	case kindTerraform, kindServerless, kindCDKContext:
+	case kindTerraform, kindServerless, kindCDKContext, kindPulumiYAML:
 		return layerarn.MayBuildARN(src)
 	case kindSource, kindText:
 		return layerarn.MayHoldARN(src)

@@ -18,6 +18,8 @@ func TestWorth(t *testing.T) {
 		{"json naming lambda, no pin", "config.json", `{"lambda": true}`, false},
 		{"json with a pin", "config.json", `{"layer": "` + pin + `"}`, true},
 		{"serverless naming lambda", "serverless.yml", "provider:\n  name: aws # lambda\n", true},
+		{"pulumi program assembling an ARN", "Pulumi.yaml", "resources:\n  f:\n    type: aws:lambda:Function\n", true},
+		{"pulumi program without lambda", "Pulumi.yaml", "name: web\nruntime: nodejs\n", false},
 		{"json without lambda", "package.json", `{"name": "x"}`, false},
 		{"terraform variables", "infra/variables.tf", "variable \"v\" {\n  default = 3\n}\n", true},
 		{"terraform json", "main.TF.JSON", "{}", true},

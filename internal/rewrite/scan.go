@@ -4,6 +4,7 @@ import (
 	"github.com/bumpbot/bumpbot/internal/problem"
 	"github.com/bumpbot/bumpbot/internal/rewrite/cdk"
 	"github.com/bumpbot/bumpbot/internal/rewrite/cloudformation"
+	"github.com/bumpbot/bumpbot/internal/rewrite/pulumi"
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
 	"github.com/bumpbot/bumpbot/internal/rewrite/serverless"
 	"github.com/bumpbot/bumpbot/internal/rewrite/terraform"
@@ -30,8 +31,14 @@ func scanOne(f ref.File, k kind) ([]ref.Reference, []problem.Problem) {
 		refs, warns = serverless.Scan(f)
 	case kindCDKContext:
 		refs, warns = cdk.ScanContext(f)
+	case kindPulumiYAML:
+		refs, warns = pulumi.ScanYAML(f)
 	case kindSource:
-		refs, warns = cdk.ScanSource(f)
+		if pulumi.IsProgram(f.Src) {
+			refs, warns = pulumi.ScanSource(f)
+		} else {
+			refs, warns = cdk.ScanSource(f)
+		}
 	case kindStructured:
 		if format, ok := cloudformation.Detect(f.Src); ok {
 			refs, warns = cloudformation.Scan(f, format)

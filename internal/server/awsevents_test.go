@@ -177,17 +177,24 @@ func TestLayerPollOpensPullRequest(t *testing.T) {
 	if !strings.Contains(e.logs.String(), `"msg":"layer poll"`) {
 		t.Error("no layer poll logged")
 	}
-	// The fleet view shows the pin behind the newest version the poll saw.
-	req, _ := http.NewRequest("GET", srv.url+"/api/fleet/pins", nil)
-	req.Header.Set("Authorization", "Bearer fleet-token-value")
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if resp.StatusCode != 200 || !strings.Contains(string(body), `"repository": "acme/infra"`) || !strings.Contains(string(body), `"status": "behind"`) ||
-		!strings.Contains(string(body), `"newest": 4`) {
-		t.Errorf("fleet pins %d:\n%s", resp.StatusCode, body)
+	// The fleet view shows the pin behind the newest version the poll saw,
+	// once the reconcile the poll asked for has indexed its verdict (a
+	// moment after its pull request).
+	var status int
+	var body []byte
+	waitFor(t, "the fleet view to show the pin behind", func() bool {
+		req, _ := http.NewRequest("GET", srv.url+"/api/fleet/pins", nil)
+		req.Header.Set("Authorization", "Bearer fleet-token-value")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ = io.ReadAll(resp.Body)
+		resp.Body.Close()
+		status = resp.StatusCode
+		return strings.Contains(string(body), `"status": "behind"`)
+	})
+	if status != 200 || !strings.Contains(string(body), `"repository": "acme/infra"`) || !strings.Contains(string(body), `"newest": 4`) {
+		t.Errorf("fleet pins %d:\n%s", status, body)
 	}
 }

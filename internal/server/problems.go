@@ -8,6 +8,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/bumpbot/bumpbot/internal/bump"
+	"github.com/bumpbot/bumpbot/internal/fleet"
+	"github.com/bumpbot/bumpbot/internal/policy"
 	"github.com/bumpbot/bumpbot/internal/problem"
 	"github.com/bumpbot/bumpbot/internal/repostate"
 )
@@ -33,9 +35,11 @@ func newProblemCounter(reg prometheus.Registerer) *prometheus.CounterVec {
 	return c
 }
 
-// report logs, counts and stores the problems of one reconcile. log
-// already names the installation and repository.
-func (p problemReporter) report(ctx context.Context, log *slog.Logger, inst int64, repo string, r bump.Report) {
+// report logs, counts and stores the problems of one reconcile, and
+// indexes its pins with the verdict `bumpbot report` gives them (the org's
+// policy, pol, the one the reconcile applied; nil: none). log already
+// names the installation and repository.
+func (p problemReporter) report(ctx context.Context, log *slog.Logger, inst int64, repo string, r bump.Report, pol func(context.Context) (*policy.Policy, error)) {
 	for _, list := range []struct {
 		sev   repostate.Severity
 		level slog.Level
@@ -54,7 +58,16 @@ func (p problemReporter) report(ctx context.Context, log *slog.Logger, inst int6
 	if err := p.state.ReplaceProblems(ctx, inst, repo, r.Errors, r.Notes, now()); err != nil {
 		log.Warn("cannot record the reconcile's problems", "error", err)
 	}
-	if err := p.state.ReplacePins(ctx, inst, repo, r.Pins); err != nil {
+	var rules *policy.Policy
+	if pol != nil {
+		var err error
+		if rules, err = pol(ctx); err != nil {
+			// The reconcile read it a moment ago: the index keeps its
+			// pins; they show as if no policy applied until the next one.
+			log.Warn("cannot read the org's security policy for the layer index", "error", err)
+		}
+	}
+	if err := p.state.ReplaceIndex(ctx, inst, repo, r.Pins, fleet.Verdicts(repo, r, rules, now())); err != nil {
 		log.Warn("cannot record the repository's pins in the layer index", "error", err)
 	}
 }

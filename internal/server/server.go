@@ -114,6 +114,12 @@ func New(ctx context.Context, cfg Config, opts Options) (*Server, error) {
 	reg.MustRegister(newIndexCollector(state))
 	runner := &ghRunner{app: app, log: opts.Logger, rec: &reconcile.Reconciler{Planner: opts.Planner, Cache: reconcile.NewBlobCache(), Log: opts.Logger, Swept: reconcile.NewSwept()},
 		problems: problemReporter{state: state, counter: newProblemCounter(reg), log: opts.Logger}}
+	forget := opts.Forget
+	if forget != nil && cfg.DatabaseURL != "" {
+		// Several replicas: an event reaches one, every cache must hear it.
+		shared := newSharedForget(db, forget, opts.Logger)
+		forget, runner.fresh = shared.forget, shared.catchUp
+	}
 	s.lister = appLister{app}
 	s.river, err = jobs.NewClient(db, jobs.Config{
 		Runner: runner, Logger: opts.Logger, Metrics: jobs.NewMetrics(reg, db), Workers: cfg.Workers, PollInterval: opts.PollInterval,
@@ -140,7 +146,7 @@ func New(ctx context.Context, cfg Config, opts Options) (*Server, error) {
 	mux.Handle("POST /webhooks/github", hook)
 	if cfg.AWSEventsToken != "" {
 		aws, err := awsevents.New(cfg.AWSEventsToken, awsevents.Options{
-			Index: state, Queue: s.queue, Regions: cfg.Regions, Logger: opts.Logger, Forget: opts.Forget, Metrics: awsevents.NewMetrics(reg),
+			Index: state, Queue: s.queue, Regions: cfg.Regions, Logger: opts.Logger, Forget: forget, Metrics: awsevents.NewMetrics(reg),
 		})
 		if err != nil {
 			db.Close()
@@ -317,10 +323,18 @@ type ghRunner struct {
 	checks checked
 	// fleet records the reconciles a policy change asks for.
 	fleet fleetRecorder
+	// fresh, when set, forgets the cached layer answers that layer events
+	// other replicas received made stale (layerevents.go).
+	fresh func(context.Context) error
 }
 
 func (g *ghRunner) Reconcile(ctx context.Context, req jobs.Request) (err error) {
 	inst, repo := req.InstallationID, req.Repo
+	if g.fresh != nil {
+		if err := g.fresh(ctx); err != nil {
+			g.log.Warn("cannot read the layer events other replicas received", "installation_id", inst, "repo", repo, "error", err)
+		}
+	}
 	c, err := g.app.Client(inst)
 	if err != nil {
 		return err
@@ -379,7 +393,7 @@ func (g *ghRunner) Reconcile(ctx context.Context, req jobs.Request) (err error) 
 	if res.Planned {
 		// What the repository holds now; a reconcile that failed before
 		// planning leaves the last known state in place.
-		g.problems.report(ctx, rec.Log, inst, repo, res.Report)
+		g.problems.report(ctx, rec.Log, inst, repo, res.Report, src.Policy)
 	}
 	if err != nil {
 		rec.Log.Warn("reconcile failed", "error", err, "candidates", res.Candidates, "opened", res.Opened, "updated", res.Updated)

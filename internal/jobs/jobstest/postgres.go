@@ -41,6 +41,13 @@ type Cluster struct {
 	// refuse to run as root.
 	asPostgres bool
 	dbs        atomic.Int64
+	// down is set while Down has the server stopped.
+	down bool
+	// durable makes a commit wait for its WAL to be written: Down is a
+	// crash, and without it the commits of the last few hundred
+	// milliseconds, acknowledged to their clients, would be lost, as no
+	// real server configured for durability loses them.
+	durable bool
 }
 
 // Start initializes a new cluster in a temporary directory and starts it.
@@ -51,18 +58,19 @@ func Start() (*Cluster, error) {
 	if err != nil {
 		return nil, err
 	}
-	return startIn(bin)
+	return startIn(bin, false)
 }
 
-// startIn starts a cluster with the server binaries of directory bin.
-func startIn(bin string) (*Cluster, error) {
+// startIn starts a cluster with the server binaries of directory bin;
+// durable: see Cluster.durable.
+func startIn(bin string, durable bool) (*Cluster, error) {
 	// os.MkdirTemp rather than a test's TempDir: a unix socket path must
 	// stay under about 100 bytes.
 	dir, err := os.MkdirTemp("", "bumpbot-pg-")
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
-	c := &Cluster{dir: dir, bin: bin, asPostgres: os.Geteuid() == 0}
+	c := &Cluster{dir: dir, bin: bin, asPostgres: os.Geteuid() == 0, durable: durable}
 	if err := c.start(); err != nil {
 		os.RemoveAll(dir)
 		return nil, err
@@ -134,8 +142,35 @@ func (c *Cluster) start() error {
 	if err := c.run("initdb", "--no-sync", "--auth=trust", "--username=postgres", "--encoding=UTF8", "--locale=C", "-D", data); err != nil {
 		return err
 	}
-	opts := fmt.Sprintf("-k %s -p %d -c listen_addresses='' -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200", c.dir, port)
-	return c.run("pg_ctl", "-D", data, "-l", filepath.Join(c.dir, "server.log"), "-w", "-o", opts, "start")
+	return c.Up()
+}
+
+// Up starts the server of a cluster Down stopped, on the same socket
+// and data: the database is back with everything committed before.
+func (c *Cluster) Up() error {
+	// fsync and full page writes guard against the machine crashing,
+	// which no test does.
+	syncCommit := "off"
+	if c.durable {
+		syncCommit = "on"
+	}
+	opts := fmt.Sprintf("-k %s -p %d -c listen_addresses='' -c fsync=off -c synchronous_commit=%s -c full_page_writes=off -c max_connections=200", c.dir, c.port, syncCommit)
+	if err := c.run("pg_ctl", "-D", filepath.Join(c.dir, "data"), "-l", filepath.Join(c.dir, "server.log"), "-w", "-o", opts, "start"); err != nil {
+		return err
+	}
+	c.down = false
+	return nil
+}
+
+// Down stops the server at once (mode immediate: every client is cut
+// off, as by a crash or a failover) and keeps its data, so Up can start
+// it again: a test's database outage.
+func (c *Cluster) Down() error {
+	if err := c.run("pg_ctl", "-D", filepath.Join(c.dir, "data"), "-m", "immediate", "-w", "stop"); err != nil {
+		return err
+	}
+	c.down = true
+	return nil
 }
 
 // freePort picks a port number. The server listens on no TCP port (the
@@ -167,10 +202,34 @@ func (c *Cluster) run(name string, args ...string) error {
 	return nil
 }
 
-// Stop stops the server at once and removes its directory.
+// Stop stops the server at once, unless Down did, and removes its
+// directory.
 func (c *Cluster) Stop() error {
-	err := c.run("pg_ctl", "-D", filepath.Join(c.dir, "data"), "-m", "immediate", "-w", "stop")
+	var err error
+	if !c.down {
+		err = c.Down()
+	}
 	return errors.Join(err, os.RemoveAll(c.dir))
+}
+
+// Private starts a cluster of the test's own, one the test may take
+// down and bring up again (Down, Up) without disturbing the other tests'
+// databases, and stops it when the test ends. Its commits are durable:
+// Down crashes it, and a crash loses no commit acknowledged before.
+// Without the PostgreSQL
+// server binaries the test is skipped, or fails, as with Database.
+func Private(tb testing.TB) *Cluster {
+	tb.Helper()
+	c, err := startIn(needBin(tb), true)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		if err := c.Stop(); err != nil {
+			tb.Error(err)
+		}
+	})
+	return c
 }
 
 // URL returns the postgres:// URL of database name on the cluster.
@@ -189,6 +248,9 @@ func (c *Cluster) NewDatabase(tb testing.TB) string {
 	}
 	u := c.URL(name)
 	tb.Cleanup(func() {
+		if c.down {
+			return // a test failed with its private cluster down: Stop removes it all
+		}
 		if err := dropDatabase(u); err != nil {
 			tb.Error(err)
 		}
@@ -270,7 +332,7 @@ var shared struct {
 func Database(tb testing.TB) string {
 	tb.Helper()
 	bin := needBin(tb)
-	shared.once.Do(func() { shared.c, shared.err = startIn(bin) })
+	shared.once.Do(func() { shared.c, shared.err = startIn(bin, false) })
 	if shared.err != nil {
 		tb.Fatal(shared.err)
 	}

@@ -6,7 +6,9 @@ import (
 	"compress/flate"
 	"encoding/binary"
 	"hash/crc32"
+	"io"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -18,6 +20,11 @@ import (
 type Entry struct {
 	Name string
 	Data []byte
+	// Zeros, when above zero, makes the file that many zero bytes
+	// instead of Data, streamed through the compressor: a layer of
+	// hundreds of megabytes unzipped (a numpy, a model) without holding
+	// them in memory. Such an entry is always deflated.
+	Zeros int64
 }
 
 // Shape says how a test zip is written.
@@ -60,6 +67,12 @@ func BuildZip(tb testing.TB, entries []Entry, s Shape) []byte {
 	tb.Helper()
 	var buf bytes.Buffer
 	zw := zip.NewWriter(&buf)
+	if slices.ContainsFunc(entries, func(e Entry) bool { return e.Zeros > 0 }) {
+		// Zeros are many: the fastest level keeps big layers cheap.
+		zw.RegisterCompressor(zip.Deflate, func(w io.Writer) (io.WriteCloser, error) {
+			return flate.NewWriter(w, flate.BestSpeed)
+		})
+	}
 	for _, e := range entries {
 		if err := writeEntry(zw, e, s); err != nil {
 			tb.Fatal(err)
@@ -76,6 +89,15 @@ func BuildZip(tb testing.TB, entries []Entry, s Shape) []byte {
 
 func writeEntry(zw *zip.Writer, e Entry, s Shape) error {
 	h := &zip.FileHeader{Name: e.Name, Method: s.Method}
+	if e.Zeros > 0 {
+		h.Method = zip.Deflate
+		w, err := zw.CreateHeader(h)
+		if err != nil {
+			return err
+		}
+		_, err = io.CopyN(w, zeroReader{}, e.Zeros)
+		return err
+	}
 	if !s.Raw {
 		w, err := zw.CreateHeader(h)
 		if err != nil {
@@ -101,6 +123,14 @@ func writeEntry(zw *zip.Writer, e Entry, s Shape) error {
 	}
 	_, err = w.Write(body)
 	return err
+}
+
+// zeroReader reads zero bytes for ever.
+type zeroReader struct{}
+
+func (zeroReader) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
 }
 
 // ToZip64 rewrites a zip's end record as zip64 end record + locator + an

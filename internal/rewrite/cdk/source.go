@@ -17,6 +17,22 @@ import (
 // region + ':…:46') is evaluated as one string, each identifier becoming
 // a ${name} placeholder.
 func ScanSource(f ref.File) ([]ref.Reference, []problem.Problem) {
+	return ScanSourceWith(f, SourceOptions{})
+}
+
+// SourceOptions adapt ScanSource to the programs of another tool written
+// in the same languages (Pulumi).
+type SourceOptions struct {
+	// Format of the references; "" decides by the imports (cdk or text).
+	Format ref.Format
+	// Concat names functions (by their last name: "concat") whose
+	// arguments are joined into one string, as Pulumi's Output.concat
+	// does: a call of one is evaluated as a + chain of its arguments.
+	Concat []string
+}
+
+// ScanSourceWith is ScanSource with the options of another tool.
+func ScanSourceWith(f ref.File, opts SourceOptions) ([]ref.Reference, []problem.Problem) {
 	if !bytes.Contains(f.Src, []byte("arn")) {
 		return nil, nil
 	}
@@ -27,7 +43,10 @@ func ScanSource(f ref.File) ([]ref.Reference, []problem.Problem) {
 	lines := ref.NewLines(f.Path, f.Src)
 	l := newLexer(f.Src, fam, lines)
 	l.run(0, false)
-	a := &analysis{lexer: l, format: formatOf(f.Src)}
+	a := &analysis{lexer: l, format: opts.Format, concat: opts.Concat}
+	if a.format == "" {
+		a.format = formatOf(f.Src)
+	}
 	a.scanTop()
 	for _, t := range l.nested {
 		a.report(a.pieces(t), "")
@@ -77,6 +96,7 @@ type analysis struct {
 	refs    []ref.Reference
 	closing []int32   // ( token index → ) token index, built on first use
 	ops     []operand // reused by chain: most tokens start no chain
+	concat  []string  // functions whose arguments are concatenated
 }
 
 // scanTop evaluates every concatenation chain and lone string literal of
@@ -89,6 +109,10 @@ func (a *analysis) scanTop() {
 		}
 		if k > 0 && a.isPunct(k-1, '+') {
 			continue // not the start of a chain
+		}
+		if next, ok := a.scanConcat(k); ok {
+			k = next - 1
+			continue
 		}
 		ops, next := a.chain(k)
 		if len(ops) < 2 {
@@ -215,6 +239,12 @@ func (a *analysis) scanChain(k int, ops []operand) {
 	if !bytes.Contains(a.src[a.toks[k].start:last.end], []byte("arn")) {
 		return
 	}
+	a.reportAt(a.evalOps(ops), k)
+}
+
+// evalOps evaluates the operands of a concatenation, identifiers
+// becoming ${name}.
+func (a *analysis) evalOps(ops []operand) ref.Virtual {
 	var v ref.Virtual
 	for _, op := range ops {
 		t := a.toks[op.from]
@@ -222,14 +252,21 @@ func (a *analysis) scanChain(k int, ops []operand) {
 			v = append(v, a.pieces(t)...)
 			continue
 		}
-		raw := a.src[t.start:a.toks[op.to-1].end]
-		text := "${expr}"
-		if len(raw) <= 120 && bytes.IndexAny(raw, "'\"`\n{}") < 0 {
-			text = "${" + string(raw) + "}"
-		}
-		v = append(v, ref.Synth(text, a.lines.Pos(t.start)))
+		v = append(v, a.hole(op.from, op.to))
 	}
-	a.reportAt(v, k)
+	return v
+}
+
+// hole is the placeholder of the expression of tokens [from, to): its
+// text when short and plain, else ${expr}.
+func (a *analysis) hole(from, to int) ref.Piece {
+	t := a.toks[from]
+	raw := a.src[t.start:a.toks[to-1].end]
+	text := "${expr}"
+	if len(raw) <= 120 && bytes.IndexAny(raw, "'\"`\n{}") < 0 {
+		text = "${" + string(raw) + "}"
+	}
+	return ref.Synth(text, a.lines.Pos(t.start))
 }
 
 // pieces evaluates the string literal token t.

@@ -10,9 +10,6 @@
 package cloudformation
 
 import (
-	"bytes"
-	"errors"
-	"io"
 	"strconv"
 
 	"gopkg.in/yaml.v3"
@@ -89,19 +86,14 @@ func scanDoc(f ref.File, src *source, root *yaml.Node, format ref.Format) []ref.
 // parseAll returns the root mapping of every document of a file (one for
 // a plain template), skipping empty documents.
 func parseAll(src []byte) ([]*yaml.Node, error) {
-	dec := yaml.NewDecoder(bytes.NewReader(src))
-	var roots []*yaml.Node
-	for {
-		var doc yaml.Node
-		err := dec.Decode(&doc)
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		if len(doc.Content) > 0 && doc.Content[0].Kind == yaml.MappingNode {
-			roots = append(roots, doc.Content[0])
+	docs, err := yamlpos.Documents(src)
+	if err != nil {
+		return nil, err
+	}
+	roots := docs[:0]
+	for _, d := range docs {
+		if d.Kind == yaml.MappingNode {
+			roots = append(roots, d)
 		}
 	}
 	return roots, nil

@@ -18,6 +18,7 @@ const (
 	SAM            Format = "sam"
 	CDK            Format = "cdk"
 	Serverless     Format = "serverless"
+	Pulumi         Format = "pulumi"
 	Text           Format = "text"
 )
 
@@ -64,6 +65,14 @@ type Reference struct {
 	Format    Format    `json:"format"`
 	Context   string    `json:"context"`
 	Function  *Function `json:"function,omitempty"`
+
+	// VersionText is the version as written when it is a word rather
+	// than a number (latest, $LATEST): AWS accepts only numbers, so the
+	// pin is reported with the newest version to pin to. Version is nil.
+	VersionText string `json:"version_text,omitempty"`
+	// VersionTextAt locates VersionText when it is one run of the
+	// file's bytes, which an edit can replace by a number.
+	VersionTextAt *Pos `json:"-"`
 
 	// VersionLen is the length in bytes of the literal at VersionAt.
 	VersionLen int `json:"-"`

@@ -129,6 +129,12 @@ func (v Virtual) Find(site Site) []Reference {
 		if written, ok := v.asWritten(m); ok {
 			r.ARN = written
 		}
+		if m.NonNumeric {
+			r.VersionText = m.VersionText
+			if at, ok := v.verbatimSpan(m.VersionStart, len(m.VersionText)); ok {
+				r.VersionTextAt = &at
+			}
+		}
 		if m.VersionIsLiteral() {
 			ver := m.Version
 			r.Version = &ver
@@ -188,4 +194,35 @@ func (v Virtual) asWritten(m layerarn.Match) (string, bool) {
 		}
 	}
 	return string(src[:w.End]), true
+}
+
+// Interpolate returns base with each ${...} of its text replaced by what
+// sub makes of it: sub gets the text before the placeholder, the
+// expression inside its braces and the placeholder as written. A
+// placeholder may span lines and hold quotes (a fallback such as
+// ${opt:stage, 'dev'}): only the end of the text stops it, and an
+// unclosed one is kept as written with the rest.
+func Interpolate(base Virtual, sub func(before, expr string, written Virtual) Virtual) Virtual {
+	s := base.String()
+	if !strings.Contains(s, "${") {
+		return base
+	}
+	var out Virtual
+	last := 0
+	for i := 0; i < len(s); {
+		k := strings.Index(s[i:], "${")
+		if k < 0 {
+			break
+		}
+		start := i + k
+		n := layerarn.BraceEnd(s[start+1:], 0, "")
+		if n == 0 {
+			break
+		}
+		end := start + 1 + n
+		out = append(out, base.Slice(last, start)...)
+		out = append(out, sub(s[:start], s[start+2:end-1], base.Slice(start, end))...)
+		last, i = end, end
+	}
+	return append(out, base.Slice(last, len(s))...)
 }

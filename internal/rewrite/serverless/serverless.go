@@ -4,10 +4,7 @@
 package serverless
 
 import (
-	"bytes"
-	"errors"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 
@@ -28,35 +25,15 @@ import (
 // written, with VersionAt pointing at the digits inside the scalar they
 // name; the named scalar is then not reported a second time.
 func Scan(f ref.File) (refs []ref.Reference, warns []problem.Problem) {
-	defer func() {
-		// yaml.v3 has panicked on hostile input before; a scanner must not.
-		if p := recover(); p != nil {
-			refs = nil
-			warns = []problem.Problem{{File: f.Path, Message: fmt.Sprintf("parse YAML: %v", p), Kind: problem.Parse}}
-		}
-	}()
+	defer yamlpos.Recover(f.Path, &refs, &warns)
 	if !layerarn.MayBuildARN(f.Src) {
 		return nil, nil
 	}
-	src := newSource(f)
-	var docs []*yaml.Node
-	dec := yaml.NewDecoder(bytes.NewReader(f.Src))
-	for {
-		var doc yaml.Node
-		err := dec.Decode(&doc)
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			line, _ := yamlpos.SplitError(err)
-			return nil, []problem.Problem{{File: f.Path, Line: line, Message: fmt.Sprintf("parse YAML: %v", err), Kind: problem.Parse}}
-		}
-		if len(doc.Content) > 0 {
-			docs = append(docs, doc.Content[0])
-			src.indexNodes(doc.Content[0])
-		}
+	sc, docs, probs := yamlpos.Load(f)
+	if probs != nil {
+		return nil, probs
 	}
-	src.sortStarts()
+	src := &source{sc}
 	var found []found
 	for _, root := range docs {
 		w := &walker{resolver: &resolver{source: src, root: root, budget: maxResolutions}}
@@ -133,8 +110,7 @@ func (w *walker) scalar(n *yaml.Node, path []segment) {
 	if !strings.Contains(v.String(), "arn:") {
 		return
 	}
-	start, _ := w.valueStart(n)
-	end := w.regionEnd(start)
+	start, end := w.Span(n)
 	site := ref.Site{Format: ref.Serverless, Context: pathString(path), Function: w.function(path)}
 	for _, r := range v.Find(site) {
 		if r.VersionAt != nil && r.VersionLen != len(strconv.Itoa(*r.Version)) {

@@ -6,7 +6,6 @@ import (
 
 	"gopkg.in/yaml.v3"
 
-	"github.com/bumpbot/bumpbot/internal/layerarn"
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
 	"github.com/bumpbot/bumpbot/internal/rewrite/yamlpos"
 )
@@ -40,40 +39,18 @@ func (r *resolver) eval(n *yaml.Node) ref.Virtual {
 }
 
 func (r *resolver) evalIn(n *yaml.Node, stack []*yaml.Node) ref.Virtual {
-	base := r.scalarPieces(n)
-	s := n.Value
-	if !strings.Contains(s, "${") {
-		return base
-	}
 	stack = append(stack, n)
-	var out ref.Virtual
-	last := 0
-	for i := 0; i < len(s); {
-		k := strings.Index(s[i:], "${")
-		if k < 0 {
-			break
-		}
-		start := i + k
-		// A variable may span lines and hold quotes (a fallback such as
-		// ${opt:stage, 'dev'}): only the end of the value stops it.
-		n := layerarn.BraceEnd(s[start+1:], 0, "")
-		if n == 0 {
-			break
-		}
-		end := start + 1 + n
-		out = append(out, base.Slice(last, start)...)
-		if inIdentity(s[:start]) {
+	return ref.Interpolate(r.scalarPieces(n), func(before, expr string, written ref.Virtual) ref.Virtual {
+		if inIdentity(before) {
 			// partition, region and account are decided at deploy time
 			// (--region, the caller's account): keep them as written.
-			out = append(out, base.Slice(start, end)...)
-		} else if v, ok := r.variable(s[start+2:end-1], stack); ok {
-			out = append(out, v...)
-		} else {
-			out = append(out, base.Slice(start, end)...)
+			return written
 		}
-		last, i = end, end
-	}
-	return append(out, base.Slice(last, len(s))...)
+		if v, ok := r.variable(expr, stack); ok {
+			return v
+		}
+		return written
+	})
 }
 
 // inIdentity reports whether text ending with prefix puts the next byte

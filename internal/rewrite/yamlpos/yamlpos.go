@@ -6,6 +6,8 @@ package yamlpos
 
 import (
 	"bytes"
+	"errors"
+	"io"
 	"regexp"
 	"strconv"
 	"strings"
@@ -141,4 +143,25 @@ func SplitError(err error) (int, string) {
 		return line, msg[len(m[0]):]
 	}
 	return 0, strings.TrimPrefix(msg, "yaml: ")
+}
+
+// Documents returns the root node of every document of a YAML file, in
+// order, skipping empty documents, or yaml.v3's error (SplitError places
+// it).
+func Documents(src []byte) ([]*yaml.Node, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(src))
+	var roots []*yaml.Node
+	for {
+		var doc yaml.Node
+		err := dec.Decode(&doc)
+		if errors.Is(err, io.EOF) {
+			return roots, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(doc.Content) > 0 {
+			roots = append(roots, doc.Content[0])
+		}
+	}
 }
