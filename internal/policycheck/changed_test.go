@@ -2,6 +2,7 @@ package policycheck
 
 import (
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -64,4 +65,24 @@ func TestPatchLines(t *testing.T) {
 	if got := PatchLines(""); len(got) != 0 {
 		t.Errorf("empty patch: %v", got)
 	}
+}
+
+// Any bytes: no panic, and the lines one hunk adds come in increasing
+// order, as a hunk walks its file forward.
+func FuzzPatchLines(f *testing.F) {
+	f.Add("@@ -1,4 +1,5 @@\n a\n-b\n+B\n+B2\n c\n d")
+	f.Add("@@ -0,0 +1,2 @@\n+a\n+b")
+	f.Add("--- a/x\n+++ b/x\n@@ -3 +3 @@\n-x\n+y\n")
+	f.Fuzz(func(t *testing.T, patch string) {
+		lines := PatchLines(patch)
+		oneHunk := strings.Count("\n"+patch, "\n@@ ") <= 1
+		for i := 1; oneHunk && i < len(lines); i++ {
+			if lines[i] <= lines[i-1] {
+				t.Fatalf("lines %v not increasing within one hunk", lines)
+			}
+		}
+		if _, err := ParseDiff([]byte(patch)); err != nil && !strings.Contains(err.Error(), "too long") {
+			t.Fatalf("ParseDiff: %v", err)
+		}
+	})
 }
