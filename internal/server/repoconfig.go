@@ -41,6 +41,9 @@ type orgDefaults struct {
 	mu       sync.Mutex
 	m        map[string]orgEntry
 	policies map[string]policyEntry
+	// kept, when set, keeps the files read in the database too, so a
+	// restart does not read them again (orgkept.go).
+	kept keptFiles
 }
 
 type orgEntry struct {
@@ -209,8 +212,8 @@ func (s repoConfigSource) Policy(ctx context.Context) (*policy.Policy, error) {
 	return pol, nil
 }
 
-// orgFile reads a file at the root of the org's .github repository.
-func (s repoConfigSource) orgFile(ctx context.Context, owner, name string) ([]byte, bool, error) {
+// fetchOrgFile reads a file at the root of the org's .github repository.
+func (s repoConfigSource) fetchOrgFile(ctx context.Context, owner, name string) ([]byte, bool, error) {
 	file, _, resp, err := s.gh.Repositories.GetContents(ctx, owner, ".github", name, nil)
 	if resp != nil && resp.StatusCode == http.StatusNotFound {
 		return nil, false, nil

@@ -1,0 +1,52 @@
+package server
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// keptFiles is where org files read are kept across restarts (the job
+// database's GitHub cache).
+type keptFiles interface {
+	Get(kind, key string) ([]byte, bool)
+	Set(kind, key string, value []byte)
+}
+
+// keptOrgFile is the cache kind of an org file: GitHub's 404 for an org
+// without the file is charged, and no ETag can make it free, so after a
+// restart the answer read within orgDefaultsTTL is used as it is in memory.
+const keptOrgFile = "orgfile"
+
+// orgFile reads a file at the root of the org's .github repository, or
+// reuses what was read within orgDefaultsTTL, by this process or one
+// before it.
+func (s repoConfigSource) orgFile(ctx context.Context, owner, name string) ([]byte, bool, error) {
+	var kept keptFiles
+	if s.orgs != nil {
+		kept = s.orgs.kept
+	}
+	key := fmt.Sprintf("%d/%s/%s", s.installation, strings.ToLower(owner), name)
+	if kept != nil {
+		if v, ok := kept.Get(keptOrgFile, key); ok && len(v) >= 9 {
+			at := time.UnixMilli(int64(binary.BigEndian.Uint64(v)))
+			if time.Since(at) < orgDefaultsTTL {
+				return v[9:], v[8] == 1, nil
+			}
+		}
+	}
+	src, found, err := s.fetchOrgFile(ctx, owner, name)
+	if err == nil && kept != nil {
+		// Read time (8 bytes), found (1 byte), content.
+		v := binary.BigEndian.AppendUint64(nil, uint64(time.Now().UnixMilli()))
+		if found {
+			v = append(v, 1)
+		} else {
+			v = append(v, 0)
+		}
+		kept.Set(keptOrgFile, key, append(v, src...))
+	}
+	return src, found, err
+}
