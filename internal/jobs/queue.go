@@ -28,6 +28,10 @@ type ReconcileArgs struct {
 	// job of the same repository with another branch, or none, still
 	// coalesces.
 	DefaultBranch string `json:"default_branch,omitempty"`
+	// Priority orders the job among those waiting (priority.go):
+	// PriorityPolicy, PriorityEvent (the default, when 0) or
+	// PriorityPoll. It is not part of the unique key either.
+	Priority int `json:"priority,omitempty"`
 }
 
 // Kind names the job in River's table.
@@ -36,9 +40,10 @@ func (ReconcileArgs) Kind() string { return "bumpbot_reconcile_repo" }
 // InsertOpts makes the job unique per repository. River requires the
 // available, pending, running and scheduled states; completed, retryable
 // and discarded jobs do not block a new one.
-func (ReconcileArgs) InsertOpts() river.InsertOpts {
+func (a ReconcileArgs) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{
 		MaxAttempts: 12,
+		Priority:    a.priority(),
 		UniqueOpts: river.UniqueOpts{
 			ByArgs: true,
 			ByState: []rivertype.JobState{
@@ -334,6 +339,11 @@ func (q *Queue) insertJobs(ctx context.Context, tx *sql.Tx, params []river.Inser
 		}
 		if err := q.hurry(ctx, tx, r.Job); err != nil {
 			return nil, err
+		}
+		if r.Job != nil {
+			if err := raise(ctx, tx, r.Job.ID, params[j].Args.(ReconcileArgs).priority()); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return learned, nil
