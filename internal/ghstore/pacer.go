@@ -25,7 +25,8 @@ import (
 // an advisory lock, which the server drops with the connection of a
 // process that dies), waits until every window has room, records itself
 // in a short transaction before it is sent, and keeps the lock until its
-// answer has arrived: GitHub wants no concurrent writes.
+// answer has arrived (and recorded: the write counts from then on):
+// GitHub wants no concurrent writes.
 type Pacer struct {
 	db       *sql.DB
 	postgres bool
@@ -84,10 +85,10 @@ func NewPacer(ctx context.Context, db *sql.DB, opts PacerOptions) (*Pacer, error
 // Limits returns the pacer's windows.
 func (p *Pacer) Limits() Limits { return p.limits }
 
-// margin is how much longer than a window the pacer waits: GitHub counts
-// a write when it arrives, a little after the pacer counted it when sent,
-// and two writes exactly a window apart here may arrive closer there.
-func margin(per time.Duration) time.Duration { return min(per/50, 2*time.Second) }
+// margin is how much longer than a window the pacer waits. Writes count
+// from their answer (answered), after GitHub counted them, so windows
+// never start early; the margin covers clocks of coarse resolution.
+func margin(per time.Duration) time.Duration { return min(per/100, time.Second) }
 
 // lock returns the in-process lock of an installation.
 func (p *Pacer) lock(installation int64) chan struct{} {
@@ -151,14 +152,45 @@ func (p *Pacer) Acquire(ctx context.Context, installation int64) (func(*http.Res
 	}
 	return func(resp *http.Response, _ error) {
 		defer unlock()
-		if until, ok := pauseOf(resp, p.now()); ok {
-			uctx, cancel := context.WithTimeout(context.Background(), dbTimeout)
-			defer cancel()
-			// Best effort: GitHub repeats its answer if it is lost.
-			_, _ = p.db.ExecContext(uctx, `UPDATE bumpbot_write_pace SET paused_until = $1, limited = limited + 1
-				WHERE installation_id = $2 AND paused_until < $1`, until.UnixMicro(), installation)
-		}
+		uctx, cancel := context.WithTimeout(context.Background(), dbTimeout)
+		defer cancel()
+		// Best effort: a write whose answer is not recorded counts from
+		// when it was sent, and GitHub repeats a pause it asked for.
+		_ = p.answered(uctx, installation, resp)
 	}, nil
+}
+
+// answered records that a write of installation got its answer: the
+// write counts from now on rather than from when it was sent (GitHub
+// counted it when it arrived, somewhere between the two, so a window
+// measured from the answer never starts early), and a pause the answer
+// asks for holds from now. The caller holds the installation's lock, so
+// the last sent time is this write's.
+func (p *Pacer) answered(ctx context.Context, installation int64, resp *http.Response) error {
+	tx, err := p.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback() //nolint:errcheck // no-op after Commit
+	var raw string
+	var paused int64
+	if err := tx.QueryRowContext(ctx, `SELECT sent, paused_until FROM bumpbot_write_pace WHERE installation_id = $1`, installation).Scan(&raw, &paused); err != nil {
+		return err
+	}
+	now := p.now()
+	sent := decodeSent(raw)
+	if len(sent) > 0 && sent[len(sent)-1] < now.UnixMicro() {
+		sent[len(sent)-1] = now.UnixMicro()
+	}
+	limited := 0
+	if until, ok := pauseOf(resp, now); ok && until.UnixMicro() > paused {
+		paused, limited = until.UnixMicro(), 1
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE bumpbot_write_pace SET sent = $1, paused_until = $2, limited = limited + $3 WHERE installation_id = $4`,
+		encodeSent(sent), paused, limited, installation); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 // reserve waits until every window has room for one more write of

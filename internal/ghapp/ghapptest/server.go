@@ -58,7 +58,8 @@ type Server struct {
 	latency     time.Duration
 	writeLimits []WriteLimit
 	writeLog    map[int64][]time.Time // arrival of each installation's recent writes
-	inFlight    map[int64]int         // writes of each installation being answered
+	flightMu    sync.Mutex
+	inFlight    map[int64]int // writes of each installation being answered, under flightMu
 }
 
 // Counts is what the fake has served since the last ResetCounts.
@@ -207,6 +208,7 @@ func (s *Server) serve(h handler, repoScoped bool) http.HandlerFunc {
 		}
 		concurrent, arrived, leave := s.arrive(r)
 		defer leave()
+		w = answered{w, leave}
 
 		s.mu.Lock()
 		defer s.mu.Unlock()

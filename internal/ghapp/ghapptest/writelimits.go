@@ -3,8 +3,28 @@ package ghapptest
 import (
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 )
+
+// answered calls leave when the answer's status is written: a write is in
+// flight until its answer starts, and a client that waits for it before
+// the next write is never taken for a concurrent one, however large the
+// body and whenever the handler returns.
+type answered struct {
+	http.ResponseWriter
+	leave func()
+}
+
+func (a answered) WriteHeader(code int) {
+	a.leave()
+	a.ResponseWriter.WriteHeader(code)
+}
+
+func (a answered) Write(b []byte) (int, error) {
+	a.leave()
+	return a.ResponseWriter.Write(b)
+}
 
 // WriteLimit is one of GitHub's secondary limits on content creation: at
 // most N writes of an installation in any Per.
@@ -33,7 +53,9 @@ func (s *Server) SetWriteLimits(limits ...WriteLimit) {
 	defer s.mu.Unlock()
 	s.writeLimits = limits
 	s.writeLog = map[int64][]time.Time{}
+	s.flightMu.Lock()
 	s.inFlight = map[int64]int{}
+	s.flightMu.Unlock()
 }
 
 // isWrite reports a content-creating request of an installation.
@@ -42,25 +64,29 @@ func isWrite(r *http.Request) bool {
 }
 
 // arrive records a request's arrival before its latency: for a write of
-// an installation, whether another was in flight. It returns the
-// installation (0 for none) and leave, to call once answered.
+// an installation, whether another was in flight. It returns leave, to
+// call once the answer starts (answered wraps w to call it then).
 func (s *Server) arrive(r *http.Request) (concurrent bool, at time.Time, leave func()) {
 	at = time.Now()
 	s.mu.Lock()
 	lat := s.latency
 	inst, ok := s.tokens[bearer(r)]
 	write := ok && isWrite(r) && s.writeLimits != nil
-	if write {
-		s.inFlight[inst]++
-		concurrent = s.inFlight[inst] > 1
-	}
 	s.mu.Unlock()
 	leave = func() {}
 	if write {
+		// Its own lock: leave runs while the handler holds s.mu.
+		s.flightMu.Lock()
+		s.inFlight[inst]++
+		concurrent = s.inFlight[inst] > 1
+		s.flightMu.Unlock()
+		var once sync.Once
 		leave = func() {
-			s.mu.Lock()
-			s.inFlight[inst]--
-			s.mu.Unlock()
+			once.Do(func() {
+				s.flightMu.Lock()
+				s.inFlight[inst]--
+				s.flightMu.Unlock()
+			})
 		}
 	}
 	if lat > 0 {
