@@ -116,8 +116,11 @@ func fanOut(t *testing.T, bin string, c fanOutCase) fanOutFigures {
 	// (cheap); the pull requests themselves are checked at the end.
 	opened := func() int { return gh.Counts().ByRoute["POST /repos/{owner}/{repo}/pulls"] }
 	waitUntil(t, 10*time.Minute, fmt.Sprintf("%d pull requests before the kill", c.killAt), func() bool { return opened() >= c.killAt })
-	if m := scrape(t, p.url); !strings.Contains(m, `bumpbot_reconciles_pending{installation_id="7"}`) || !strings.Contains(m, `bumpbot_drain_seconds{installation_id="7"}`) {
-		t.Errorf("/metrics lacks the pending reconciles and the time to drain of installation 7")
+	m := scrape(t, p.url)
+	for _, want := range []string{`bumpbot_reconciles_pending{installation_id="7"}`, `bumpbot_drain_seconds{installation_id="7"}`, `bumpbot_github_writes_total{installation_id="7"}`} {
+		if !strings.Contains(m, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
 	}
 	f.rssKB[0] = peakRSS(t, p.cmd.Process.Pid)
 	p.cmd.Process.Signal(syscall.SIGKILL)
