@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/bumpbot/bumpbot/internal/ghapp/ghapptest"
+	"github.com/bumpbot/bumpbot/internal/ghstore"
 	"github.com/bumpbot/bumpbot/internal/jobs"
 	"github.com/bumpbot/bumpbot/internal/jobs/jobstest"
 	"github.com/bumpbot/bumpbot/internal/reconcile/reconciletest"
@@ -103,8 +104,15 @@ func fanOut(t *testing.T, bin string, c fanOutCase) fanOutFigures {
 	}
 	db := indexPins(t, e.db, dbURL, names)
 
-	limits := parseTestLimits(t, c.limits)
-	gh.SetWriteLimits(limits...)
+	limits, err := ghstore.ParseLimits(c.limits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var enforced []ghapptest.WriteLimit
+	for _, w := range limits {
+		enforced = append(enforced, ghapptest.WriteLimit{N: w.N, Per: w.Per})
+	}
+	gh.SetWriteLimits(enforced...)
 	gh.SetLatency(c.latency)
 	p := e.start(t, env...)
 	gh.ResetCounts()
@@ -145,7 +153,7 @@ func fanOut(t *testing.T, bin string, c fanOutCase) fanOutFigures {
 	}
 	counts := gh.Counts()
 	f.writes, f.requests, f.secondary = counts.Writes, counts.Total, counts.SecondaryLimited
-	f.floor = time.Duration(float64(f.writes) / rate(limits) * float64(time.Second))
+	f.floor = time.Duration(float64(f.writes) / limits.Rate() * float64(time.Second))
 	if f.secondary != 0 {
 		t.Errorf("%d secondary-limit answers, want 0", f.secondary)
 	}
@@ -186,32 +194,6 @@ func indexPins(t *testing.T, sqlitePath, dbURL string, names []string) *sql.DB {
 		}
 	}
 	return db
-}
-
-func parseTestLimits(t *testing.T, s string) []ghapptest.WriteLimit {
-	t.Helper()
-	var out []ghapptest.WriteLimit
-	for _, item := range strings.Split(s, ",") {
-		n, per, _ := strings.Cut(item, "/")
-		count, err1 := strconv.Atoi(n)
-		d, err2 := time.ParseDuration(per)
-		if err1 != nil || err2 != nil {
-			t.Fatalf("limits %q", s)
-		}
-		out = append(out, ghapptest.WriteLimit{N: count, Per: d})
-	}
-	return out
-}
-
-// rate is the sustained writes per second the tightest limit allows.
-func rate(limits []ghapptest.WriteLimit) float64 {
-	r := 0.0
-	for i, l := range limits {
-		if x := float64(l.N) / l.Per.Seconds(); i == 0 || x < r {
-			r = x
-		}
-	}
-	return r
 }
 
 func postPublish(t *testing.T, url string) {

@@ -2,6 +2,7 @@ package ghstore_test
 
 import (
 	"context"
+	"database/sql"
 	"net/http"
 	"slices"
 	"sync"
@@ -16,100 +17,96 @@ import (
 // a pause GitHub asked for holds for the pacer that did not see it.
 func TestPacerSharedAcrossPacers(t *testing.T) {
 	t.Parallel()
-	for name, open := range databases(t) {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			ctx := context.Background()
-			db := open(t)
-			limits, err := ghstore.ParseLimits("4/300ms,6/1s")
+	onEachDatabase(t, func(t *testing.T, db *sql.DB) {
+		ctx := context.Background()
+		limits, err := ghstore.ParseLimits("4/300ms,6/1s")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var pacers []*ghstore.Pacer
+		for range 2 {
+			p, err := ghstore.NewPacer(ctx, db, ghstore.PacerOptions{Limits: limits})
 			if err != nil {
 				t.Fatal(err)
 			}
-			var pacers []*ghstore.Pacer
-			for range 2 {
-				p, err := ghstore.NewPacer(ctx, db, ghstore.PacerOptions{Limits: limits})
+			pacers = append(pacers, p)
+		}
+		var (
+			mu       sync.Mutex
+			sends    []time.Time
+			inFlight int
+			overlap  bool
+			wg       sync.WaitGroup
+		)
+		for i := range 8 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				done, err := pacers[i%2].Acquire(ctx, 7)
 				if err != nil {
-					t.Fatal(err)
+					t.Error(err)
+					return
 				}
-				pacers = append(pacers, p)
-			}
-			var (
-				mu       sync.Mutex
-				sends    []time.Time
-				inFlight int
-				overlap  bool
-				wg       sync.WaitGroup
-			)
-			for i := range 8 {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					done, err := pacers[i%2].Acquire(ctx, 7)
-					if err != nil {
-						t.Error(err)
-						return
-					}
-					mu.Lock()
-					inFlight++
-					overlap = overlap || inFlight > 1
-					sends = append(sends, time.Now())
-					mu.Unlock()
-					time.Sleep(5 * time.Millisecond) // the write's round trip
-					mu.Lock()
-					inFlight--
-					mu.Unlock()
-					done(&http.Response{StatusCode: http.StatusCreated, Header: http.Header{}}, nil)
-				}()
-			}
-			wg.Wait()
-			if overlap {
-				t.Error("two writes of one installation were in flight at once")
-			}
-			slices.SortFunc(sends, func(a, b time.Time) int { return a.Compare(b) })
-			for _, w := range limits {
-				for i := w.N; i < len(sends); i++ {
-					if gap := sends[i].Sub(sends[i-w.N]); gap < w.Per {
-						t.Errorf("writes %d and %d are %v apart: %d writes within %v", i-w.N, i, gap, w.N+1, w.Per)
-					}
+				mu.Lock()
+				inFlight++
+				overlap = overlap || inFlight > 1
+				sends = append(sends, time.Now())
+				mu.Unlock()
+				time.Sleep(5 * time.Millisecond) // the write's round trip
+				mu.Lock()
+				inFlight--
+				mu.Unlock()
+				done(&http.Response{StatusCode: http.StatusCreated, Header: http.Header{}}, nil)
+			}()
+		}
+		wg.Wait()
+		if overlap {
+			t.Error("two writes of one installation were in flight at once")
+		}
+		slices.SortFunc(sends, func(a, b time.Time) int { return a.Compare(b) })
+		for _, w := range limits {
+			for i := w.N; i < len(sends); i++ {
+				if gap := sends[i].Sub(sends[i-w.N]); gap < w.Per {
+					t.Errorf("writes %d and %d are %v apart: %d writes within %v", i-w.N, i, gap, w.N+1, w.Per)
 				}
 			}
+		}
 
-			// GitHub asks the first pacer to wait 1 s; the second one
-			// (another replica, or the next process) waits too.
-			done, err := pacers[0].Acquire(ctx, 9)
-			if err != nil {
-				t.Fatal(err)
-			}
-			asked := time.Now()
-			done(&http.Response{StatusCode: http.StatusForbidden, Header: http.Header{"Retry-After": {"1"}}}, nil)
-			done, err = pacers[1].Acquire(ctx, 9)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if sent := time.Now(); sent.Sub(asked) < time.Second {
-				t.Errorf("the next write went %v after a Retry-After of 1s", sent.Sub(asked))
-			}
-			done(&http.Response{StatusCode: http.StatusOK}, nil)
+		// GitHub asks the first pacer to wait 1 s; the second one
+		// (another replica, or the next process) waits too.
+		done, err := pacers[0].Acquire(ctx, 9)
+		if err != nil {
+			t.Fatal(err)
+		}
+		asked := time.Now()
+		done(&http.Response{StatusCode: http.StatusForbidden, Header: http.Header{"Retry-After": {"1"}}}, nil)
+		done, err = pacers[1].Acquire(ctx, 9)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sent := time.Now(); sent.Sub(asked) < time.Second {
+			t.Errorf("the next write went %v after a Retry-After of 1s", sent.Sub(asked))
+		}
+		done(&http.Response{StatusCode: http.StatusOK}, nil)
 
-			ins, err := pacers[1].Installations(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if in := ins[7]; in == nil || in.Writes != 8 || in.Limited != 0 {
-				t.Errorf("installation 7: %+v, want 8 writes", in)
-			}
-			if in := ins[9]; in == nil || in.Writes != 2 || in.Limited != 1 {
-				t.Errorf("installation 9: %+v, want 2 writes, 1 pause", in)
-			}
-		})
-	}
+		ins, err := pacers[1].Installations(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if in := ins[7]; in == nil || in.Writes != 8 || in.Limited != 0 {
+			t.Errorf("installation 7: %+v, want 8 writes", in)
+		}
+		if in := ins[9]; in == nil || in.Writes != 2 || in.Limited != 1 {
+			t.Errorf("installation 9: %+v, want 2 writes, 1 pause", in)
+		}
+	})
 }
 
 // A write whose context ends while it waits is not sent and not counted.
 func TestPacerCanceledWait(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db := databases(t)["sqlite"](t)
+	db := openDB(t, false)
 	limits, _ := ghstore.ParseLimits("1/1h")
 	p, err := ghstore.NewPacer(ctx, db, ghstore.PacerOptions{Limits: limits})
 	if err != nil {

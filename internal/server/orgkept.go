@@ -6,14 +6,9 @@ import (
 	"fmt"
 	"strings"
 	"time"
-)
 
-// keptFiles is where org files read are kept across restarts (the job
-// database's GitHub cache).
-type keptFiles interface {
-	Get(kind, key string) ([]byte, bool)
-	Set(kind, key string, value []byte)
-}
+	"github.com/bumpbot/bumpbot/internal/ghapp"
+)
 
 // keptOrgFile is the cache kind of an org file: GitHub's 404 for an org
 // without the file is charged, and no ETag can make it free, so after a
@@ -24,7 +19,7 @@ const keptOrgFile = "orgfile"
 // reuses what was read within orgDefaultsTTL, by this process or one
 // before it.
 func (s repoConfigSource) orgFile(ctx context.Context, owner, name string) ([]byte, bool, error) {
-	var kept keptFiles
+	var kept ghapp.Store
 	if s.orgs != nil {
 		kept = s.orgs.kept
 	}

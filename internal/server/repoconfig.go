@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/bumpbot/bumpbot/internal/config"
+	"github.com/bumpbot/bumpbot/internal/ghapp"
 	"github.com/bumpbot/bumpbot/internal/policy"
 	"github.com/bumpbot/bumpbot/internal/problem"
 	"github.com/bumpbot/bumpbot/internal/repostate"
@@ -43,7 +44,7 @@ type orgDefaults struct {
 	policies map[string]policyEntry
 	// kept, when set, keeps the files read in the database too, so a
 	// restart does not read them again (orgkept.go).
-	kept keptFiles
+	kept ghapp.Store
 }
 
 type orgEntry struct {
