@@ -62,3 +62,26 @@ func TestReconcilePriorities(t *testing.T) {
 		t.Error("priorities out of order")
 	}
 }
+
+// A polled reconcile the queue recorded itself (the layer poll records
+// its requests like deliveries) is raised by a later event too, although
+// the event needs no River insert.
+func TestEventRaisesRecordedPollJob(t *testing.T) {
+	t.Parallel()
+	db := openDB(t)
+	q, _ := clockedQueue(t, db)
+	ctx := context.Background()
+	if _, err := q.Record(ctx, "layerpoll:1", "layer_poll", []jobs.ReconcileArgs{{InstallationID: 1, Repo: "acme/r0", Priority: jobs.PriorityPoll}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := priorities(t, db)["acme/r0"]; got != jobs.PriorityPoll {
+		t.Fatalf("polled job has priority %d, want %d", got, jobs.PriorityPoll)
+	}
+	rec, err := q.Record(ctx, "d1", "push", []jobs.ReconcileArgs{{InstallationID: 1, Repo: "acme/r0"}})
+	if err != nil || rec.Inserted != 0 {
+		t.Fatalf("Record = %+v, %v; want coalesced", rec, err)
+	}
+	if got := priorities(t, db)["acme/r0"]; got != jobs.PriorityEvent {
+		t.Errorf("after the event the job has priority %d, want %d", got, jobs.PriorityEvent)
+	}
+}

@@ -278,7 +278,7 @@ func (q *Queue) recordBatch(ctx context.Context, batch []*pendingRecord) ([]Reco
 			return nil, fmt.Errorf("request %s: %w", k.repo, err)
 		}
 	}
-	params, owners, err = q.dropQueued(ctx, stmts.jobState, params, owners)
+	params, owners, err = q.dropQueued(ctx, tx, stmts.jobState, params, owners)
 	if err != nil {
 		return nil, err
 	}
@@ -297,8 +297,9 @@ func (q *Queue) recordBatch(ctx context.Context, batch []*pendingRecord) ([]Reco
 
 // dropQueued removes the params (and their owners) of repositories whose
 // job still waits or runs: the counter bumped in this transaction tells
-// that job to run again if it is running.
-func (q *Queue) dropQueued(ctx context.Context, jobState *sql.Stmt, params []river.InsertManyParams, owners []int) ([]river.InsertManyParams, []int, error) {
+// that job to run again if it is running, and a more urgent request
+// raises its priority.
+func (q *Queue) dropQueued(ctx context.Context, tx *sql.Tx, jobState *sql.Stmt, params []river.InsertManyParams, owners []int) ([]river.InsertManyParams, []int, error) {
 	keepParams, keepOwners := params[:0], owners[:0]
 	for j, p := range params {
 		a := p.Args.(ReconcileArgs)
@@ -308,6 +309,16 @@ func (q *Queue) dropQueued(ctx context.Context, jobState *sql.Stmt, params []riv
 			return nil, nil, err
 		}
 		if queued {
+			if j := q.live[k]; a.priority() < j.priority {
+				if err := raise(ctx, tx, j.id, a.priority()); err != nil {
+					return nil, nil, err
+				}
+				// Remembered before the commit: a rollback leaves the
+				// job less urgent than remembered, which costs order,
+				// not work.
+				j.priority = a.priority()
+				q.live[k] = j
+			}
 			continue
 		}
 		delete(q.live, k)
@@ -331,7 +342,7 @@ func (q *Queue) insertJobs(ctx context.Context, tx *sql.Tx, params []river.Inser
 	for j, r := range results {
 		if r.Job != nil {
 			a := params[j].Args.(ReconcileArgs)
-			learned[repoKey{a.InstallationID, a.Repo}] = liveJob{id: r.Job.ID, uniqueKey: r.Job.UniqueKey}
+			learned[repoKey{a.InstallationID, a.Repo}] = liveJob{id: r.Job.ID, uniqueKey: r.Job.UniqueKey, priority: min(r.Job.Priority, a.priority())}
 		}
 		if !r.UniqueSkippedAsDuplicate {
 			out[owners[j]].Inserted++
