@@ -1,9 +1,13 @@
 package server_test
 
 import (
+	"bytes"
+	"context"
+	"database/sql"
 	"strings"
 	"testing"
 
+	"github.com/bumpbot/bumpbot/internal/jobs"
 	"github.com/bumpbot/bumpbot/internal/jobs/jobstest"
 )
 
@@ -49,6 +53,48 @@ func TestRestartKeepsCaches(t *testing.T) {
 			if n := len(e.gh.Pulls(repoN)); n != 1 {
 				t.Errorf("%d pull requests, want 1", n)
 			}
+			assertNoTokenKept(t, e)
 		})
+	}
+}
+
+// assertNoTokenKept checks that no installation token GitHub handed out
+// was written to the database with the cached answers (httpcache keeps
+// the request's value of each header an answer varies by).
+func assertNoTokenKept(t *testing.T, e *env) {
+	t.Helper()
+	ctx := context.Background()
+	var db *sql.DB
+	var err error
+	if e.databaseURL != "" {
+		db, err = jobs.OpenPostgres(ctx, e.databaseURL, 4)
+	} else {
+		db, err = jobs.Open(ctx, e.dbPath)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.QueryContext(ctx, `SELECT kind, key, value FROM bumpbot_gh_cache`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var kind, key string
+		var value []byte
+		if err := rows.Scan(&kind, &key, &value); err != nil {
+			t.Fatal(err)
+		}
+		n++
+		for _, tok := range e.gh.Tokens() {
+			if strings.Contains(key, tok) || bytes.Contains(value, []byte(tok)) {
+				t.Errorf("the GitHub cache keeps an installation token (%s %s)", kind, key)
+			}
+		}
+	}
+	if n == 0 {
+		t.Error("the GitHub cache is empty")
 	}
 }
