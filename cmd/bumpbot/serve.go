@@ -70,6 +70,14 @@ YAML file (--config) overridden by the environment:
   BUMPBOT_RESCUE_AFTER           a job still "running" this long belonged to a
                                  dead process and runs again (default the
                                  timeout plus a fifth; must exceed it)
+  BUMPBOT_WRITE_LIMITS           windows each installation's writes to GitHub
+                                 are paced within, N/DURATION,... (default
+                                 80/1m,500/1h: GitHub's secondary limits);
+                                 kept in the database, shared by replicas
+  BUMPBOT_WORKERS                reconciles at once, and so parallel reads
+                                 (default 4); writes go one at a time
+  BUMPBOT_GITHUB_CACHE_MB        MiB of GitHub answers and files kept in the
+                                 database across restarts (default 256)
 
 Precedence: flags, then the environment, then the file, then defaults.
 Exit status: 1 when the file cannot be read or the server fails, 2 when

@@ -51,6 +51,13 @@ type Config struct {
 	// MaxClients bounds the installation clients kept; 0 means
 	// DefaultMaxClients.
 	MaxClients int
+	// Store, when set, keeps the ETag cache and the facts GitHub told in
+	// the database instead of in memory (HTTPCacheBytes is then unused):
+	// a restart costs no more requests than any other reconcile.
+	Store Store
+	// Writes, when set, paces each installation's content-creating
+	// requests; nil sends them as they come.
+	Writes WriteGate
 }
 
 // Default bounds of what the app keeps between requests. Evicted entries
@@ -170,8 +177,18 @@ func (a *App) Client(installationID int64) (*Client, error) {
 	// installation on its own); countingTransport sees what really goes
 	// on the wire, every attempt included.
 	wire := &countingTransport{next: a.cfg.Transport, metrics: a.cfg.Metrics, installation: installationID}
-	limited := secondaryLimiter(wire, a.cfg.SecondaryLimitWait, a.cfg.Metrics)
-	cache := &httpcache.Transport{Transport: revalidate{limited}, Cache: newHTTPCache(a.responses, installationID)}
+	// Writes are paced below the secondary limiter, so its retry waits
+	// for a slot like any other write.
+	var paceable http.RoundTripper = wire
+	if a.cfg.Writes != nil {
+		paceable = paced{next: wire, gate: a.cfg.Writes, installation: installationID}
+	}
+	limited := secondaryLimiter(paceable, a.cfg.SecondaryLimitWait, a.cfg.Metrics)
+	var responses httpcache.Cache = newHTTPCache(a.responses, installationID)
+	if a.cfg.Store != nil {
+		responses = newStoreCache(a.cfg.Store, installationID)
+	}
+	cache := &httpcache.Transport{Transport: revalidate{limited}, Cache: responses}
 	// One ghinstallation transport per installation: sharing an
 	// AppsTransport would have concurrent token refreshes write to it.
 	// Token requests go straight to the wire; they are never cached.

@@ -20,6 +20,9 @@ func (a *App) Slug(ctx context.Context) (string, error) {
 	if a.slug != "" {
 		return a.slug, nil
 	}
+	if a.slug = a.fact(factSlug); a.slug != "" {
+		return a.slug, nil
+	}
 	app, _, err := a.gh.Apps.Get(ctx, "")
 	if err != nil {
 		return "", fmt.Errorf("ghapp: get the app: %w", err)
@@ -28,6 +31,7 @@ func (a *App) Slug(ctx context.Context) (string, error) {
 		return "", errors.New("ghapp: GitHub named no slug for the app")
 	}
 	a.slug = app.GetSlug()
+	a.setFact(factSlug, a.slug)
 	return a.slug, nil
 }
 

@@ -91,6 +91,11 @@ func (c *Client) account(ctx context.Context, refresh bool) (string, error) {
 	c.mu.Lock()
 	login := c.login
 	c.mu.Unlock()
+	if login == "" && !refresh {
+		// Told before a restart; a renamed account is asked again.
+		login = c.owner.fact(factAccount(c.installation))
+		c.setAccount(login)
+	}
 	if login != "" && !refresh || c.app == nil {
 		// A token client (NewTokenClient) knows its owner and has no app
 		// to ask.
@@ -111,6 +116,7 @@ func (c *Client) account(ctx context.Context, refresh bool) (string, error) {
 		return "", fmt.Errorf("ghapp: installation %d: GitHub named no account", c.installation)
 	}
 	c.setAccount(login)
+	c.owner.setFact(factAccount(c.installation), login)
 	return login, nil
 }
 

@@ -3,6 +3,7 @@ package ghapp
 import (
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/bradleyfalzon/ghinstallation/v2"
@@ -33,10 +34,24 @@ func (t *tokenOnTop) RoundTrip(req *http.Request) (*http.Response, error) {
 // old, and a reconcile right after a push would miss the push.
 type revalidate struct{ next http.RoundTripper }
 
+// It also drops Authorization from Vary: the cache is kept per
+// installation already, and an installation's token changes every hour
+// and at every restart; httpcache would otherwise send no If-None-Match
+// for an answer stored under an older token, and pay for it again.
 func (t revalidate) RoundTrip(req *http.Request) (*http.Response, error) {
 	resp, err := t.next.RoundTrip(req)
 	if err == nil && resp.Header.Get("Cache-Control") != "no-store" {
 		resp.Header.Set("Cache-Control", "no-cache")
+		if vary := resp.Header.Values("Vary"); len(vary) > 0 {
+			resp.Header.Del("Vary")
+			for _, v := range vary {
+				for _, f := range strings.Split(v, ",") {
+					if f = strings.TrimSpace(f); f != "" && !strings.EqualFold(f, "Authorization") {
+						resp.Header.Add("Vary", f)
+					}
+				}
+			}
+		}
 	}
 	return resp, err
 }

@@ -14,6 +14,7 @@ import (
 type liveJob struct {
 	id        int64
 	uniqueKey []byte
+	priority  int // as last set: a more urgent request raises it (raise)
 }
 
 // liveJobs remembers, per repository, the job its requests went to, so

@@ -67,6 +67,7 @@ func (q *Queue) Poll(ctx context.Context, l Lister, spread time.Duration) (Polle
 	now := q.Now()
 	params := make([]river.InsertManyParams, 0, len(reqs))
 	for i, r := range reqs {
+		r.Priority = PriorityPoll
 		p := river.InsertManyParams{Args: r}
 		if off := slot(spread, i, len(reqs)); off > 0 {
 			p.InsertOpts = &river.InsertOpts{ScheduledAt: now.Add(off)}

@@ -28,6 +28,10 @@ type ReconcileArgs struct {
 	// job of the same repository with another branch, or none, still
 	// coalesces.
 	DefaultBranch string `json:"default_branch,omitempty"`
+	// Priority orders the job among those waiting (priority.go):
+	// PriorityPolicy, PriorityEvent (the default, when 0) or
+	// PriorityPoll. It is not part of the unique key either.
+	Priority int `json:"priority,omitempty"`
 }
 
 // Kind names the job in River's table.
@@ -36,9 +40,10 @@ func (ReconcileArgs) Kind() string { return "bumpbot_reconcile_repo" }
 // InsertOpts makes the job unique per repository. River requires the
 // available, pending, running and scheduled states; completed, retryable
 // and discarded jobs do not block a new one.
-func (ReconcileArgs) InsertOpts() river.InsertOpts {
+func (a ReconcileArgs) InsertOpts() river.InsertOpts {
 	return river.InsertOpts{
 		MaxAttempts: 12,
+		Priority:    a.priority(),
 		UniqueOpts: river.UniqueOpts{
 			ByArgs: true,
 			ByState: []rivertype.JobState{
@@ -273,7 +278,7 @@ func (q *Queue) recordBatch(ctx context.Context, batch []*pendingRecord) ([]Reco
 			return nil, fmt.Errorf("request %s: %w", k.repo, err)
 		}
 	}
-	params, owners, err = q.dropQueued(ctx, stmts.jobState, params, owners)
+	params, owners, err = q.dropQueued(ctx, tx, stmts.jobState, params, owners)
 	if err != nil {
 		return nil, err
 	}
@@ -292,8 +297,9 @@ func (q *Queue) recordBatch(ctx context.Context, batch []*pendingRecord) ([]Reco
 
 // dropQueued removes the params (and their owners) of repositories whose
 // job still waits or runs: the counter bumped in this transaction tells
-// that job to run again if it is running.
-func (q *Queue) dropQueued(ctx context.Context, jobState *sql.Stmt, params []river.InsertManyParams, owners []int) ([]river.InsertManyParams, []int, error) {
+// that job to run again if it is running, and a more urgent request
+// raises its priority.
+func (q *Queue) dropQueued(ctx context.Context, tx *sql.Tx, jobState *sql.Stmt, params []river.InsertManyParams, owners []int) ([]river.InsertManyParams, []int, error) {
 	keepParams, keepOwners := params[:0], owners[:0]
 	for j, p := range params {
 		a := p.Args.(ReconcileArgs)
@@ -303,6 +309,16 @@ func (q *Queue) dropQueued(ctx context.Context, jobState *sql.Stmt, params []riv
 			return nil, nil, err
 		}
 		if queued {
+			if j := q.live[k]; a.priority() < j.priority {
+				if err := raise(ctx, tx, j.id, a.priority()); err != nil {
+					return nil, nil, err
+				}
+				// Remembered before the commit: a rollback leaves the
+				// job less urgent than remembered, which costs order,
+				// not work.
+				j.priority = a.priority()
+				q.live[k] = j
+			}
 			continue
 		}
 		delete(q.live, k)
@@ -326,7 +342,7 @@ func (q *Queue) insertJobs(ctx context.Context, tx *sql.Tx, params []river.Inser
 	for j, r := range results {
 		if r.Job != nil {
 			a := params[j].Args.(ReconcileArgs)
-			learned[repoKey{a.InstallationID, a.Repo}] = liveJob{id: r.Job.ID, uniqueKey: r.Job.UniqueKey}
+			learned[repoKey{a.InstallationID, a.Repo}] = liveJob{id: r.Job.ID, uniqueKey: r.Job.UniqueKey, priority: min(r.Job.Priority, a.priority())}
 		}
 		if !r.UniqueSkippedAsDuplicate {
 			out[owners[j]].Inserted++
@@ -334,6 +350,11 @@ func (q *Queue) insertJobs(ctx context.Context, tx *sql.Tx, params []river.Inser
 		}
 		if err := q.hurry(ctx, tx, r.Job); err != nil {
 			return nil, err
+		}
+		if r.Job != nil {
+			if err := raise(ctx, tx, r.Job.ID, params[j].Args.(ReconcileArgs).priority()); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return learned, nil

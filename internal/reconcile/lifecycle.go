@@ -35,12 +35,31 @@ type Sweeper interface {
 // has dealt with, so later reconciles do not ask the forge again. It is
 // safe for concurrent use; the zero value is not: call NewSwept.
 type Swept struct {
-	mu   sync.Mutex
-	done map[string]bool
+	mu    sync.Mutex
+	done  map[string]bool
+	store SweptStore
 }
 
 // NewSwept returns an empty memory.
 func NewSwept() *Swept { return &Swept{done: map[string]bool{}} }
+
+// SweptStore keeps a Swept's memory outside the process (the job
+// database), so a restart does not check every open branch again. A
+// failing store forgets: a branch is checked again, never wrongly.
+type SweptStore interface {
+	Get(kind, key string) ([]byte, bool)
+	Set(kind, key string, value []byte)
+	Delete(kind, key string)
+}
+
+// sweptKind is the kind of a Swept's entries in its store.
+const sweptKind = "swept"
+
+// NewStoredSwept returns a memory kept in s.
+func NewStoredSwept(s SweptStore) *Swept { return &Swept{store: s} }
+
+// storeKey spells id for the store: PostgreSQL text holds no NUL.
+func storeKey(id string) string { return strings.ReplaceAll(id, "\x00", " ") }
 
 // ownHead reports whether a reconcile of key saw, or made, head as the
 // bot's commit.
@@ -61,6 +80,15 @@ func (s *Swept) first(id string) bool {
 	if s == nil {
 		return true
 	}
+	if s.store != nil {
+		// Reconciles of one repository never run at once (one job per
+		// repository), so a read then a write is enough.
+		if _, ok := s.store.Get(sweptKind, storeKey(id)); ok {
+			return false
+		}
+		s.store.Set(sweptKind, storeKey(id), nil)
+		return true
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.done[id] {
@@ -72,6 +100,10 @@ func (s *Swept) first(id string) bool {
 
 // forget lets id be tried again (its sweep failed).
 func (s *Swept) forget(id string) {
+	if s != nil && s.store != nil {
+		s.store.Delete(sweptKind, storeKey(id))
+		return
+	}
 	if s != nil {
 		s.mu.Lock()
 		delete(s.done, id)

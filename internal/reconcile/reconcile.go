@@ -438,7 +438,7 @@ func (r *Reconciler) read(ctx context.Context, key string, f Forge, snap Snapsho
 	if limit <= 0 {
 		limit = rewrite.DefaultMaxFileSize
 	}
-	cached := r.Cache.get(key)
+	cached := r.Cache.get(ctx, key)
 	keep := map[string][]byte{}
 	in := bump.Input{Named: snap.Named, Warnings: slices.Clone(snap.Warnings)}
 	modes := map[string]string{}
@@ -479,7 +479,7 @@ func (r *Reconciler) read(ctx context.Context, key string, f Forge, snap Snapsho
 		}
 	}
 	// Only this snapshot's blobs are kept: what a later reconcile can hit.
-	r.Cache.put(key, keep)
+	r.Cache.put(ctx, key, keep)
 	return in, modes, nil
 }
 

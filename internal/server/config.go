@@ -74,6 +74,15 @@ type Config struct {
 	// for the job of a killed process and run again; it must exceed
 	// JobTimeout (default: JobTimeout plus a fifth, 6m).
 	RescueAfter time.Duration `yaml:"rescue_after"`
+
+	// GitHub's budget (pacing.go).
+
+	// WriteLimits are the windows each installation's writes to GitHub
+	// are paced within, "80/1m,500/1h" (GitHub's secondary limits).
+	WriteLimits string `yaml:"write_limits"`
+	// GitHubCacheMB bounds the GitHub cache kept in the database (ETag
+	// answers, files read); 0: 256.
+	GitHubCacheMB int `yaml:"github_cache_mb"`
 }
 
 // DefaultPollInterval is the default PollInterval: the poll per layer
@@ -158,6 +167,9 @@ func LoadConfigWith(path string, getenv func(string) string, flags Flags) (Confi
 	if err := cfg.loadExposure(getenv); err != nil {
 		return Config{}, err
 	}
+	if err := cfg.loadPacing(getenv); err != nil {
+		return Config{}, err
+	}
 	var flagRegions config.Value
 	if flags.Regions != nil {
 		flagRegions = config.Flag("regions", *flags.Regions, true)
@@ -199,6 +211,7 @@ func (c *Config) validate() error {
 	errs = append(errs, c.validateSignIn()...)
 	errs = append(errs, c.validateExposure())
 	errs = append(errs, c.validateJobTimes()...)
+	errs = append(errs, c.validatePacing()...)
 	return errors.Join(errs...)
 }
 
@@ -244,7 +257,7 @@ func (c Config) LogValue() slog.Value {
 		slog.Int64("app_id", c.AppID), slog.String("addr", c.Addr), slog.String("db", c.database()),
 		slog.String("github_url", c.GitHubURL), slog.String("registry", c.Registry),
 		slog.Any("regions", c.Regions), slog.Int("workers", c.Workers), slog.String("poll_interval", c.PollInterval.String()), slog.String("layer_poll_interval", c.LayerPollInterval.String()),
-		slog.String("job_timeout", c.JobTimeout.String()), slog.String("rescue_after", c.RescueAfter.String()),
+		slog.String("job_timeout", c.JobTimeout.String()), slog.String("write_limits", c.WriteLimits), slog.String("rescue_after", c.RescueAfter.String()),
 		slog.Bool("private_key_set", c.PrivateKey != "" || c.PrivateKeyFile != ""),
 		slog.String("metrics_addr", c.MetricsAddr), slog.Int("webhook_budget_mb", c.WebhookBudgetMB),
 		slog.Bool("aws_events", c.AWSEventsToken != ""), slog.Bool("fleet_view", c.FleetToken != ""), slog.Bool("fleet_sign_in", c.signIn()),

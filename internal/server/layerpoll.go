@@ -79,7 +79,7 @@ func (p *layerPoller) poll(ctx context.Context, now time.Time) (int, error) {
 			for _, r := range p.regionsOf(pin) {
 				moves = moves || newest[r] > pin.Version
 			}
-			a := jobs.ReconcileArgs{InstallationID: pin.Installation, Repo: pin.Repo}
+			a := jobs.ReconcileArgs{InstallationID: pin.Installation, Repo: pin.Repo, Priority: jobs.PriorityPoll}
 			if moves && !seen[a] {
 				seen[a] = true
 				reqs = append(reqs, a)

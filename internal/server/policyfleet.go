@@ -41,7 +41,7 @@ func (g *ghRunner) orgPolicy(ctx context.Context, f issueKeeper, src repoConfigS
 	if !strings.EqualFold(name, ".github") || src.gh == nil {
 		return nil
 	}
-	body, found, err := src.orgFile(ctx, owner, policy.Path)
+	body, found, err := src.refreshOrgFile(ctx, owner, policy.Path)
 	if err != nil {
 		return err
 	}
@@ -78,7 +78,7 @@ func (g *ghRunner) orgPolicy(ctx context.Context, f issueKeeper, src repoConfigS
 	reqs := make([]jobs.ReconcileArgs, 0, len(repos))
 	for _, r := range repos {
 		if ro, _, _ := strings.Cut(r, "/"); strings.EqualFold(ro, owner) && !strings.EqualFold(r, src.repo) {
-			reqs = append(reqs, jobs.ReconcileArgs{InstallationID: src.installation, Repo: r})
+			reqs = append(reqs, jobs.ReconcileArgs{InstallationID: src.installation, Repo: r, Priority: jobs.PriorityPolicy})
 		}
 	}
 	if len(reqs) == 0 {

@@ -1,11 +1,13 @@
 package server_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/bumpbot/bumpbot/internal/ghapp/ghapptest"
+	"github.com/bumpbot/bumpbot/internal/jobs"
 )
 
 // pushPolicy commits bumpbot-policy.yml to the org's .github repository
@@ -82,5 +84,19 @@ func TestPolicyChange(t *testing.T) {
 	// first reconcile ran after the others filled the index.
 	if fanouts < 1 || fanouts > 2 {
 		t.Errorf("%d fan-outs, want the fixed policy's (the broken one changes nothing)", fanouts)
+	}
+	// The fan-out's reconciles come before events' and polls'.
+	db, err := jobs.Open(context.Background(), e.dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var urgent int
+	if err := db.QueryRow(`SELECT count(*) FROM river_job WHERE kind = 'bumpbot_reconcile_repo' AND priority = $1 AND json_extract(args, '$.repo') = 'acme/api'`,
+		jobs.PriorityPolicy).Scan(&urgent); err != nil {
+		t.Fatal(err)
+	}
+	if urgent == 0 {
+		t.Error("the policy change's reconcile of acme/api was not queued at the policy's priority")
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/bumpbot/bumpbot/internal/config"
+	"github.com/bumpbot/bumpbot/internal/ghapp"
 	"github.com/bumpbot/bumpbot/internal/policy"
 	"github.com/bumpbot/bumpbot/internal/problem"
 	"github.com/bumpbot/bumpbot/internal/repostate"
@@ -41,6 +42,9 @@ type orgDefaults struct {
 	mu       sync.Mutex
 	m        map[string]orgEntry
 	policies map[string]policyEntry
+	// kept, when set, keeps the files read in the database too, so a
+	// restart does not read them again (orgkept.go).
+	kept ghapp.Store
 }
 
 type orgEntry struct {
@@ -237,8 +241,8 @@ func (s repoConfigSource) rememberPolicy(pol *policy.Policy) {
 	s.orgs.policies[key] = policyEntry{pol, time.Now()}
 }
 
-// orgFile reads a file at the root of the org's .github repository.
-func (s repoConfigSource) orgFile(ctx context.Context, owner, name string) ([]byte, bool, error) {
+// fetchOrgFile reads a file at the root of the org's .github repository.
+func (s repoConfigSource) fetchOrgFile(ctx context.Context, owner, name string) ([]byte, bool, error) {
 	file, _, resp, err := s.gh.Repositories.GetContents(ctx, owner, ".github", name, nil)
 	if resp != nil && resp.StatusCode == http.StatusNotFound {
 		return nil, false, nil

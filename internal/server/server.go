@@ -96,12 +96,19 @@ func New(ctx context.Context, cfg Config, opts Options) (*Server, error) {
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	reg.MustRegister(opts.Collectors...)
-	app, err := ghapp.NewApp(ghapp.Config{AppID: cfg.AppID, PrivateKey: key, BaseURL: cfg.GitHubURL, Transport: opts.Transport, Metrics: ghapp.NewMetrics(reg)})
+	db, err := openDB(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
-	db, err := openDB(ctx, cfg)
+	ghs, err := openGitHubState(ctx, db, cfg, reg)
 	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	app, err := ghapp.NewApp(ghapp.Config{AppID: cfg.AppID, PrivateKey: key, BaseURL: cfg.GitHubURL, Transport: opts.Transport, Metrics: ghapp.NewMetrics(reg),
+		Store: ghs.cache, Writes: ghs.pacer})
+	if err != nil {
+		db.Close()
 		return nil, err
 	}
 	s := &Server{cfg: cfg, opts: opts, log: opts.Logger, db: db}
@@ -112,8 +119,8 @@ func New(ctx context.Context, cfg Config, opts Options) (*Server, error) {
 	}
 	s.state = state
 	reg.MustRegister(newIndexCollector(state))
-	runner := &ghRunner{app: app, log: opts.Logger, rec: &reconcile.Reconciler{Planner: opts.Planner, Cache: reconcile.NewBlobCache(), Log: opts.Logger, Swept: reconcile.NewSwept()},
-		problems: problemReporter{state: state, counter: newProblemCounter(reg), log: opts.Logger}}
+	runner := &ghRunner{app: app, log: opts.Logger, rec: &reconcile.Reconciler{Planner: opts.Planner, Cache: reconcile.NewStoredBlobCache(ghs.cache), Log: opts.Logger, Swept: reconcile.NewStoredSwept(ghs.cache)},
+		problems: problemReporter{state: state, counter: newProblemCounter(reg), log: opts.Logger}, orgs: orgDefaults{kept: ghs.cache}}
 	forget := opts.Forget
 	if forget != nil && cfg.DatabaseURL != "" {
 		// Several replicas: an event reaches one, every cache must hear it.

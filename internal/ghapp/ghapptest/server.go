@@ -57,6 +57,12 @@ type Server struct {
 	// nextCheckRun is the id of the last check run created.
 	nextCheckRun int64
 	oauth        *oauth // sign-in with GitHub (oauth.go)
+	// Latency and write limits (writelimits.go).
+	latency     time.Duration
+	writeLimits []WriteLimit
+	writeLog    map[int64][]time.Time // arrival of each installation's recent writes
+	flightMu    sync.Mutex
+	inFlight    map[int64]int // writes of each installation being answered, under flightMu
 }
 
 // Counts is what the fake has served since the last ResetCounts.
@@ -72,6 +78,9 @@ type Counts struct {
 	// Writes counts POST, PATCH, PUT and DELETE requests (token creation
 	// excluded).
 	Writes int
+	// SecondaryLimited counts the writes answered with a secondary rate
+	// limit because they broke SetWriteLimits' limits.
+	SecondaryLimited int
 }
 
 // New starts a fake GitHub for app appID; it is closed when t ends.
@@ -207,6 +216,9 @@ func (s *Server) serve(h handler, repoScoped bool) http.HandlerFunc {
 		if intercept != nil && intercept(route, r) {
 			return
 		}
+		concurrent, arrived, leave := s.arrive(r)
+		defer leave()
+		w = answered{w, leave}
 
 		s.mu.Lock()
 		defer s.mu.Unlock()
@@ -240,6 +252,14 @@ func (s *Server) serve(h handler, repoScoped bool) http.HandlerFunc {
 			s.counts.RateLimited++
 			s.secondaryLimit(w, inst, wait)
 			return
+		}
+		if isWrite(r) {
+			if over, wait := s.overLimit(inst, arrived, concurrent); over {
+				s.counts.RateLimited++
+				s.counts.SecondaryLimited++
+				s.secondaryLimit(w, inst, wait)
+				return
+			}
 		}
 
 		status, v := h(r, rp)
