@@ -119,6 +119,10 @@ func newFleetRun(t *testing.T) *fleetRun {
 		// A killed replica's jobs run again within a minute or so (the
 		// delay plus River's rescuer period), not after the default 6m.
 		"BUMPBOT_JOB_TIMEOUT=20s", "BUMPBOT_RESCUE_AFTER=24s",
+		// Writes are paced through the shared database as in production
+		// (an advisory lock per installation, held by whichever replica
+		// writes), at limits the test's 200 repositories drain within.
+		"BUMPBOT_WRITE_LIMITS=1000/1s,20000/1m",
 		"AWS_ENDPOINT_URL_LAMBDA=" + f.lambda.URL, "AWS_ACCESS_KEY_ID=" + fleetKey, "AWS_SECRET_ACCESS_KEY=secret",
 		"AWS_SESSION_TOKEN=", "AWS_PROFILE=", "AWS_REGION=us-east-1", "AWS_EC2_METADATA_DISABLED=true",
 		"AWS_CONFIG_FILE=" + filepath.Join(awsDir, "config"), "AWS_SHARED_CREDENTIALS_FILE=" + filepath.Join(awsDir, "credentials"),
