@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -133,8 +132,7 @@ func fanOut(t *testing.T, bin string, c fanOutCase) fanOutFigures {
 		}
 	}
 	f.rssKB[0] = peakRSS(t, p.cmd.Process.Pid)
-	p.cmd.Process.Signal(syscall.SIGKILL)
-	p.cmd.Wait()
+	p.kill(t)
 	before := paced(t, db)
 
 	p = e.start(t, env...)
