@@ -1,12 +1,13 @@
 package awsevents_test
 
 import (
-	"bytes"
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/bumpbot/bumpbot/internal/awsevents"
@@ -28,43 +29,58 @@ func (noRunner) Reconcile(context.Context, jobs.Request) error { return nil }
 // GOMAXPROCS. Reports req/s, the p99 latency, and with -benchmem the
 // allocations per event.
 func BenchmarkAWSEventIngest(b *testing.B) {
+	srv := httptest.NewServer(newSeededHandler(b, nil))
+	defer srv.Close()
+	testtool.Load(b, 128, func(n int64) *http.Request {
+		return newEvent(b, srv.URL, fmt.Sprintf("bench-%d", n), int(n%seededLayers))
+	}, http.StatusAccepted)
+}
+
+// seededRepos repositories, repository i pinning layer-(i mod
+// seededLayers) in us-east-1 of account 123456789012.
+const seededRepos, seededLayers = 50, 5
+
+// newSeededHandler returns the handler over a fresh SQLite job queue and
+// layer index holding the seeded pins, with token "token".
+func newSeededHandler(tb testing.TB, log *slog.Logger) *awsevents.Handler {
 	ctx := context.Background()
-	db, err := jobs.Open(ctx, filepath.Join(b.TempDir(), "bench.db"))
+	db, err := jobs.Open(ctx, filepath.Join(tb.TempDir(), "bench.db"))
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
-	defer db.Close()
+	tb.Cleanup(func() { db.Close() })
 	client, err := jobs.NewClient(db, jobs.Config{Runner: noRunner{}})
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
 	state, err := repostate.Open(ctx, db)
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
-	const repos, layers = 50, 5
-	for i := range repos {
+	for i := range seededRepos {
 		v := 3
-		pin := ref.Reference{Partition: "aws", Region: "us-east-1", Account: "123456789012", Layer: fmt.Sprintf("layer-%d", i%layers), Version: &v, Pos: ref.Pos{File: "main.tf", Line: 1}}
+		pin := ref.Reference{Partition: "aws", Region: "us-east-1", Account: "123456789012", Layer: fmt.Sprintf("layer-%d", i%seededLayers), Version: &v, Pos: ref.Pos{File: "main.tf", Line: 1}}
 		if err := state.ReplacePins(ctx, 7, fmt.Sprintf("acme/r%d", i), []ref.Reference{pin}); err != nil {
-			b.Fatal(err)
+			tb.Fatal(err)
 		}
 	}
-	h, err := awsevents.New("token", awsevents.Options{Index: state, Queue: jobs.NewQueue(db, client)})
+	h, err := awsevents.New("token", awsevents.Options{Index: state, Queue: jobs.NewQueue(db, client), Logger: log})
 	if err != nil {
-		b.Fatal(err)
+		tb.Fatal(err)
 	}
-	srv := httptest.NewServer(h)
-	defer srv.Close()
-	testtool.Load(b, 128, func(n int64) *http.Request {
-		body := fmt.Sprintf(`{"version":"0","id":"bench-%d","detail-type":"AWS API Call via CloudTrail","source":"aws.lambda",`+
-			`"account":"123456789012","region":"us-east-1","detail":{"eventName":"PublishLayerVersion20181031","awsRegion":"us-east-1",`+
-			`"responseElements":{"layerVersionArn":"arn:aws:lambda:us-east-1:123456789012:layer:layer-%d:9"}}}`, n, n%layers)
-		req, err := http.NewRequest(http.MethodPost, srv.URL, bytes.NewReader([]byte(body)))
-		if err != nil {
-			b.Fatal(err)
-		}
-		req.Header.Set(awsevents.TokenHeader, "token")
-		return req
-	}, http.StatusAccepted)
+	return h
+}
+
+// newEvent is the request an API destination sends for a publish of
+// version 9 of layer-<layer>, event id id.
+func newEvent(tb testing.TB, url, id string, layer int) *http.Request {
+	body := fmt.Sprintf(`{"version":"0","id":%q,"detail-type":"AWS API Call via CloudTrail","source":"aws.lambda",`+
+		`"account":"123456789012","region":"us-east-1","detail":{"eventName":"PublishLayerVersion20181031","awsRegion":"us-east-1",`+
+		`"responseElements":{"layerVersionArn":"arn:aws:lambda:us-east-1:123456789012:layer:layer-%d:9"}}}`, id, layer)
+	req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	req.Header.Set(awsevents.TokenHeader, "token")
+	return req
 }

@@ -114,7 +114,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.answer(w, http.StatusOK, "duplicate", "duplicate event")
 		return
 	}
-	h.log.Info("layer event", "event_id", ev.ID, "event", ev.Name, "layer", ev.Version.String(), "repositories", len(reqs), "inserted", rec.Inserted)
+	// Debug, not Info, as for GitHub deliveries: a line per event made
+	// every request wait for the log's lock under a burst of events;
+	// bumpbot_aws_events_total counts them, and the jobs log each
+	// reconcile.
+	h.log.Debug("layer event", "event_id", ev.ID, "event", ev.Name, "layer", ev.Version.String(), "repositories", len(reqs), "inserted", rec.Inserted)
 	h.answer(w, http.StatusAccepted, "queued", fmt.Sprintf("queued %d reconciles", len(reqs)))
 }
 
