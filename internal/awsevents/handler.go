@@ -39,7 +39,7 @@ type Recorder interface {
 // Handler serves POST /webhooks/aws.
 type Handler struct {
 	token   []byte
-	index   Index
+	index   *lookups
 	queue   Recorder
 	regions []string // what a placeholder region stands for; empty: any
 	log     *slog.Logger
@@ -68,7 +68,7 @@ func New(token string, opts Options) (*Handler, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Handler{token: []byte(token), index: opts.Index, queue: opts.Queue, regions: opts.Regions,
+	return &Handler{token: []byte(token), index: &lookups{index: opts.Index}, queue: opts.Queue, regions: opts.Regions,
 		log: opts.Logger, forget: opts.Forget, metrics: opts.Metrics}, nil
 }
 
@@ -114,7 +114,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.answer(w, http.StatusOK, "duplicate", "duplicate event")
 		return
 	}
-	h.log.Info("layer event", "event_id", ev.ID, "event", ev.Name, "layer", ev.Version.String(), "repositories", len(reqs), "inserted", rec.Inserted)
+	// Debug, not Info, as for GitHub deliveries: a line per event made
+	// every request wait for the log's lock under a burst of events;
+	// bumpbot_aws_events_total counts them, and the jobs log each
+	// reconcile.
+	h.log.Debug("layer event", "event_id", ev.ID, "event", ev.Name, "layer", ev.Version.String(), "repositories", len(reqs), "inserted", rec.Inserted)
 	h.answer(w, http.StatusAccepted, "queued", fmt.Sprintf("queued %d reconciles", len(reqs)))
 }
 
@@ -123,7 +127,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // region that stands for it), and for a deletion only those pinned to the
 // deleted version.
 func (h *Handler) affected(ctx context.Context, ev Event) ([]jobs.ReconcileArgs, error) {
-	pins, err := h.index.Pinning(ctx, ev.Version.Account, ev.Version.Name)
+	pins, err := h.index.pinning(ctx, ev.Version.Account, ev.Version.Name)
 	if err != nil {
 		return nil, err
 	}
