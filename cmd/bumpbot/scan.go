@@ -130,7 +130,7 @@ type scanOutput struct {
 // problems on errw.
 func (o scanOutput) print(w, errw io.Writer, asJSON bool) error {
 	if asJSON {
-		return writeJSON(w, o)
+		return o.writeJSON(w)
 	}
 	printProblems(errw, o.Errors, o.Notes)
 	for _, r := range o.References {
