@@ -45,6 +45,7 @@ Exit status: 0 when no error was reported (also when nothing is found), 1
 when any was, 2 on usage error.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			releaseStartupPages()
 			out := scanOutput{References: []ref.Reference{}, Errors: []problem.Problem{}, Notes: []problem.Problem{}}
 			for _, p := range args {
 				cfg, probs, ok := repoConfig(p, configPath)
@@ -130,7 +131,7 @@ type scanOutput struct {
 // problems on errw.
 func (o scanOutput) print(w, errw io.Writer, asJSON bool) error {
 	if asJSON {
-		return writeJSON(w, o)
+		return o.writeJSON(w)
 	}
 	printProblems(errw, o.Errors, o.Notes)
 	for _, r := range o.References {
