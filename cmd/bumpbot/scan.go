@@ -45,7 +45,6 @@ Exit status: 0 when no error was reported (also when nothing is found), 1
 when any was, 2 on usage error.`,
 		Args: cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			releaseStartupPages()
 			out := scanOutput{References: []ref.Reference{}, Errors: []problem.Problem{}, Notes: []problem.Problem{}}
 			for _, p := range args {
 				cfg, probs, ok := repoConfig(p, configPath)
