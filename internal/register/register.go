@@ -137,8 +137,14 @@ func Run(ctx context.Context, o Options) (*github.AppConfig, error) {
 		}
 	})
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	go srv.Serve(ln) //nolint:errcheck // closed below
-	defer srv.Close()
+	go srv.Serve(ln) //nolint:errcheck // shut down below
+	defer func() {
+		// Gracefully: the callback signals done before its page is
+		// flushed, and Close would cut the browser off from it.
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		srv.Shutdown(sctx) //nolint:errcheck // a browser that does not read its page is not waited for longer
+	}()
 	fmt.Fprintf(o.Log, "Open %s in a browser to create the App on GitHub.\n", page)
 	if o.Ready != nil {
 		o.Ready(page)
