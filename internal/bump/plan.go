@@ -232,7 +232,7 @@ func PlanRefs(ctx context.Context, refs []ref.Reference, warns []problem.Problem
 		if r.Version == nil && r.VersionText == "" {
 			continue // the version is not written in the file: nothing to bump
 		}
-		if opts.Ignore != nil {
+		if opts.Ignore != nil && !violates(r, opts) {
 			if _, whole := opts.Ignore(layerOf(r)); whole {
 				p.Notes = append(p.Notes, note(problem.Ignored, r.Pos, "%s: ignored by the configuration: not bumped", r.Layer))
 				continue

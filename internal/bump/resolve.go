@@ -27,7 +27,7 @@ type resolved struct {
 // ignores are stepped over by resolving again below them.
 func resolveRef(ctx context.Context, reg layers.Registry, r ref.Reference, opts Options, limit int) resolved {
 	var ignores, rejects []config.VersionRange
-	if opts.Ignore != nil {
+	if opts.Ignore != nil && !violates(r, opts) {
 		ignores, _ = opts.Ignore(layerOf(r))
 	}
 	if opts.Rejected != nil {
@@ -56,6 +56,17 @@ func resolveRef(ctx context.Context, reg layers.Registry, r ref.Reference, opts 
 			return rv
 		}
 	}
+}
+
+// violates reports whether r is pinned to a version the security policy
+// rejects: the repository's ignore rules do not hold such a pin back (a
+// configuration cannot opt out of the org's policy).
+func violates(r ref.Reference, opts Options) bool {
+	if opts.Rejected == nil || r.Version == nil {
+		return false
+	}
+	_, ok := rangeHolding(opts.Rejected(layerOf(r)), *r.Version)
+	return ok
 }
 
 // rangeHolding returns the first of ranges that contains v.

@@ -8,7 +8,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bumpbot/bumpbot/internal/ghapp/ghapptest"
 	"github.com/bumpbot/bumpbot/internal/layers"
+	"github.com/bumpbot/bumpbot/internal/policy"
 	"github.com/bumpbot/bumpbot/internal/reconcile"
 	"github.com/bumpbot/bumpbot/internal/reconcile/reconciletest"
 )
@@ -81,5 +83,47 @@ func TestConfigSchedule(t *testing.T) {
 				t.Errorf("outside the window with its pull request open: %+v, %v", res, err)
 			}
 		})
+	}
+}
+
+// A pull request the org's security policy requires is published
+// whatever the repository says: a layer its configuration ignores, a
+// schedule that is not due and an open-pull-requests-limit already
+// reached hold back everything else, not that.
+func TestSecurityBypassesConfig(t *testing.T) {
+	t.Parallel()
+	tf := `resource "aws_lambda_function" "f" {
+  runtime = "python3.12"
+  layers  = ["arn:aws:lambda:us-east-1:123456789012:layer:mylayer:3", "arn:aws:lambda:us-east-1:123456789012:layer:other:1"]
+}
+`
+	cfg := "version: 1\nschedule: {interval: daily, time: \"09:00\"}\nopen-pull-requests-limit: 1\nignore:\n  - {layer: mylayer}\n"
+	gh, forge := githubRepo(t, map[string]string{"main.tf": tf, ".github/bumpbot.yml": cfg})
+	p, root := planner(t, 3, 4, 5)
+	reconciletest.Publish(t, root, "us-east-1", account, "other", 1, 2)
+	at := time.Date(2026, 12, 7, 8, 0, 0, 0, time.UTC)
+	// The limit is reached first: the dashboard's box opens other's.
+	r := &reconcile.Reconciler{Planner: p, ReadConfig: true, Now: func() time.Time { return at }, Force: map[string]bool{"bumpbot/other": true}}
+	if res, err := r.Run(context.Background(), "", forge); err != nil || res.Opened != 1 {
+		t.Fatalf("forced: %+v, %v", res, err)
+	}
+	pol, err := policy.Parse("bumpbot-policy.yml", []byte("version: 1\nrules:\n  - {layer: mylayer, minimum: 4, reason: leaks}\nsecurity-pr: {labels: [security]}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Force = nil
+	r.Policy = func(context.Context) (*policy.Policy, error) { return &pol, nil }
+	res, err := r.Run(context.Background(), "", forge)
+	if err != nil || res.Opened != 1 {
+		t.Fatalf("with the policy: %+v, %v; want the security pull request opened", res, err)
+	}
+	var sec *ghapptest.Pull
+	for _, pr := range gh.Pulls(repoN) {
+		if pr.Head == "bumpbot/mylayer" {
+			sec = &pr
+		}
+	}
+	if sec == nil || !slices.Contains(sec.Labels, "security") || !strings.Contains(sec.Body, "leaks") {
+		t.Errorf("security pull request %+v", sec)
 	}
 }

@@ -295,7 +295,10 @@ func (r *Reconciler) Run(ctx context.Context, key string, f Forge) (Result, erro
 	open := len(byBranch) - res.Closed
 	var errs []error
 	for _, u := range updates {
-		if branch := BranchName(u, updates); !due && !r.Force[branch] {
+		// A security update goes out at once: the repository's schedule
+		// and limit cannot hold back what the org's policy requires.
+		urgent := isSecurity(u, pol, now())
+		if branch := BranchName(u, updates); !due && !r.Force[branch] && !urgent {
 			if existing := byBranch[branch]; existing != nil && strings.Contains(existing.Body, marker(u)) {
 				res.Unchanged++ // its pull request is open already: nothing waits
 				continue
@@ -316,7 +319,7 @@ func (r *Reconciler) Run(ctx context.Context, key string, f Forge) (Result, erro
 			res.Unchanged++
 			continue
 		}
-		if limit := res.Config.OpenPullRequestsLimit; existing == nil && limit > 0 && open >= limit && !r.Force[c.Branch] {
+		if limit := res.Config.OpenPullRequestsLimit; existing == nil && limit > 0 && open >= limit && !r.Force[c.Branch] && !urgent {
 			res.Limited++
 			res.Pending = append(res.Pending, Held{Branch: c.Branch, Title: Title(u), Reason: HeldByLimit})
 			log.Info("bump held back: open-pull-requests-limit reached", "layer", u.Layer, "to", u.To, "limit", limit)

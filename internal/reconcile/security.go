@@ -15,21 +15,7 @@ import (
 // labels and team reviewers are added, and the rules it fixes open the
 // description, before the changelog.
 func securityChange(c *Change, u Update, pol *policy.Policy, now time.Time) {
-	if pol == nil {
-		return
-	}
-	var lines []string
-	for _, p := range append([]Update{u}, u.Parts...) {
-		l := config.Layer{Partition: p.Partition, Region: p.Region, Account: p.Account, Name: p.Layer}
-		for _, m := range p.Moves {
-			for _, v := range pol.Check(l, m.From, now) {
-				line := fmt.Sprintf("> `%s` %d: %s.", p.Layer, m.From, v.String())
-				if !slices.Contains(lines, line) {
-					lines = append(lines, line)
-				}
-			}
-		}
-	}
+	lines := securityLines(u, pol, now)
 	if len(lines) == 0 {
 		return
 	}
@@ -46,4 +32,33 @@ func securityChange(c *Change, u Update, pol *policy.Policy, now time.Time) {
 	c.SecurityLabels, c.SecurityTeams, c.AutoMerge = pol.SecurityPR.Labels, pol.SecurityPR.TeamReviewers, pol.SecurityPR.Automerge
 	c.Body = "> [!CAUTION]\n> **Security policy:** this pull request moves pins off versions the organization's policy rejects.\n" +
 		strings.Join(lines, "\n") + "\n\n" + c.Body
+}
+
+// securityLines are the policy's verdicts on the versions u moves pins
+// off, one quoted line each; none when u fixes no violation (or there is
+// no policy).
+func securityLines(u Update, pol *policy.Policy, now time.Time) []string {
+	if pol == nil {
+		return nil
+	}
+	var lines []string
+	for _, p := range append([]Update{u}, u.Parts...) {
+		l := config.Layer{Partition: p.Partition, Region: p.Region, Account: p.Account, Name: p.Layer}
+		for _, m := range p.Moves {
+			for _, v := range pol.Check(l, m.From, now) {
+				line := fmt.Sprintf("> `%s` %d: %s.", p.Layer, m.From, v.String())
+				if !slices.Contains(lines, line) {
+					lines = append(lines, line)
+				}
+			}
+		}
+	}
+	return lines
+}
+
+// isSecurity reports whether u moves a pin off a version the policy
+// rejects: such an update is published whatever the repository's
+// schedule and open-pull-requests-limit say.
+func isSecurity(u Update, pol *policy.Policy, now time.Time) bool {
+	return len(securityLines(u, pol, now)) > 0
 }
