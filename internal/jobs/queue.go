@@ -278,7 +278,7 @@ func (q *Queue) recordBatch(ctx context.Context, batch []*pendingRecord) ([]Reco
 			return nil, fmt.Errorf("request %s: %w", k.repo, err)
 		}
 	}
-	params, owners, err = q.dropQueued(ctx, tx, stmts.jobState, params, owners)
+	params, owners, err = q.dropQueued(ctx, tx, stmts.jobStates, params, owners)
 	if err != nil {
 		return nil, err
 	}
@@ -299,16 +299,20 @@ func (q *Queue) recordBatch(ctx context.Context, batch []*pendingRecord) ([]Reco
 // job still waits or runs: the counter bumped in this transaction tells
 // that job to run again if it is running, and a more urgent request
 // raises its priority.
-func (q *Queue) dropQueued(ctx context.Context, tx *sql.Tx, jobState *sql.Stmt, params []river.InsertManyParams, owners []int) ([]river.InsertManyParams, []int, error) {
-	keepParams, keepOwners := params[:0], owners[:0]
+func (q *Queue) dropQueued(ctx context.Context, tx *sql.Tx, jobStates *sql.Stmt, params []river.InsertManyParams, owners []int) ([]river.InsertManyParams, []int, error) {
+	keys := make([]repoKey, len(params))
 	for j, p := range params {
 		a := p.Args.(ReconcileArgs)
-		k := repoKey{a.InstallationID, a.Repo}
-		queued, err := q.live.stillQueued(ctx, jobState, k)
-		if err != nil {
-			return nil, nil, err
-		}
-		if queued {
+		keys[j] = repoKey{a.InstallationID, a.Repo}
+	}
+	queued, err := q.live.stillQueued(ctx, jobStates, keys)
+	if err != nil {
+		return nil, nil, err
+	}
+	keepParams, keepOwners := params[:0], owners[:0]
+	for j, p := range params {
+		a, k := p.Args.(ReconcileArgs), keys[j]
+		if queued[k] {
 			if j := q.live[k]; a.priority() < j.priority {
 				if err := raise(ctx, tx, j.id, a.priority()); err != nil {
 					return nil, nil, err
