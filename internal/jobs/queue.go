@@ -136,8 +136,15 @@ func (q *Queue) Record(ctx context.Context, delivery, event string, reqs []Recon
 	p := &pendingRecord{delivery: delivery, event: event, reqs: reqs, done: make(chan recordResult, 1)}
 	q.mu.Lock()
 	q.waiting = append(q.waiting, p)
-	if !q.draining {
-		q.draining = true
+	start := !q.draining
+	q.draining = true
+	q.mu.Unlock()
+	// Starting the drain or waking it happens after the unlock, so that
+	// the hundreds of deliveries arriving together wait for the lock only
+	// while one appends. A drain that started does not end before it
+	// takes the lock again and finds p, so a wake-up sent late is at
+	// worst spare (the drain then looks once more and finds nothing).
+	if start {
 		go q.drain()
 	} else {
 		select {
@@ -145,7 +152,6 @@ func (q *Queue) Record(ctx context.Context, delivery, event string, reqs []Recon
 		default: // a wake-up is already pending
 		}
 	}
-	q.mu.Unlock()
 	select {
 	case r := <-p.done:
 		return r.rec, r.err
