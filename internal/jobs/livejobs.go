@@ -1,10 +1,11 @@
 package jobs
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/riverqueue/river/rivertype"
 )
@@ -29,25 +30,72 @@ type liveJob struct {
 // it, and one drains at a time.
 type liveJobs map[repoKey]liveJob
 
-// stillQueued reports whether the job remembered for k is still
-// available, pending or running. A job scheduled for later goes through
+// stillQueued returns the repositories of keys whose remembered job is
+// still available, pending or running, read with one statement
+// (jobStates, recordSQL) for all of them: one query per repository was
+// a quarter of recording's time. A job scheduled for later goes through
 // River, whose answer lets Record hurry it.
-func (l liveJobs) stillQueued(ctx context.Context, jobState *sql.Stmt, k repoKey) (bool, error) {
-	j, ok := l[k]
-	if !ok {
-		return false, nil
+func (l liveJobs) stillQueued(ctx context.Context, jobStates *sql.Stmt, keys []repoKey) (map[repoKey]bool, error) {
+	// The ids as the keys of a JSON object, the one list form that
+	// json_each reads in both SQLite and PostgreSQL.
+	ids := []byte{'{'}
+	listed := map[int64]bool{}
+	for _, k := range keys {
+		j, ok := l[k]
+		if !ok || listed[j.id] {
+			continue
+		}
+		if len(listed) > 0 {
+			ids = append(ids, ',')
+		}
+		listed[j.id] = true
+		ids = append(ids, '"')
+		ids = strconv.AppendInt(ids, j.id, 10)
+		ids = append(ids, `":0`...)
 	}
-	var state string
-	err := jobState.QueryRowContext(ctx, j.id, j.uniqueKey).Scan(&state)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
+	if len(listed) == 0 {
+		return nil, nil
 	}
+	ids = append(ids, '}')
+	rows, err := jobStates.QueryContext(ctx, string(ids))
 	if err != nil {
-		return false, fmt.Errorf("state of job %d of %s: %w", j.id, k.repo, err)
+		return nil, fmt.Errorf("state of %d jobs: %w", len(listed), err)
 	}
-	switch rivertype.JobState(state) {
-	case rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning:
-		return true, nil
+	defer rows.Close()
+	type row struct {
+		uniqueKey []byte
+		state     rivertype.JobState
 	}
-	return false, nil
+	found := make(map[int64]row, len(listed))
+	for rows.Next() {
+		var (
+			id    int64
+			r     row
+			state string
+		)
+		if err := rows.Scan(&id, &r.uniqueKey, &state); err != nil {
+			return nil, fmt.Errorf("state of %d jobs: %w", len(listed), err)
+		}
+		r.state = rivertype.JobState(state)
+		found[id] = r
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("state of %d jobs: %w", len(listed), err)
+	}
+	queued := make(map[repoKey]bool, len(found))
+	for _, k := range keys {
+		j, ok := l[k]
+		r, exists := found[j.id]
+		// The unique key makes sure the id still names the repository's
+		// job (neither database reuses ids, but a restored backup or a
+		// reset sequence would).
+		if !ok || !exists || !bytes.Equal(r.uniqueKey, j.uniqueKey) {
+			continue
+		}
+		switch r.state {
+		case rivertype.JobStateAvailable, rivertype.JobStatePending, rivertype.JobStateRunning:
+			queued[k] = true
+		}
+	}
+	return queued, nil
 }

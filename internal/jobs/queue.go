@@ -136,8 +136,15 @@ func (q *Queue) Record(ctx context.Context, delivery, event string, reqs []Recon
 	p := &pendingRecord{delivery: delivery, event: event, reqs: reqs, done: make(chan recordResult, 1)}
 	q.mu.Lock()
 	q.waiting = append(q.waiting, p)
-	if !q.draining {
-		q.draining = true
+	start := !q.draining
+	q.draining = true
+	q.mu.Unlock()
+	// Starting the drain or waking it happens after the unlock, so that
+	// the hundreds of deliveries arriving together wait for the lock only
+	// while one appends. A drain that started does not end before it
+	// takes the lock again and finds p, so a wake-up sent late is at
+	// worst spare (the drain then looks once more and finds nothing).
+	if start {
 		go q.drain()
 	} else {
 		select {
@@ -145,7 +152,6 @@ func (q *Queue) Record(ctx context.Context, delivery, event string, reqs []Recon
 		default: // a wake-up is already pending
 		}
 	}
-	q.mu.Unlock()
 	select {
 	case r := <-p.done:
 		return r.rec, r.err
@@ -278,7 +284,7 @@ func (q *Queue) recordBatch(ctx context.Context, batch []*pendingRecord) ([]Reco
 			return nil, fmt.Errorf("request %s: %w", k.repo, err)
 		}
 	}
-	params, owners, err = q.dropQueued(ctx, tx, stmts.jobState, params, owners)
+	params, owners, err = q.dropQueued(ctx, tx, stmts.jobStates, params, owners)
 	if err != nil {
 		return nil, err
 	}
@@ -299,16 +305,20 @@ func (q *Queue) recordBatch(ctx context.Context, batch []*pendingRecord) ([]Reco
 // job still waits or runs: the counter bumped in this transaction tells
 // that job to run again if it is running, and a more urgent request
 // raises its priority.
-func (q *Queue) dropQueued(ctx context.Context, tx *sql.Tx, jobState *sql.Stmt, params []river.InsertManyParams, owners []int) ([]river.InsertManyParams, []int, error) {
-	keepParams, keepOwners := params[:0], owners[:0]
+func (q *Queue) dropQueued(ctx context.Context, tx *sql.Tx, jobStates *sql.Stmt, params []river.InsertManyParams, owners []int) ([]river.InsertManyParams, []int, error) {
+	keys := make([]repoKey, len(params))
 	for j, p := range params {
 		a := p.Args.(ReconcileArgs)
-		k := repoKey{a.InstallationID, a.Repo}
-		queued, err := q.live.stillQueued(ctx, jobState, k)
-		if err != nil {
-			return nil, nil, err
-		}
-		if queued {
+		keys[j] = repoKey{a.InstallationID, a.Repo}
+	}
+	queued, err := q.live.stillQueued(ctx, jobStates, keys)
+	if err != nil {
+		return nil, nil, err
+	}
+	keepParams, keepOwners := params[:0], owners[:0]
+	for j, p := range params {
+		a, k := p.Args.(ReconcileArgs), keys[j]
+		if queued[k] {
 			if j := q.live[k]; a.priority() < j.priority {
 				if err := raise(ctx, tx, j.id, a.priority()); err != nil {
 					return nil, nil, err

@@ -13,7 +13,7 @@ import (
 // Tx.StmtContext: SQLite otherwise parses and plans each of them again
 // in every transaction, which cost a fifth of ingest.
 type recordStmts struct {
-	delivery, request, jobState *sql.Stmt
+	delivery, request, jobStates *sql.Stmt
 }
 
 // recordSQL is what recordStmts hold, in field order.
@@ -21,10 +21,10 @@ var recordSQL = [...]string{
 	`INSERT INTO bumpbot_delivery (id, event, received_at) VALUES ($1, $2, $3) ON CONFLICT (id) DO NOTHING`,
 	`INSERT INTO bumpbot_repo_request (installation_id, repo, seq) VALUES ($1, $2, $3)
 		ON CONFLICT (installation_id, repo) DO UPDATE SET seq = bumpbot_repo_request.seq + excluded.seq`,
-	// The unique key makes sure the id still names the repository's job
-	// (neither database reuses ids, but a restored backup or a reset
-	// sequence would).
-	`SELECT state FROM river_job WHERE id = $1 AND unique_key = $2`,
+	// The states of a batch's remembered jobs, their ids the keys of a
+	// JSON object (liveJobs.stillQueued): json_each reads an object the
+	// same way in SQLite and PostgreSQL.
+	`SELECT id, unique_key, state FROM river_job WHERE id IN (SELECT CAST(key AS BIGINT) FROM json_each($1))`,
 }
 
 // preparedStmts prepares the queue's statements on first use. A failure
@@ -51,15 +51,15 @@ func (p *preparedStmts) get(ctx context.Context, db *sql.DB) (*recordStmts, erro
 		}
 		prepared[i] = st
 	}
-	p.stmts = &recordStmts{delivery: prepared[0], request: prepared[1], jobState: prepared[2]}
+	p.stmts = &recordStmts{delivery: prepared[0], request: prepared[1], jobStates: prepared[2]}
 	return p.stmts, nil
 }
 
 // inTx binds the statements to tx.
 func (s *recordStmts) inTx(ctx context.Context, tx *sql.Tx) *recordStmts {
 	return &recordStmts{
-		delivery: tx.StmtContext(ctx, s.delivery),
-		request:  tx.StmtContext(ctx, s.request),
-		jobState: tx.StmtContext(ctx, s.jobState),
+		delivery:  tx.StmtContext(ctx, s.delivery),
+		request:   tx.StmtContext(ctx, s.request),
+		jobStates: tx.StmtContext(ctx, s.jobStates),
 	}
 }

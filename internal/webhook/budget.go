@@ -54,6 +54,9 @@ type memory struct {
 	// trimmed is whether nothing was used since the last trim.
 	trimmed bool
 	timer   *time.Timer
+	// armed is whether timer may still fire: reserve stops it only then,
+	// and so keeps the timer's own lock out of most reservations.
+	armed bool
 	// idle is how long the budget stays unused before a trim (idleTrim).
 	idle time.Duration
 	// returnMemory hands freed memory back to the system.
@@ -66,11 +69,14 @@ func newMemory(b Budget) *memory {
 
 // reservation is one request's share of the budget.
 type reservation struct {
-	m           *memory
-	size        int64
-	fromSmall   bool
-	chunks      [][]byte
-	maxChunks   int
+	m         *memory
+	size      int64
+	fromSmall bool
+	chunks    [][]byte
+	maxChunks int
+	// first is a spare buffer handed out with the share, so that a small
+	// body, one chunk, takes the budget's lock once to get in.
+	first       []byte
 	releaseOnce sync.Once
 }
 
@@ -96,8 +102,12 @@ func (m *memory) reserve(n int64) (*reservation, bool) {
 	}
 	m.inUse += size
 	m.trimmed = false
-	if m.timer != nil {
+	if m.armed {
 		m.timer.Stop()
+		m.armed = false
+	}
+	if k := len(m.spare); k > 0 {
+		r.first, m.spare = m.spare[k-1], m.spare[:k-1]
 	}
 	return r, true
 }
@@ -107,6 +117,11 @@ func (m *memory) reserve(n int64) (*reservation, bool) {
 func (r *reservation) chunk() []byte {
 	if len(r.chunks) == r.maxChunks {
 		return nil
+	}
+	if c := r.first; c != nil {
+		r.first = nil
+		r.chunks = append(r.chunks, c)
+		return c
 	}
 	r.m.mu.Lock()
 	var c []byte
@@ -129,7 +144,10 @@ func (r *reservation) release() {
 		m.mu.Lock()
 		defer m.mu.Unlock()
 		m.spare = append(m.spare, r.chunks...)
-		r.chunks = nil
+		if r.first != nil {
+			m.spare = append(m.spare, r.first)
+		}
+		r.chunks, r.first = nil, nil
 		if r.fromSmall {
 			m.small += r.size
 		} else {
@@ -142,6 +160,7 @@ func (r *reservation) release() {
 			} else {
 				m.timer.Reset(m.idle)
 			}
+			m.armed = true
 		}
 	})
 }

@@ -44,3 +44,39 @@ func TestMemoryTrimsWhenIdle(t *testing.T) {
 		t.Error("the whole shared share was not free again")
 	}
 }
+
+// A reservation gets a reused buffer with its share; the buffer comes
+// back on release whether or not the body was read, and is never handed
+// to two requests at once.
+func TestMemoryHandsSpareBufferWithShare(t *testing.T) {
+	t.Parallel()
+	m := newMemory(Budget{Bytes: 4 * chunkSize, Small: chunkSize})
+	a, _ := m.reserve(100)
+	buf := a.chunk()
+	a.release()
+	if len(m.spare) != 1 {
+		t.Fatalf("%d spare buffers after the first release, want 1", len(m.spare))
+	}
+	unread, _ := m.reserve(100)
+	unread.release() // refused before its body was read
+	if len(m.spare) != 1 {
+		t.Fatalf("%d spare buffers after a release without reading, want 1", len(m.spare))
+	}
+	b, _ := m.reserve(100)
+	c, _ := m.reserve(100)
+	bb, cb := b.chunk(), c.chunk()
+	if &bb[0] != &buf[0] {
+		t.Error("the spare buffer was not reused by the next reservation")
+	}
+	if &cb[0] == &bb[0] {
+		t.Error("one buffer was handed to two reservations")
+	}
+	if b.chunk() != nil {
+		t.Error("a one-chunk reservation handed out a second buffer")
+	}
+	b.release()
+	c.release()
+	if len(m.spare) != 2 {
+		t.Errorf("%d spare buffers after both releases, want 2", len(m.spare))
+	}
+}
