@@ -62,3 +62,24 @@ func FuzzScanSource(f *testing.F) {
 		reftest.BumpEachAndRescan(t, scan, []ref.File{{Path: name, Src: src}}, reftest.Options{Max: 3})
 	})
 }
+
+// FuzzScanProject checks a program with a stack file beside it: no panic,
+// version_at on the digits whichever file holds them, and edits that
+// change only the references sharing the literal they target.
+func FuzzScanProject(f *testing.F) {
+	stacks := []string{
+		"config:\n  api:v: \"81\"\n  other:v: 3\n",
+		"config:\n  v:\n    value: 80\n  a:\n    secure: v1:abc\n",
+		"config:\n  api:a: arn:aws:lambda:us-east-1:580247275435:layer:L:54\n",
+	}
+	for i, s := range yamlSeeds {
+		f.Add([]byte("name: api\n"+s), []byte(stacks[i%len(stacks)]))
+	}
+	f.Fuzz(func(t *testing.T, program, stack []byte) {
+		files := []ref.File{{Path: "Pulumi.yaml", Src: program}, {Path: "Pulumi.dev.yaml", Src: stack}}
+		if _, warns := ScanProject(files); len(warns) != 0 {
+			return // a file that does not parse: literal detection's job
+		}
+		reftest.BumpEachAndRescan(t, ScanProject, files, reftest.Options{Max: 3})
+	})
+}

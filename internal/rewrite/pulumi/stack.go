@@ -3,6 +3,7 @@ package pulumi
 import (
 	"maps"
 	"path"
+	"sort"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -31,7 +32,9 @@ func stackName(name string) string {
 	base := path.Base(name)
 	lower := strings.ToLower(base)
 	ext := path.Ext(lower)
-	if !strings.HasPrefix(lower, "pulumi.") || (ext != ".yaml" && ext != ".yml") {
+	// Pulumi.yaml is the project file, not the stack "" (prefix and
+	// extension overlap in its name).
+	if !strings.HasPrefix(lower, "pulumi.") || (ext != ".yaml" && ext != ".yml") || len(base) <= len("pulumi.")+len(ext) {
 		return ""
 	}
 	return base[len("pulumi.") : len(base)-len(ext)]
@@ -66,6 +69,8 @@ func ScanProject(files []ref.File) ([]ref.Reference, []problem.Problem) {
 		}
 		stackFiles = append(stackFiles, f)
 	}
+	// Stacks in name order, whatever order the caller lists them in.
+	sort.SliceStable(stackFiles, func(i, j int) bool { return stackFiles[i].Path < stackFiles[j].Path })
 	project := ""
 	if program != nil {
 		project = projectName(*program)
@@ -165,7 +170,7 @@ func withStacks(base []ref.Reference, stacks []stack, scan func(stack) []ref.Ref
 		byKey[k] = r
 	}
 	overridden := map[siteKey]int{}
-	var out []ref.Reference
+	var own []ref.Reference
 	for _, s := range stacks {
 		for k, r := range keyed(scan(s)) {
 			if b, ok := byKey[k]; ok && sameValue(b, r) {
@@ -173,15 +178,18 @@ func withStacks(base []ref.Reference, stacks []stack, scan func(stack) []ref.Ref
 			}
 			overridden[k]++
 			r.Context = "stack " + s.name + ": " + r.Context
-			out = append(out, r)
+			own = append(own, r)
 		}
 	}
+	var out []ref.Reference
 	for k, r := range keyed(base) {
 		if overridden[k] < len(stacks) {
 			out = append(out, r)
 		}
 	}
-	return out
+	// The default first, then the stacks in file order: the sort by
+	// position that follows is stable.
+	return append(out, own...)
 }
 
 // siteKey names a reference of a program whatever values built it: where
