@@ -46,6 +46,8 @@ func FuzzScanYAML(f *testing.F) {
 var sourceSeeds = []struct{ name, src string }{
 	{"index.ts", "import * as pulumi from \"@pulumi/pulumi\";\nconst a = pulumi.concat(\"arn:aws:lambda:\", region, \":580247275435:layer:L:53\");\nconst b = pulumi.interpolate`arn:aws:lambda:${region}:094274105915:layer:P:${v}:12`;\n"},
 	{"__main__.py", "import pulumi\nadot = pulumi.Output.concat(\"arn:aws:lambda:\", region, \":901920570463:layer:\" + name + \":1\", f(x, (y, z)))\n"},
+	{"index.ts", "import * as aws from \"@pulumi/aws\";\nnew aws.lambda.Function(\"api\", {runtime: \"nodejs20.x\", code: a({b: [c]}), layers: [x, \"arn:aws:lambda:us-east-1:464622532012:layer:X:7\"]}, {});\n"},
+	{"__main__.py", "import pulumi_aws as aws\nf = aws.lambda_.Function(\"f\", runtime=\"python3.12\", layers=[\n  \"arn:aws:lambda:us-east-1:464622532012:layer:X:7\",\n  pulumi.Output.concat(\"arn:aws:lambda:\", r, \":464622532012:layer:Y:8\")])\n"},
 	{"index.ts", "import * as pulumi from \"@pulumi/pulumi\";\nconcat(concat(\"arn:aws:lambda:us-east-1:\", \"464622532012:layer:X:\"), \"7\")\nconcat(\n"},
 }
 
