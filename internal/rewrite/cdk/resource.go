@@ -26,11 +26,11 @@ func (a *analysis) resource(k int) (string, *ref.Function) {
 	if len(a.resources) == 0 {
 		return "", nil
 	}
-	open, index, ok := a.enclosingList(k)
+	open, index, ok := a.enclosing(k, '[', 0)
 	if !ok || !(a.isPunct(open-1, ':') || a.isPunct(open-1, '=')) || !a.isIdent(open-2, "layers") {
 		return "", nil
 	}
-	call, ok := a.enclosingCall(open - 2)
+	call, _, ok := a.enclosing(open-2, '(', 1)
 	if !ok {
 		return "", nil
 	}
@@ -59,68 +59,42 @@ func (a *analysis) runtime(call int) *ref.Function {
 	return nil
 }
 
-// enclosingList returns the [ of the list whose element starts at token
-// k, and the element's index.
-func (a *analysis) enclosingList(k int) (int, int, bool) {
-	depth, index := 0, 0
+// enclosing walks back from token k to the opening bracket want that
+// holds it at depth 0, passing through at most objects object literals
+// ({ of an argument, { layers: [...] }); it returns the bracket's index
+// and how many commas at depth 0 lie between it and k. Another bracket or
+// a ; at depth 0 means k is not where it was looked for.
+func (a *analysis) enclosing(k int, want byte, objects int) (int, int, bool) {
+	depth, commas := 0, 0
 	for j := k - 1; j >= 0 && j >= k-maxResourceLookBack; j-- {
 		if a.toks[j].kind != tPunct {
 			continue
 		}
-		switch a.src[a.toks[j].start] {
+		switch c := a.src[a.toks[j].start]; c {
 		case ')', ']', '}':
 			depth++
-		case '(', '{', ';':
+		case '(', '[', '{':
+			switch {
+			case depth > 0:
+				depth--
+			case c == want:
+				return j, commas, true
+			case c == '{' && objects > 0:
+				objects--
+			default:
+				return 0, 0, false
+			}
+		case ';':
 			if depth == 0 {
 				return 0, 0, false
 			}
-			depth--
-		case '[':
-			if depth == 0 {
-				return j, index, true
-			}
-			depth--
 		case ',':
 			if depth == 0 {
-				index++
+				commas++
 			}
 		}
 	}
 	return 0, 0, false
-}
-
-// enclosingCall returns the ( of the call whose argument holds token k,
-// directly or as a property of one object literal argument.
-func (a *analysis) enclosingCall(k int) (int, bool) {
-	depth, objects := 0, 0
-	for j := k - 1; j >= 0 && j >= k-maxResourceLookBack; j-- {
-		if a.toks[j].kind != tPunct {
-			continue
-		}
-		switch a.src[a.toks[j].start] {
-		case ')', ']', '}':
-			depth++
-		case '[', ';':
-			if depth == 0 {
-				return 0, false
-			}
-			depth--
-		case '{':
-			if depth > 0 {
-				depth--
-				continue
-			}
-			if objects++; objects > 1 {
-				return 0, false
-			}
-		case '(':
-			if depth == 0 {
-				return j, true
-			}
-			depth--
-		}
-	}
-	return 0, false
 }
 
 // isIdent reports whether token k is the identifier name.

@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/bumpbot/bumpbot/internal/problem"
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref/reftest"
 )
@@ -68,12 +67,7 @@ func TestScanProject(t *testing.T) {
 			if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
 				t.Errorf("got %q\nwant %q", got, tc.want)
 			}
-			switch {
-			case tc.warn == "" && len(warns) > 0:
-				t.Errorf("warnings %v", warns)
-			case tc.warn != "" && (len(warns) != 1 || warns[0].Kind != problem.Parse || !strings.HasPrefix(warns[0].Error(), tc.warn)):
-				t.Errorf("warnings %v, want %q", warns, tc.warn)
-			}
+			checkWarning(t, warns, tc.warn)
 		})
 	}
 }
