@@ -26,12 +26,24 @@ func functionOf(r ref.Reference) string {
 			return "every function (Globals)"
 		}
 	case ref.Pulumi:
-		// A YAML program: resources.NAME.properties.layers[i].
+		// A YAML program: resources.NAME.properties.layers[i], or
+		// "stack S: resources…" for a value stack S sets itself. Each
+		// stack is its own deployment of the function: counting its
+		// layers with the defaults' would flag layers no deployment
+		// attaches together.
+		stack := ""
+		if rest, ok := strings.CutPrefix(c, "stack "); ok {
+			stack, c, _ = strings.Cut(rest, ": ")
+		}
 		if rest, ok := strings.CutPrefix(c, "resources."); ok {
 			name, after, _ := strings.Cut(rest, ".")
-			if strings.HasPrefix(after, "properties.layers") {
-				return name
+			if !strings.HasPrefix(after, "properties.layers") {
+				return ""
 			}
+			if stack != "" {
+				return name + " (stack " + stack + ")"
+			}
+			return name
 		}
 	case ref.Serverless:
 		if rest, ok := strings.CutPrefix(c, "functions."); ok {

@@ -18,6 +18,9 @@ func TestFunctionOf(t *testing.T) {
 		{ref.SAM, "Globals.Function.Layers[0]", "every function (Globals)"},
 		{ref.Serverless, "functions.resize.layers[0]", "resize"},
 		{ref.Serverless, "provider.layers[0]", "every function (provider)"},
+		{ref.Pulumi, "resources.api.properties.layers[0]", "api"},
+		{ref.Pulumi, "stack prod: resources.api.properties.layers[1]", "api (stack prod)"},
+		{ref.Pulumi, "stack prod: variables.insights", ""},
 		{ref.CDK, "LayerVersion.fromLayerVersionArn", ""},
 		{ref.Text, "POWERTOOLS_LAYER", ""},
 	}

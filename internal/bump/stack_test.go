@@ -45,3 +45,26 @@ func TestPulumiStack(t *testing.T) {
 		t.Errorf("refs %d, stacks %+v", len(refs), st)
 	}
 }
+
+// Pulumi Python and TypeScript programs tie the ARNs written in a
+// function resource's layers list to the function's logical name, and a
+// function with six is an error.
+func TestPulumiProgramStacks(t *testing.T) {
+	t.Parallel()
+	var arns []string
+	for i := range 6 {
+		arns = append(arns, `"arn:aws:lambda:us-east-1:123456789012:layer:l`+string(rune('a'+i))+`:1"`)
+	}
+	py := "import pulumi_aws as aws\n\nfn = aws.lambda_.Function(\n    \"ingest\",\n    runtime=\"python3.12\",\n    layers=[" + strings.Join(arns, ", ") + "],\n)\n"
+	ts := "import * as aws from \"@pulumi/aws\";\nnew aws.lambda.Function(\"api\", {\n  layers: [" + arns[0] + "],\n}, {protect: true});\n" +
+		"new aws.lambda.LayerVersionPermission(\"share\", {layers: [" + arns[1] + "]});\n"
+	files := []ref.File{{Path: "__main__.py", Src: []byte(py)}, {Path: "index.ts", Src: []byte(ts)}}
+	refs, _ := scanInput(Input{Files: files})
+	st := Stacks(refs)
+	if len(refs) != 8 || len(st) != 2 || st[0].Function != "ingest" || len(st[0].Layers) != 6 || st[1].Function != "api" || len(st[1].Layers) != 1 {
+		t.Fatalf("refs %d, stacks %+v", len(refs), st)
+	}
+	if probs := StackProblems(st); len(probs) != 1 || !strings.Contains(probs[0].Error(), "ingest attaches 6 layers") {
+		t.Errorf("stack problems %v", probs)
+	}
+}

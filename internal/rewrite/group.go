@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"github.com/bumpbot/bumpbot/internal/problem"
+	"github.com/bumpbot/bumpbot/internal/rewrite/pulumi"
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
 )
 
@@ -34,27 +35,39 @@ func (e entry) read(maxSize int64, buf *[]byte) ([]byte, error) {
 
 // scanDir scans the files of one directory, each on its own except the
 // HCL files, which are one module scanned together so that variables and
-// locals resolve across the files of the module.
+// locals resolve across the files of the module, and a Pulumi.yaml with
+// the stack files beside it, whose config overrides the program's
+// defaults.
 func scanDir(files []entry, opts Options, buf *[]byte) Result {
 	var res Result
-	var module []entry
+	var module, project []entry
 	for _, e := range files {
-		switch e.kind {
-		case kindSkip:
-		case kindTerraform:
+		if e.kind == kindPulumiYAML && project == nil {
+			project = []entry{e}
+		}
+	}
+	for _, e := range files {
+		switch {
+		case e.kind == kindSkip:
+		case e.kind == kindTerraform:
 			module = append(module, e)
+		case project != nil && e.kind == kindStructured && pulumi.IsStackFile(e.rel):
+			project = append(project, e)
+		case project != nil && e.rel == project[0].rel:
 		default:
 			res.merge(scanGroup([]entry{e}, opts, buf))
 		}
 	}
-	if len(module) > 0 {
-		res.merge(scanGroup(module, opts, buf))
+	for _, group := range [][]entry{module, project} {
+		if len(group) > 0 {
+			res.merge(scanGroup(group, opts, buf))
+		}
 	}
 	return res
 }
 
 // scanGroup reads one file, or the HCL files of one module (all of one
-// kind), and scans them if they pass the byte prefilter. Files that do not
+// kind, or a Pulumi project), and scans them if they pass the byte prefilter. Files that do not
 // pass are read into *buf, reused across calls, so the bulk of a tree
 // allocates nothing; parsers never retain the bytes they are given.
 func scanGroup(group []entry, opts Options, buf *[]byte) Result {
@@ -87,9 +100,12 @@ func scanGroup(group []entry, opts Options, buf *[]byte) Result {
 	}
 	var refs []ref.Reference
 	var warns []problem.Problem
-	if k == kindTerraform {
+	switch {
+	case k == kindTerraform:
 		refs, warns = scanModule(files)
-	} else {
+	case k == kindPulumiYAML && len(group) > 1:
+		refs, warns = scanProject(files)
+	default:
 		refs, warns = scanOne(files[0], k)
 	}
 	res.Refs, res.Parsed = refs, len(files)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/bumpbot/bumpbot/internal/layerarn"
 	"github.com/bumpbot/bumpbot/internal/rewrite/cloudformation"
+	"github.com/bumpbot/bumpbot/internal/rewrite/pulumi"
 	"github.com/bumpbot/bumpbot/internal/rewrite/text"
 )
 
@@ -43,7 +44,7 @@ func kindOf(name string, markdown bool) kind {
 		return kindServerless
 	case base == "cdk.json" || base == "cdk.context.json":
 		return kindCDKContext
-	case base == "pulumi.yaml" || base == "pulumi.yml":
+	case pulumi.IsProjectFile(base):
 		return kindPulumiYAML
 	case strings.HasSuffix(base, ".tf.json") || ext == ".tf" || ext == ".hcl" || ext == ".tfvars":
 		return kindTerraform
@@ -86,8 +87,9 @@ func worthParsing(k kind, src []byte) bool {
 
 // Worth reports whether a file is worth keeping for a scan, by the
 // scanner's own rules: a binary file never is (a NUL byte in the first 8000
-// bytes, as git decides), an HCL file always is (the version a module pins
-// through a variable may sit in a file that names no layer), and any other
+// bytes, as git decides), an HCL file or a Pulumi stack file always is (the
+// version a module or a program pins through a variable may sit in a file
+// that names no layer), and any other
 // file is when it passes the byte prefilter of its kind. Markdown counts
 // as text here: whether to scan it is the caller's choice.
 func Worth(path string, src []byte) bool {
@@ -95,7 +97,7 @@ func Worth(path string, src []byte) bool {
 		return false
 	}
 	k := kindOf(path, true)
-	return k == kindTerraform || worthParsing(k, src)
+	return k == kindTerraform || pulumi.IsStackFile(path) || worthParsing(k, src)
 }
 
 // commentsFor is the comment syntax used by the literal fallback.

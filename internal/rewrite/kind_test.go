@@ -20,6 +20,7 @@ func TestWorth(t *testing.T) {
 		{"serverless naming lambda", "serverless.yml", "provider:\n  name: aws # lambda\n", true},
 		{"pulumi program assembling an ARN", "Pulumi.yaml", "resources:\n  f:\n    type: aws:lambda:Function\n", true},
 		{"pulumi program without lambda", "Pulumi.yaml", "name: web\nruntime: nodejs\n", false},
+		{"pulumi stack config holding a version", "infra/Pulumi.prod.yaml", "config:\n  api:layerVersion: \"80\"\n", true},
 		{"json without lambda", "package.json", `{"name": "x"}`, false},
 		{"terraform variables", "infra/variables.tf", "variable \"v\" {\n  default = 3\n}\n", true},
 		{"terraform json", "main.TF.JSON", "{}", true},

@@ -57,6 +57,12 @@ func scanModule(files []ref.File) ([]ref.Reference, []problem.Problem) {
 	return withFallback(files, refs, warns)
 }
 
+// scanProject scans a Pulumi.yaml with the stack files of its directory.
+func scanProject(files []ref.File) ([]ref.Reference, []problem.Problem) {
+	refs, warns := pulumi.ScanProject(files)
+	return withFallback(files, refs, warns)
+}
+
 // withFallback replaces, for every file its parser could not parse, the
 // parser's references by literal detection, so one broken file never hides
 // the pins it holds.

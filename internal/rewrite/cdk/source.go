@@ -29,6 +29,11 @@ type SourceOptions struct {
 	// arguments are joined into one string, as Pulumi's Output.concat
 	// does: a call of one is evaluated as a + chain of its arguments.
 	Concat []string
+	// Resources names the constructors of function resources (by their
+	// last two names: "lambda.Function") whose first argument is the
+	// function's logical name: a reference in their layers list is tied
+	// to that function (see resource).
+	Resources []string
 }
 
 // ScanSourceWith is ScanSource with the options of another tool.
@@ -43,7 +48,7 @@ func ScanSourceWith(f ref.File, opts SourceOptions) ([]ref.Reference, []problem.
 	lines := ref.NewLines(f.Path, f.Src)
 	l := newLexer(f.Src, fam, lines)
 	l.run(0, false)
-	a := &analysis{lexer: l, format: opts.Format, concat: opts.Concat}
+	a := &analysis{lexer: l, format: opts.Format, concat: opts.Concat, resources: opts.Resources}
 	if a.format == "" {
 		a.format = formatOf(f.Src)
 	}
@@ -97,6 +102,8 @@ type analysis struct {
 	closing []int32   // ( token index → ) token index, built on first use
 	ops     []operand // reused by chain: most tokens start no chain
 	concat  []string  // functions whose arguments are concatenated
+	// resources are constructors of functions whose layers are tied.
+	resources []string
 }
 
 // scanTop evaluates every concatenation chain and lone string literal of
@@ -286,7 +293,11 @@ func (a *analysis) reportAt(v ref.Virtual, k int) {
 	if !strings.Contains(v.String(), "arn:") {
 		return
 	}
-	a.report(v, a.context(k))
+	context, fn := a.resource(k)
+	if context == "" {
+		context = a.context(k)
+	}
+	a.refs = append(a.refs, find(v, ref.Site{Format: a.format, Context: context, Function: fn})...)
 }
 
 func (a *analysis) report(v ref.Virtual, context string) {

@@ -46,6 +46,8 @@ func FuzzScanYAML(f *testing.F) {
 var sourceSeeds = []struct{ name, src string }{
 	{"index.ts", "import * as pulumi from \"@pulumi/pulumi\";\nconst a = pulumi.concat(\"arn:aws:lambda:\", region, \":580247275435:layer:L:53\");\nconst b = pulumi.interpolate`arn:aws:lambda:${region}:094274105915:layer:P:${v}:12`;\n"},
 	{"__main__.py", "import pulumi\nadot = pulumi.Output.concat(\"arn:aws:lambda:\", region, \":901920570463:layer:\" + name + \":1\", f(x, (y, z)))\n"},
+	{"index.ts", "import * as aws from \"@pulumi/aws\";\nnew aws.lambda.Function(\"api\", {runtime: \"nodejs20.x\", code: a({b: [c]}), layers: [x, \"arn:aws:lambda:us-east-1:464622532012:layer:X:7\"]}, {});\n"},
+	{"__main__.py", "import pulumi_aws as aws\nf = aws.lambda_.Function(\"f\", runtime=\"python3.12\", layers=[\n  \"arn:aws:lambda:us-east-1:464622532012:layer:X:7\",\n  pulumi.Output.concat(\"arn:aws:lambda:\", r, \":464622532012:layer:Y:8\")])\n"},
 	{"index.ts", "import * as pulumi from \"@pulumi/pulumi\";\nconcat(concat(\"arn:aws:lambda:us-east-1:\", \"464622532012:layer:X:\"), \"7\")\nconcat(\n"},
 }
 
@@ -60,5 +62,26 @@ func FuzzScanSource(f *testing.F) {
 	f.Fuzz(func(t *testing.T, name string, src []byte) {
 		name = "p" + path.Ext(name)
 		reftest.BumpEachAndRescan(t, scan, []ref.File{{Path: name, Src: src}}, reftest.Options{Max: 3})
+	})
+}
+
+// FuzzScanProject checks a program with a stack file beside it: no panic,
+// version_at on the digits whichever file holds them, and edits that
+// change only the references sharing the literal they target.
+func FuzzScanProject(f *testing.F) {
+	stacks := []string{
+		"config:\n  api:v: \"81\"\n  other:v: 3\n",
+		"config:\n  v:\n    value: 80\n  a:\n    secure: v1:abc\n",
+		"config:\n  api:a: arn:aws:lambda:us-east-1:580247275435:layer:L:54\n",
+	}
+	for i, s := range yamlSeeds {
+		f.Add([]byte("name: api\n"+s), []byte(stacks[i%len(stacks)]))
+	}
+	f.Fuzz(func(t *testing.T, program, stack []byte) {
+		files := []ref.File{{Path: "Pulumi.yaml", Src: program}, {Path: "Pulumi.dev.yaml", Src: stack}}
+		if _, warns := ScanProject(files); len(warns) != 0 {
+			return // a file that does not parse: literal detection's job
+		}
+		reftest.BumpEachAndRescan(t, ScanProject, files, reftest.Options{Max: 3})
 	})
 }

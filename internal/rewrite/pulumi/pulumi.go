@@ -29,11 +29,19 @@ func IsProgram(src []byte) bool {
 	return false
 }
 
+// functions are the constructors of a Lambda function resource: aws.lambda.Function
+// in TypeScript, aws.lambda_.Function in Python.
+var functions = []string{"lambda.Function", "lambda_.Function"}
+
 // ScanSource scans a Python, TypeScript or JavaScript Pulumi program: its
 // string literals and + chains as a CDK app's, a call of Output.concat
 // (pulumi.concat in TypeScript) as the concatenation of its arguments,
 // and a pulumi.interpolate template as the template it is, its ${...}
-// expressions placeholders. References are of format pulumi.
+// expressions placeholders. An ARN in the layers list of a function
+// resource (aws.lambda_.Function("api", layers=[…]) in Python,
+// new aws.lambda.Function("api", {layers: […]}) in TypeScript) has the
+// context resources.api.properties.layers[i], as in a YAML program, which
+// ties it to its function. References are of format pulumi.
 func ScanSource(f ref.File) ([]ref.Reference, []problem.Problem) {
-	return cdk.ScanSourceWith(f, cdk.SourceOptions{Format: ref.Pulumi, Concat: []string{"concat"}})
+	return cdk.ScanSourceWith(f, cdk.SourceOptions{Format: ref.Pulumi, Concat: []string{"concat"}, Resources: functions})
 }

@@ -20,8 +20,9 @@ const (
 	maxResolutions = 20000
 )
 
-// ScanYAML scans a Pulumi YAML program (Pulumi.yaml). A file that does not
-// parse yields a problem of kind problem.Parse.
+// ScanYAML scans a Pulumi YAML program (Pulumi.yaml) on its own, with
+// the values its config defaults give. A file that does not parse yields
+// a problem of kind problem.Parse.
 //
 // Every string of resources, variables and outputs holding a layer
 // version ARN is reported. ${name} naming a config entry's default or a
@@ -30,6 +31,12 @@ const (
 // edited there); any other ${...} is decided at deploy time and stays a
 // placeholder. fn::join [separator, [parts]] is joined.
 func ScanYAML(f ref.File) (refs []ref.Reference, warns []problem.Problem) {
+	return scanProject(f, nil)
+}
+
+// scanProject scans a YAML program with the stacks whose configuration
+// may override its config defaults (see ScanProject).
+func scanProject(f ref.File, stacks []stack) (refs []ref.Reference, warns []problem.Problem) {
 	defer yamlpos.Recover(f.Path, &refs, &warns)
 	if !layerarn.MayBuildARN(f.Src) {
 		return nil, nil
@@ -42,24 +49,40 @@ func ScanYAML(f ref.File) (refs []ref.Reference, warns []problem.Problem) {
 		if root.Kind != yaml.MappingNode {
 			continue
 		}
-		p := &program{Scalars: sc, values: values(root), budget: maxResolutions}
-		for _, key := range []string{"variables", "resources", "outputs"} {
-			if n := yamlpos.Lookup(root, key); n != nil {
-				p.walk(n, key, nil)
-			}
-		}
-		refs = append(refs, p.dedupe()...)
+		base := values(sc, root)
+		refs = append(refs, withStacks(run(sc, root, base), stacks, func(s stack) []ref.Reference {
+			return run(sc, root, s.over(base))
+		})...)
 	}
 	ref.Sort(refs)
 	return refs, nil
 }
 
+// run scans one document with the values ${name} stands for.
+func run(sc *yamlpos.Scalars, root *yaml.Node, vals map[string]value) []ref.Reference {
+	p := &program{Scalars: sc, values: vals, budget: maxResolutions}
+	for _, key := range []string{"variables", "resources", "outputs"} {
+		if n := yamlpos.Lookup(root, key); n != nil {
+			p.walk(n, key, nil)
+		}
+	}
+	return p.dedupe()
+}
+
+// value is what ${name} stands for: a node of the program, or of a stack
+// file (in), or nil for a secret a stack keeps encrypted.
+type value struct {
+	node *yaml.Node
+	in   *yamlpos.Scalars
+}
+
 // program is one document of a YAML program being scanned.
 type program struct {
 	*yamlpos.Scalars
-	// values are the names ${name} may stand for with a value the file
-	// gives: config defaults and variables that are scalars.
-	values map[string]*yaml.Node
+	// values are the names ${name} may stand for with a value the files
+	// give: config defaults (or a stack's values) and variables that are
+	// scalars.
+	values map[string]value
 	budget int
 	found  []found
 }
@@ -69,15 +92,21 @@ type program struct {
 // ARN came through ${name}).
 type found struct {
 	ref   ref.Reference
-	raw   int
+	raw   at
 	owned bool
+}
+
+// at is a byte of one file.
+type at struct {
+	file string
+	off  int
 }
 
 // dedupe drops the reference of a variable whose ARN is also reported
 // where the variable is used: the use knows which function consumes the
 // layer, the definition does not.
 func (p *program) dedupe() []ref.Reference {
-	used := map[int]bool{}
+	used := map[at]bool{}
 	for _, f := range p.found {
 		if !f.owned {
 			used[f.raw] = true
@@ -94,8 +123,8 @@ func (p *program) dedupe() []ref.Reference {
 
 // values collects config defaults (config.NAME.default, or the older
 // configuration section) and scalar variables.
-func values(root *yaml.Node) map[string]*yaml.Node {
-	out := map[string]*yaml.Node{}
+func values(sc *yamlpos.Scalars, root *yaml.Node) map[string]value {
+	out := map[string]value{}
 	for _, section := range []string{"configuration", "config"} {
 		m := yamlpos.Lookup(root, section)
 		if m == nil || m.Kind != yaml.MappingNode {
@@ -103,14 +132,14 @@ func values(root *yaml.Node) map[string]*yaml.Node {
 		}
 		for i := 0; i+1 < len(m.Content); i += 2 {
 			if d := yamlpos.Lookup(m.Content[i+1], "default"); d != nil && d.Kind == yaml.ScalarNode {
-				out[m.Content[i].Value] = d
+				out[m.Content[i].Value] = value{d, sc}
 			}
 		}
 	}
 	if m := yamlpos.Lookup(root, "variables"); m != nil && m.Kind == yaml.MappingNode {
 		for i := 0; i+1 < len(m.Content); i += 2 {
 			if v := m.Content[i+1]; v.Kind == yaml.ScalarNode {
-				out[m.Content[i].Value] = v
+				out[m.Content[i].Value] = value{v, sc}
 			}
 		}
 	}
@@ -148,18 +177,19 @@ func (p *program) find(v ref.Virtual, n *yaml.Node, path string, fn *ref.Functio
 	if !strings.Contains(v.String(), "arn:") {
 		return
 	}
-	at := p.Pos(n)
+	pos := p.Pos(n)
 	for _, r := range v.Find(ref.Site{Format: ref.Pulumi, Context: path, Function: fn}) {
 		if r.VersionAt != nil && r.VersionLen != len(strconv.Itoa(*r.Version)) {
 			// ":07" reads as 7; rewriting "07" as "8" is not the edit a
 			// reviewer expects: leave it to a person.
 			r.VersionAt, r.VersionLen = nil, 0
 		}
-		f := found{ref: r, raw: r.Offset, owned: r.Offset >= at.Offset && r.Offset < p.end(n)}
+		owned := r.File == pos.File && r.Offset >= pos.Offset && r.Offset < p.end(n)
+		f := found{ref: r, raw: at{r.File, r.Offset}, owned: owned}
 		if !f.owned {
 			// The ARN's text is elsewhere (a variable): report it at
 			// the expression that builds it.
-			f.ref.Pos = at
+			f.ref.Pos = pos
 		}
 		p.found = append(p.found, f)
 	}
@@ -258,12 +288,17 @@ func (p *program) eval(n *yaml.Node, depth int) ref.Virtual {
 // lookup is what ${name} stands for: the value the file gives it, or the
 // placeholder as written.
 func (p *program) lookup(name string, written ref.Virtual, depth int) ref.Virtual {
-	n, ok := p.values[name]
-	if !ok || depth >= maxDepth || p.budget <= 0 {
+	v, ok := p.values[name]
+	if !ok || v.node == nil || depth >= maxDepth || p.budget <= 0 {
 		return ref.Virtual{ref.Synth(written.String(), posOf(written))}
 	}
+	if v.in != p.Scalars {
+		// A stack's value is taken as written: Pulumi does not
+		// interpolate configuration.
+		return v.in.Pieces(v.node)
+	}
 	p.budget--
-	return p.eval(n, depth+1)
+	return p.eval(v.node, depth+1)
 }
 
 // posOf is where a piece of text starts.

@@ -42,12 +42,19 @@ func TestScanYAML(t *testing.T) {
 			if strings.Join(got, "\n") != strings.Join(tc.want, "\n") {
 				t.Errorf("got %q, want %q", got, tc.want)
 			}
-			switch {
-			case tc.warn == "" && len(warns) > 0:
-				t.Errorf("warnings %v", warns)
-			case tc.warn != "" && (len(warns) != 1 || warns[0].Kind != problem.Parse || !strings.HasPrefix(warns[0].Error(), tc.warn)):
-				t.Errorf("warnings %v, want %q", warns, tc.warn)
-			}
+			checkWarning(t, warns, tc.warn)
 		})
+	}
+}
+
+// checkWarning asserts that warns is empty when want is, else a single
+// parse problem starting with want.
+func checkWarning(t *testing.T, warns []problem.Problem, want string) {
+	t.Helper()
+	switch {
+	case want == "" && len(warns) > 0:
+		t.Errorf("warnings %v", warns)
+	case want != "" && (len(warns) != 1 || warns[0].Kind != problem.Parse || !strings.HasPrefix(warns[0].Error(), want)):
+		t.Errorf("warnings %v, want %q", warns, want)
 	}
 }
