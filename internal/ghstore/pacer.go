@@ -114,12 +114,32 @@ func advisoryKey(installation int64) int64 { return -installation - 1 }
 // Acquire waits until installation may send one more write, records it,
 // and returns done, to be called with the write's answer: until then the
 // installation's other writes wait.
+//
+// When ctx has a deadline, a write that could not be sent in time for the
+// rest of the work (see waitDeadline) is refused at once with a
+// *WaitError rather than waited for until ctx ends; so is one still
+// queued behind the installation's other writes by then.
 func (p *Pacer) Acquire(ctx context.Context, installation int64) (func(*http.Response, error), error) {
+	limit, bounded := waitDeadline(ctx, p.now())
+	lockCtx := ctx
+	if bounded {
+		var cancel context.CancelFunc
+		lockCtx, cancel = context.WithDeadline(ctx, limit)
+		defer cancel()
+	}
+	// queued turns the end of lockCtx, while ctx goes on, into a
+	// *WaitError: the writes ahead take longer than this one may wait.
+	queued := func(err error) error {
+		if ctx.Err() == nil && lockCtx.Err() != nil {
+			return p.behind(ctx, installation)
+		}
+		return err
+	}
 	l := p.lock(installation)
 	select {
 	case l <- struct{}{}:
-	case <-ctx.Done():
-		return nil, ctx.Err()
+	case <-lockCtx.Done():
+		return nil, queued(lockCtx.Err())
 	}
 	unlock := func() { <-l }
 	var conn *sql.Conn
@@ -129,9 +149,15 @@ func (p *Pacer) Acquire(ctx context.Context, installation int64) (func(*http.Res
 			unlock()
 			return nil, fmt.Errorf("write pacing: %w", err)
 		}
-		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, advisoryKey(installation)); err != nil {
+		if _, err := conn.ExecContext(lockCtx, `SELECT pg_advisory_lock($1)`, advisoryKey(installation)); err != nil {
+			// A cancelled lock statement may leave the connection in
+			// doubt: drop it, and with it any lock it got.
+			conn.Raw(func(any) error { return driver.ErrBadConn }) //nolint:errcheck // discarding
 			conn.Close()
 			unlock()
+			if werr := queued(nil); werr != nil {
+				return nil, werr
+			}
 			return nil, fmt.Errorf("write pacing: lock installation %d: %w", installation, err)
 		}
 		inner := unlock
@@ -146,7 +172,7 @@ func (p *Pacer) Acquire(ctx context.Context, installation int64) (func(*http.Res
 			inner()
 		}
 	}
-	if err := p.reserve(ctx, installation); err != nil {
+	if err := p.reserve(ctx, installation, limit, bounded); err != nil {
 		unlock()
 		return nil, err
 	}
@@ -195,11 +221,15 @@ func (p *Pacer) answered(ctx context.Context, installation int64, resp *http.Res
 
 // reserve waits until every window has room for one more write of
 // installation and records it; the caller holds the installation's lock.
-func (p *Pacer) reserve(ctx context.Context, installation int64) error {
+// When bounded, a slot later than limit is a *WaitError, at once.
+func (p *Pacer) reserve(ctx context.Context, installation int64, limit time.Time, bounded bool) error {
 	for {
 		wait, err := p.tryReserve(ctx, installation)
 		if err != nil || wait <= 0 {
 			return err
+		}
+		if at := p.now().Add(wait); bounded && at.After(limit) {
+			return &WaitError{Installation: installation, At: at}
 		}
 		t := time.NewTimer(wait)
 		select {

@@ -1,0 +1,94 @@
+package server_test
+
+import (
+	"database/sql"
+	"io"
+	"net/http"
+	"regexp"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/bumpbot/bumpbot/internal/ghapp/ghapptest"
+)
+
+// A reconcile whose next write slot lies beyond its job timeout is
+// snoozed until about then, never failed: with a 1 s job timeout and an
+// installation allowed 6 writes per 3 s (a pull request costs about 5),
+// every repository still gets its pull request, no job records an error
+// or spends a second attempt, GitHub answers no write with a secondary
+// limit, and /metrics counts the snoozes.
+func TestPacedReconcileSnoozes(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.jobTimeout, e.writeLimits, e.workers = "1s", "6/3s", "4"
+	e.metricsAddr = "127.0.0.1:0"
+	repos := []string{repoN, "acme/two", "acme/three"}
+	for _, r := range repos[1:] {
+		e.gh.CreateRepo(t, r, "main", map[string]string{"main.tf": mainTF})
+	}
+	e.gh.AddInstallation(inst, repos...)
+	e.gh.SetWriteLimits(ghapptest.WriteLimit{N: 6, Per: 3 * time.Second})
+	srv := e.start(t, 5*time.Second)
+	install(t, srv.url, "del-paced", inst, repos...)
+
+	db, err := sql.Open("sqlite", "file:"+e.dbPath+"?_pragma=busy_timeout(5000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	deadline := time.Now().Add(90 * time.Second)
+	for {
+		var left int
+		if err := db.QueryRow(`SELECT count(*) FROM river_job WHERE kind = 'bumpbot_reconcile_repo' AND state NOT IN ('completed', 'cancelled', 'discarded')`).Scan(&left); err != nil {
+			t.Fatal(err)
+		}
+		if left == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d reconcile jobs still unfinished after 90 s", left)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	for _, r := range repos {
+		if n := len(e.gh.Pulls(r)); n != 1 {
+			t.Errorf("%s: %d pull requests, want 1", r, n)
+		}
+	}
+	rows, err := db.Query(`SELECT args, state, attempt, COALESCE(CAST(errors AS TEXT), '') FROM river_job WHERE kind = 'bumpbot_reconcile_repo'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var args, state, errs string
+		var attempt int
+		if err := rows.Scan(&args, &state, &attempt, &errs); err != nil {
+			t.Fatal(err)
+		}
+		if state != "completed" || attempt != 1 || (errs != "" && errs != "null" && errs != "[]") {
+			t.Errorf("job %s: state %s, attempt %d, errors %s; want completed on attempt 1 without errors", args, state, attempt, errs)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("counts %+v", e.gh.Counts())
+	if c := e.gh.Counts(); c.SecondaryLimited != 0 {
+		t.Errorf("%d secondary-limit answers, want 0", c.SecondaryLimited)
+	}
+	resp, err := http.Get("http://" + srv.srv.MetricsAddr() + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	m := regexp.MustCompile(`(?m)^bumpbot_reconcile_paced_total (\d+)`).FindSubmatch(body)
+	if m == nil {
+		t.Fatalf("/metrics has no bumpbot_reconcile_paced_total")
+	}
+	if n, _ := strconv.Atoi(string(m[1])); n == 0 {
+		t.Errorf("bumpbot_reconcile_paced_total = 0, want the snoozes counted")
+	}
+}
