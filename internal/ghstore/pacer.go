@@ -115,12 +115,10 @@ func advisoryKey(installation int64) int64 { return -installation - 1 }
 // and returns done, to be called with the write's answer: until then the
 // installation's other writes wait.
 //
-// When ctx has a deadline, a write that could not be sent in time for the
-// rest of the work (see waitDeadline) is refused at once with a
-// *WaitError rather than waited for until ctx ends; so is one still
-// queued behind the installation's other writes by then.
+// The first write of a context marked FailFast may instead be refused at
+// once with a *WaitError.
 func (p *Pacer) Acquire(ctx context.Context, installation int64) (func(*http.Response, error), error) {
-	limit, bounded := waitDeadline(ctx, p.now())
+	limit, wrote, bounded := waitDeadline(ctx, p.now())
 	lockCtx := ctx
 	if bounded {
 		var cancel context.CancelFunc
@@ -176,6 +174,9 @@ func (p *Pacer) Acquire(ctx context.Context, installation int64) (func(*http.Res
 		unlock()
 		return nil, err
 	}
+	if wrote != nil {
+		wrote.Store(true)
+	}
 	return func(resp *http.Response, _ error) {
 		defer unlock()
 		uctx, cancel := context.WithTimeout(context.Background(), dbTimeout)
@@ -221,15 +222,13 @@ func (p *Pacer) answered(ctx context.Context, installation int64, resp *http.Res
 
 // reserve waits until every window has room for one more write of
 // installation and records it; the caller holds the installation's lock.
-// When bounded, a slot later than limit is a *WaitError, at once.
+// When bounded, a reconcile's writes that would not fit before limit are
+// a *WaitError, at once.
 func (p *Pacer) reserve(ctx context.Context, installation int64, limit time.Time, bounded bool) error {
 	for {
-		wait, err := p.tryReserve(ctx, installation)
+		wait, err := p.tryReserve(ctx, installation, limit, bounded)
 		if err != nil || wait <= 0 {
 			return err
-		}
-		if at := p.now().Add(wait); bounded && at.After(limit) {
-			return &WaitError{Installation: installation, At: at}
 		}
 		t := time.NewTimer(wait)
 		select {
@@ -242,8 +241,8 @@ func (p *Pacer) reserve(ctx context.Context, installation int64, limit time.Time
 }
 
 // tryReserve records a write of installation now if every window has
-// room, or returns how long to wait.
-func (p *Pacer) tryReserve(ctx context.Context, installation int64) (time.Duration, error) {
+// room, or returns how long to wait (or, when bounded, tooLate's error).
+func (p *Pacer) tryReserve(ctx context.Context, installation int64, limit time.Time, bounded bool) (time.Duration, error) {
 	tx, err := p.db.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, fmt.Errorf("write pacing: %w", err)
@@ -260,6 +259,11 @@ func (p *Pacer) tryReserve(ctx context.Context, installation int64) (time.Durati
 	}
 	now := p.now()
 	sent := p.recent(decodeSent(raw), now)
+	if bounded {
+		if err := p.tooLate(installation, sent, time.UnixMicro(paused), now, limit); err != nil {
+			return 0, err
+		}
+	}
 	if next := p.next(sent, time.UnixMicro(paused)); next.After(now) {
 		return next.Sub(now), nil
 	}

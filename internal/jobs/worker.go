@@ -12,6 +12,8 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver"
 	"github.com/riverqueue/river/rivertype"
+
+	"github.com/bumpbot/bumpbot/internal/ghstore"
 )
 
 // Runner reconciles one repository. It must be idempotent: a job killed
@@ -65,7 +67,9 @@ func (w *ReconcileWorker) Work(ctx context.Context, job *river.Job[ReconcileArgs
 	if err != nil {
 		return fmt.Errorf("reconcile %s: read request count: %w", job.Args.Repo, err)
 	}
-	err = w.runner.Reconcile(ctx, Request{ReconcileArgs: job.Args, At: job.CreatedAt})
+	// The first write fails fast when the installation's write slots come
+	// too late for the job's timeout (see pacedUntil).
+	err = w.runner.Reconcile(ghstore.FailFast(ctx), Request{ReconcileArgs: job.Args, At: job.CreatedAt})
 	if errors.Is(ctx.Err(), context.Canceled) {
 		log.Warn("reconcile interrupted by shutdown; it will run again at start", "error", err)
 		return river.JobSnooze(0)

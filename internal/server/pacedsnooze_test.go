@@ -16,8 +16,9 @@ import (
 // snoozed until about then, never failed: with a 1 s job timeout and an
 // installation allowed 6 writes per 3 s (a pull request costs about 5),
 // every repository still gets its pull request, no job records an error
-// or spends a second attempt, GitHub answers no write with a secondary
-// limit, and /metrics counts the snoozes.
+// or spends a second attempt, no write is wasted on a change made twice,
+// GitHub answers no write with a secondary limit, and /metrics counts the
+// snoozes.
 func TestPacedReconcileSnoozes(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
@@ -74,9 +75,14 @@ func TestPacedReconcileSnoozes(t *testing.T) {
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("counts %+v", e.gh.Counts())
-	if c := e.gh.Counts(); c.SecondaryLimited != 0 {
+	c := e.gh.Counts()
+	if c.SecondaryLimited != 0 {
 		t.Errorf("%d secondary-limit answers, want 0", c.SecondaryLimited)
+	}
+	// A tree, a commit, a branch, the pull request and its labels each:
+	// no reconcile stopped halfway and wrote its change twice.
+	if c.Writes != 5*len(repos) || c.ByRoute["POST /repos/{owner}/{repo}/issues/{number}/labels"] != len(repos) {
+		t.Errorf("%d writes, %d of labels; want %d and %d", c.Writes, c.ByRoute["POST /repos/{owner}/{repo}/issues/{number}/labels"], 5*len(repos), len(repos))
 	}
 	resp, err := http.Get("http://" + srv.srv.MetricsAddr() + "/metrics")
 	if err != nil {
