@@ -118,7 +118,7 @@ func advisoryKey(installation int64) int64 { return -installation - 1 }
 // The first write of a context marked FailFast may instead be refused at
 // once with a *WaitError.
 func (p *Pacer) Acquire(ctx context.Context, installation int64) (func(*http.Response, error), error) {
-	limit, wrote, bounded := waitDeadline(ctx, p.now())
+	limit, u, bounded := waitDeadline(ctx, p.now())
 	lockCtx := ctx
 	if bounded {
 		var cancel context.CancelFunc
@@ -174,8 +174,11 @@ func (p *Pacer) Acquire(ctx context.Context, installation int64) (func(*http.Res
 		unlock()
 		return nil, err
 	}
-	if wrote != nil {
-		wrote.Store(true)
+	switch {
+	case bounded:
+		u.admit(lockKey{p.db, installation})
+	case u != nil:
+		u.use(1)
 	}
 	return func(resp *http.Response, _ error) {
 		defer unlock()

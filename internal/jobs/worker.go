@@ -69,7 +69,9 @@ func (w *ReconcileWorker) Work(ctx context.Context, job *river.Job[ReconcileArgs
 	}
 	// The first write fails fast when the installation's write slots come
 	// too late for the job's timeout (see pacedUntil).
-	err = w.runner.Reconcile(ghstore.FailFast(ctx), Request{ReconcileArgs: job.Args, At: job.CreatedAt})
+	unit, release := ghstore.FailFast(ctx)
+	err = w.runner.Reconcile(unit, Request{ReconcileArgs: job.Args, At: job.CreatedAt})
+	release()
 	if errors.Is(ctx.Err(), context.Canceled) {
 		log.Warn("reconcile interrupted by shutdown; it will run again at start", "error", err)
 		return river.JobSnooze(0)

@@ -57,7 +57,7 @@ func TestPacedReconcileSnoozes(t *testing.T) {
 			t.Errorf("%s: %d pull requests, want 1", r, n)
 		}
 	}
-	rows, err := db.Query(`SELECT args, state, attempt, COALESCE(CAST(errors AS TEXT), '') FROM river_job WHERE kind = 'bumpbot_reconcile_repo'`)
+	rows, err := db.Query(`SELECT args, state, attempt, COALESCE(json(errors), '') FROM river_job WHERE kind = 'bumpbot_reconcile_repo'`)
 	if err != nil {
 		t.Fatal(err)
 	}
