@@ -13,23 +13,23 @@ import (
 )
 
 // A reconcile whose next write slot lies beyond its job timeout is
-// snoozed until about then, never failed: with a 1 s job timeout and an
-// installation allowed 6 writes per 3 s (a pull request costs about 5),
-// every repository still gets its pull request, no job records an error
-// or spends a second attempt, no write is wasted on a change made twice,
-// GitHub answers no write with a secondary limit, and /metrics counts the
-// snoozes.
+// snoozed until about then, never failed: with a 3 s job timeout (room
+// for the reads of a loaded test machine) and an installation allowed 6
+// writes per 8 s (a pull request costs 5), every repository still gets
+// its pull request, no job records an error or spends a second attempt,
+// no write is wasted on a change made twice, GitHub answers no write with
+// a secondary limit, and /metrics counts the snoozes.
 func TestPacedReconcileSnoozes(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	e.jobTimeout, e.writeLimits, e.workers = "1s", "6/3s", "4"
+	e.jobTimeout, e.writeLimits, e.workers = "3s", "6/8s", "4"
 	e.metricsAddr = "127.0.0.1:0"
 	repos := []string{repoN, "acme/two", "acme/three"}
 	for _, r := range repos[1:] {
 		e.gh.CreateRepo(t, r, "main", map[string]string{"main.tf": mainTF})
 	}
 	e.gh.AddInstallation(inst, repos...)
-	e.gh.SetWriteLimits(ghapptest.WriteLimit{N: 6, Per: 3 * time.Second})
+	e.gh.SetWriteLimits(ghapptest.WriteLimit{N: 6, Per: 8 * time.Second})
 	srv := e.start(t, 5*time.Second)
 	install(t, srv.url, "del-paced", inst, repos...)
 
