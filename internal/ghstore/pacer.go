@@ -114,12 +114,30 @@ func advisoryKey(installation int64) int64 { return -installation - 1 }
 // Acquire waits until installation may send one more write, records it,
 // and returns done, to be called with the write's answer: until then the
 // installation's other writes wait.
+//
+// The first write of a context marked FailFast may instead be refused at
+// once with a *WaitError.
 func (p *Pacer) Acquire(ctx context.Context, installation int64) (func(*http.Response, error), error) {
+	limit, u, bounded := waitDeadline(ctx, p.now())
+	lockCtx := ctx
+	if bounded {
+		var cancel context.CancelFunc
+		lockCtx, cancel = context.WithDeadline(ctx, limit)
+		defer cancel()
+	}
+	// queued turns the end of lockCtx, while ctx goes on, into a
+	// *WaitError: the writes ahead take longer than this one may wait.
+	queued := func(err error) error {
+		if ctx.Err() == nil && lockCtx.Err() != nil {
+			return p.behind(ctx, installation)
+		}
+		return err
+	}
 	l := p.lock(installation)
 	select {
 	case l <- struct{}{}:
-	case <-ctx.Done():
-		return nil, ctx.Err()
+	case <-lockCtx.Done():
+		return nil, queued(lockCtx.Err())
 	}
 	unlock := func() { <-l }
 	var conn *sql.Conn
@@ -129,9 +147,15 @@ func (p *Pacer) Acquire(ctx context.Context, installation int64) (func(*http.Res
 			unlock()
 			return nil, fmt.Errorf("write pacing: %w", err)
 		}
-		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, advisoryKey(installation)); err != nil {
+		if _, err := conn.ExecContext(lockCtx, `SELECT pg_advisory_lock($1)`, advisoryKey(installation)); err != nil {
+			// A cancelled lock statement may leave the connection in
+			// doubt: drop it, and with it any lock it got.
+			conn.Raw(func(any) error { return driver.ErrBadConn }) //nolint:errcheck // discarding
 			conn.Close()
 			unlock()
+			if werr := queued(nil); werr != nil {
+				return nil, werr
+			}
 			return nil, fmt.Errorf("write pacing: lock installation %d: %w", installation, err)
 		}
 		inner := unlock
@@ -146,9 +170,15 @@ func (p *Pacer) Acquire(ctx context.Context, installation int64) (func(*http.Res
 			inner()
 		}
 	}
-	if err := p.reserve(ctx, installation); err != nil {
+	if err := p.reserve(ctx, installation, limit, bounded); err != nil {
 		unlock()
 		return nil, err
+	}
+	switch {
+	case bounded:
+		u.admit(lockKey{p.db, installation})
+	case u != nil:
+		u.use(1)
 	}
 	return func(resp *http.Response, _ error) {
 		defer unlock()
@@ -195,9 +225,11 @@ func (p *Pacer) answered(ctx context.Context, installation int64, resp *http.Res
 
 // reserve waits until every window has room for one more write of
 // installation and records it; the caller holds the installation's lock.
-func (p *Pacer) reserve(ctx context.Context, installation int64) error {
+// When bounded, a reconcile's writes that would not fit before limit are
+// a *WaitError, at once.
+func (p *Pacer) reserve(ctx context.Context, installation int64, limit time.Time, bounded bool) error {
 	for {
-		wait, err := p.tryReserve(ctx, installation)
+		wait, err := p.tryReserve(ctx, installation, limit, bounded)
 		if err != nil || wait <= 0 {
 			return err
 		}
@@ -212,8 +244,8 @@ func (p *Pacer) reserve(ctx context.Context, installation int64) error {
 }
 
 // tryReserve records a write of installation now if every window has
-// room, or returns how long to wait.
-func (p *Pacer) tryReserve(ctx context.Context, installation int64) (time.Duration, error) {
+// room, or returns how long to wait (or, when bounded, tooLate's error).
+func (p *Pacer) tryReserve(ctx context.Context, installation int64, limit time.Time, bounded bool) (time.Duration, error) {
 	tx, err := p.db.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, fmt.Errorf("write pacing: %w", err)
@@ -230,6 +262,11 @@ func (p *Pacer) tryReserve(ctx context.Context, installation int64) (time.Durati
 	}
 	now := p.now()
 	sent := p.recent(decodeSent(raw), now)
+	if bounded {
+		if err := p.tooLate(installation, sent, time.UnixMicro(paused), now, limit); err != nil {
+			return 0, err
+		}
+	}
 	if next := p.next(sent, time.UnixMicro(paused)); next.After(now) {
 		return next.Sub(now), nil
 	}

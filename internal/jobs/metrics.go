@@ -13,6 +13,7 @@ type Metrics struct {
 	duration  prometheus.Histogram
 	polls     *prometheus.CounterVec
 	pollRepos *prometheus.CounterVec
+	paced     prometheus.Counter
 }
 
 // NewMetrics creates the collectors and registers them on reg, with a
@@ -36,8 +37,12 @@ func NewMetrics(reg prometheus.Registerer, db *sql.DB) *Metrics {
 			Name: "bumpbot_poll_repositories_total",
 			Help: "Repositories listed by polls, by result: enqueued (a new reconcile job) or coalesced (a job was already waiting or running).",
 		}, []string{"result"}),
+		paced: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "bumpbot_reconcile_paced_total",
+			Help: "Reconcile runs snoozed, without spending an attempt, because their installation's next write slot came after the job timeout (also counted as snoozed in bumpbot_reconcile_runs_total).",
+		}),
 	}
-	reg.MustRegister(m.runs, m.duration, m.polls, m.pollRepos, &stateCollector{db: db, desc: prometheus.NewDesc(
+	reg.MustRegister(m.runs, m.duration, m.polls, m.pollRepos, m.paced, &stateCollector{db: db, desc: prometheus.NewDesc(
 		"bumpbot_jobs", "Jobs in the queue by state.", []string{"state"}, nil)})
 	return m
 }
@@ -48,6 +53,14 @@ func (m *Metrics) observe(outcome string, d time.Duration) {
 	}
 	m.runs.WithLabelValues(outcome).Inc()
 	m.duration.Observe(d.Seconds())
+}
+
+// pacedSnooze counts a run snoozed for its installation's write pacing.
+func (m *Metrics) pacedSnooze() {
+	if m == nil {
+		return
+	}
+	m.paced.Inc()
 }
 
 // polled records one poll.

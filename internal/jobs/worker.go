@@ -12,6 +12,8 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/riverdriver"
 	"github.com/riverqueue/river/rivertype"
+
+	"github.com/bumpbot/bumpbot/internal/ghstore"
 )
 
 // Runner reconciles one repository. It must be idempotent: a job killed
@@ -49,7 +51,8 @@ func (w *ReconcileWorker) Timeout(*river.Job[ReconcileArgs]) time.Duration { ret
 // Work runs one reconcile. A panic fails the attempt (and is retried) but
 // never takes the process down. A run interrupted by shutdown is snoozed
 // rather than failed, so it runs first thing after the restart without
-// spending an attempt.
+// spending an attempt; so is one whose installation may not write again
+// before the job's timeout (see pacedUntil), until about when it may.
 func (w *ReconcileWorker) Work(ctx context.Context, job *river.Job[ReconcileArgs]) (err error) {
 	log := w.log.With("installation_id", job.Args.InstallationID, "repo", job.Args.Repo, "job_id", job.ID, "attempt", job.Attempt)
 	start := time.Now()
@@ -64,10 +67,23 @@ func (w *ReconcileWorker) Work(ctx context.Context, job *river.Job[ReconcileArgs
 	if err != nil {
 		return fmt.Errorf("reconcile %s: read request count: %w", job.Args.Repo, err)
 	}
-	err = w.runner.Reconcile(ctx, Request{ReconcileArgs: job.Args, At: job.CreatedAt})
+	// The first write fails fast when the installation's write slots come
+	// too late for the job's timeout (see pacedUntil).
+	unit, release := ghstore.FailFast(ctx)
+	err = w.runner.Reconcile(unit, Request{ReconcileArgs: job.Args, At: job.CreatedAt})
+	release()
 	if errors.Is(ctx.Err(), context.Canceled) {
 		log.Warn("reconcile interrupted by shutdown; it will run again at start", "error", err)
 		return river.JobSnooze(0)
+	}
+	if at, ok := pacedUntil(err); ok {
+		// Waiting for the write slot would have spent the attempt: give
+		// the worker to another installation and run again when the
+		// slot is near, without counting an attempt.
+		wait := max(time.Until(at), 0)
+		log.Info("reconcile snoozed: the installation's next write slot is past the job timeout", "until", at, "wait_ms", wait.Milliseconds())
+		w.metrics.pacedSnooze()
+		return river.JobSnooze(wait)
 	}
 	if isFinal(err) {
 		log.Error("reconcile failed for good; not retrying", "error", err)

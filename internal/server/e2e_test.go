@@ -73,6 +73,9 @@ type env struct {
 	clientID, clientSecret string
 	// metricsAddr is BUMPBOT_METRICS_ADDR.
 	metricsAddr string
+	// jobTimeout, writeLimits and workers are BUMPBOT_JOB_TIMEOUT,
+	// BUMPBOT_WRITE_LIMITS and BUMPBOT_WORKERS ("": the defaults).
+	jobTimeout, writeLimits, workers string
 }
 
 func newEnv(t *testing.T) *env {
@@ -106,6 +109,7 @@ func (e *env) newServer(t testing.TB, shutdown time.Duration) *server.Server {
 			"BUMPBOT_POLL_INTERVAL": e.poll, "BUMPBOT_DATABASE_URL": e.databaseURL, "BUMPBOT_AWS_EVENTS_TOKEN": e.awsToken,
 			"BUMPBOT_LAYER_POLL_INTERVAL": e.layerPoll, "BUMPBOT_FLEET_TOKEN": e.fleetToken,
 			"BUMPBOT_METRICS_ADDR": e.metricsAddr, "BUMPBOT_CLIENT_ID": e.clientID, "BUMPBOT_CLIENT_SECRET": e.clientSecret,
+			"BUMPBOT_JOB_TIMEOUT": e.jobTimeout, "BUMPBOT_WRITE_LIMITS": e.writeLimits, "BUMPBOT_WORKERS": e.workers,
 		}[k]
 	})
 	if err != nil {
