@@ -41,7 +41,7 @@ func (g *ghRunner) orgPolicy(ctx context.Context, f issueKeeper, src repoConfigS
 	if !strings.EqualFold(name, ".github") || src.gh == nil {
 		return nil
 	}
-	body, found, err := src.refreshOrgFile(ctx, owner, policy.Path)
+	body, found, at, err := src.refreshOrgFile(ctx, owner, policy.Path)
 	if err != nil {
 		return err
 	}
@@ -61,7 +61,7 @@ func (g *ghRunner) orgPolicy(ctx context.Context, f issueKeeper, src repoConfigS
 			pol = &p
 		}
 	}
-	src.rememberPolicy(pol)
+	src.remember(owner, policy.Path, pol, at)
 	if err := g.keepIssue(ctx, f, src.installation, src.repo, policyIssue, probs); err != nil {
 		return err
 	}

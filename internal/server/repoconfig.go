@@ -37,20 +37,55 @@ type repoConfigSource struct {
 // 404 for an org without the file is not a free conditional answer).
 const orgDefaultsTTL = 10 * time.Minute
 
-// orgDefaults caches the org defaults read, by installation and owner.
+// orgDefaults caches what the org's .github files gave (its defaults and
+// its policy), by installation, owner and file.
 type orgDefaults struct {
-	mu       sync.Mutex
-	m        map[string]orgEntry
-	policies map[string]policyEntry
+	mu sync.Mutex
+	m  map[string]orgEntry
 	// kept, when set, keeps the files read in the database too, so a
 	// restart does not read them again (orgkept.go).
 	kept ghapp.Store
 }
 
+// orgEntry is what one org file gave, and when that file was read from
+// GitHub: the entry ages from then, not from when it was made, so a file
+// kept in the database for a while is not trusted for a further TTL.
 type orgEntry struct {
+	v  any
+	at time.Time
+}
+
+// recall returns what name gave, while it is fresh.
+func (s repoConfigSource) recall(owner, name string) (any, bool) {
+	if s.orgs == nil {
+		return nil, false
+	}
+	s.orgs.mu.Lock()
+	defer s.orgs.mu.Unlock()
+	e, ok := s.orgs.m[s.orgFileKey(owner, name)]
+	if !ok || time.Since(e.at) >= orgDefaultsTTL {
+		return nil, false
+	}
+	return e.v, true
+}
+
+// remember keeps what name gave, read from GitHub at at.
+func (s repoConfigSource) remember(owner, name string, v any, at time.Time) {
+	if s.orgs == nil {
+		return
+	}
+	s.orgs.mu.Lock()
+	defer s.orgs.mu.Unlock()
+	if s.orgs.m == nil {
+		s.orgs.m = map[string]orgEntry{}
+	}
+	s.orgs.m[s.orgFileKey(owner, name)] = orgEntry{v, at}
+}
+
+// orgConfig is what the org's defaults file gave.
+type orgConfig struct {
 	cfg   config.Repo
 	probs []problem.Problem
-	at    time.Time
 }
 
 // Defaults implements reconcile.ConfigSource: the org's defaults, in
@@ -64,33 +99,15 @@ func (s repoConfigSource) Defaults(ctx context.Context) (config.Repo, []problem.
 	if s.gh == nil || owner == "" {
 		return config.Repo{}, nil, nil
 	}
-	if s.orgs == nil {
-		return s.readDefaults(ctx, owner)
+	if v, ok := s.recall(owner, config.OrgDefaultsPath); ok {
+		c := v.(orgConfig)
+		return c.cfg, c.probs, nil
 	}
-	key := fmt.Sprintf("%d/%s", s.installation, strings.ToLower(owner))
-	s.orgs.mu.Lock()
-	e, ok := s.orgs.m[key]
-	s.orgs.mu.Unlock()
-	if ok && time.Since(e.at) < orgDefaultsTTL {
-		return e.cfg, e.probs, nil
-	}
-	cfg, probs, err := s.readDefaults(ctx, owner)
-	if err != nil {
-		return cfg, probs, err
-	}
-	s.orgs.mu.Lock()
-	defer s.orgs.mu.Unlock()
-	if s.orgs.m == nil {
-		s.orgs.m = map[string]orgEntry{}
-	}
-	s.orgs.m[key] = orgEntry{cfg, probs, time.Now()}
-	return cfg, probs, nil
-}
-
-// readDefaults reads and parses the org's defaults.
-func (s repoConfigSource) readDefaults(ctx context.Context, owner string) (config.Repo, []problem.Problem, error) {
-	src, found, err := s.orgFile(ctx, owner, config.OrgDefaultsPath)
+	src, found, at, err := s.orgFile(ctx, owner, config.OrgDefaultsPath)
 	if err != nil || !found {
+		if err == nil {
+			s.remember(owner, config.OrgDefaultsPath, orgConfig{}, at)
+		}
 		return config.Repo{}, nil, err
 	}
 	name := owner + "/.github/" + config.OrgDefaultsPath
@@ -100,9 +117,14 @@ func (s repoConfigSource) readDefaults(ctx context.Context, owner string) (confi
 		for _, e := range pe {
 			probs = append(probs, problem.Problem{File: name, Line: e.Line, Column: e.Column, Kind: problem.Config, Message: e.Message, Err: e})
 		}
+		s.remember(owner, config.OrgDefaultsPath, orgConfig{probs: probs}, at)
 		return config.Repo{}, probs, nil
 	}
-	return cfg, nil, err
+	if err != nil {
+		return cfg, nil, err
+	}
+	s.remember(owner, config.OrgDefaultsPath, orgConfig{cfg: cfg}, at)
+	return cfg, nil, nil
 }
 
 // LastValid implements reconcile.ConfigSource.
@@ -183,12 +205,6 @@ func configProblems(errs []problem.Problem) []problem.Problem {
 	return out
 }
 
-// policyEntry is an org's security policy as last read.
-type policyEntry struct {
-	pol *policy.Policy
-	at  time.Time
-}
-
 // Policy returns the org's security policy (bumpbot-policy.yml at the
 // root of its .github repository), nil when it has none, cached like the
 // defaults. A policy that does not parse is logged and not applied: the
@@ -198,16 +214,10 @@ func (s repoConfigSource) Policy(ctx context.Context) (*policy.Policy, error) {
 	if s.gh == nil || owner == "" {
 		return nil, nil
 	}
-	key := fmt.Sprintf("%d/%s", s.installation, strings.ToLower(owner))
-	if s.orgs != nil {
-		s.orgs.mu.Lock()
-		e, ok := s.orgs.policies[key]
-		s.orgs.mu.Unlock()
-		if ok && time.Since(e.at) < orgDefaultsTTL {
-			return e.pol, nil
-		}
+	if v, ok := s.recall(owner, policy.Path); ok {
+		return v.(*policy.Policy), nil
 	}
-	src, found, err := s.orgFile(ctx, owner, policy.Path)
+	src, found, at, err := s.orgFile(ctx, owner, policy.Path)
 	if err != nil {
 		return nil, err
 	}
@@ -222,23 +232,8 @@ func (s repoConfigSource) Policy(ctx context.Context) (*policy.Policy, error) {
 			pol = &p
 		}
 	}
-	s.rememberPolicy(pol)
+	s.remember(owner, policy.Path, pol, at)
 	return pol, nil
-}
-
-// rememberPolicy caches the org's policy as just read.
-func (s repoConfigSource) rememberPolicy(pol *policy.Policy) {
-	if s.orgs == nil {
-		return
-	}
-	owner, _, _ := strings.Cut(s.repo, "/")
-	key := fmt.Sprintf("%d/%s", s.installation, strings.ToLower(owner))
-	s.orgs.mu.Lock()
-	defer s.orgs.mu.Unlock()
-	if s.orgs.policies == nil {
-		s.orgs.policies = map[string]policyEntry{}
-	}
-	s.orgs.policies[key] = policyEntry{pol, time.Now()}
 }
 
 // fetchOrgFile reads a file at the root of the org's .github repository.
