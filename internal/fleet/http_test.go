@@ -6,32 +6,16 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/bumpbot/bumpbot/internal/fleet"
-	"github.com/bumpbot/bumpbot/internal/jobs"
 	"github.com/bumpbot/bumpbot/internal/problem"
 	"github.com/bumpbot/bumpbot/internal/repostate"
+	"github.com/bumpbot/bumpbot/internal/repostate/repostatetest"
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
 )
-
-// newStore opens an empty layer index.
-func newStore(t *testing.T) *repostate.Store {
-	t.Helper()
-	db, err := jobs.Open(context.Background(), filepath.Join(t.TempDir(), "fleet.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	s, err := repostate.Open(context.Background(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
 
 // pin is a reference to version v of layer in account 123456789012.
 func pin(file string, line int, region, layer string, v int) ref.Reference {
@@ -48,7 +32,7 @@ func must(t *testing.T, err error) {
 func state(t *testing.T) *repostate.Store {
 	t.Helper()
 	ctx := context.Background()
-	s := newStore(t)
+	s := repostatetest.Open(t)
 	must := func(err error) { t.Helper(); must(t, err) }
 	must(s.ReplacePins(ctx, 1, "acme/api", []ref.Reference{pin("main.tf", 3, "us-east-1", "node-utils", 10), pin("sam.yaml", 7, "${AWS::Region}", "pandas", 2)}))
 	must(s.ReplacePins(ctx, 1, "acme/jobs", []ref.Reference{pin("main.tf", 1, "us-east-1", "node-utils", 14)}))

@@ -16,6 +16,7 @@ import (
 	"github.com/bumpbot/bumpbot/internal/ghapp"
 	"github.com/bumpbot/bumpbot/internal/ghapp/ghapptest"
 	"github.com/bumpbot/bumpbot/internal/repostate"
+	"github.com/bumpbot/bumpbot/internal/repostate/repostatetest"
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
 	"github.com/bumpbot/bumpbot/internal/testtool"
 )
@@ -33,7 +34,7 @@ type signInFleet struct {
 func newSignInFleet(t *testing.T) signInFleet {
 	t.Helper()
 	ctx := context.Background()
-	st := newStore(t)
+	st := repostatetest.Open(t)
 	must(t, st.ReplacePins(ctx, 1, "acme/alpha", []ref.Reference{pin("main.tf", 3, "us-east-1", "node-utils", 10), pin("sam.yaml", 7, "us-east-1", "pandas", 2)}))
 	must(t, st.ReplacePins(ctx, 1, "acme/bravo", []ref.Reference{pin("infra/main.tf", 12, "us-east-1", "node-utils", 14), pin("fn.tf", 2, "us-east-1", "bravo-only", 1)}))
 	must(t, st.ReplacePins(ctx, 2, "widgets/gadget", []ref.Reference{pin("x.tf", 1, "eu-west-1", "node-utils", 9)}))

@@ -8,6 +8,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/bumpbot/bumpbot/internal/repostate"
+	"github.com/bumpbot/bumpbot/internal/repostate/repostatetest"
 )
 
 // A command is stored once by comment id, even after it was carried out,
@@ -15,7 +16,7 @@ import (
 func TestCommandsStoredOnce(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s := openStore(t)
+	s := repostatetest.Open(t)
 	c := repostate.Command{CommentID: 42, Number: 1, Author: "alice", Body: "@bumpbot help", ReceivedAt: time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)}
 	for range 2 {
 		if err := s.AddCommand(ctx, 1, "acme/a", c); err != nil {
@@ -44,7 +45,7 @@ func TestCommandsStoredOnce(t *testing.T) {
 func TestCommandIgnores(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s := openStore(t)
+	s := repostatetest.Open(t)
 	at := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
 	v5 := repostate.CommandIgnore{Layer: "mylayer", Min: 5, Max: 5, Author: "alice", Created: at}
 	whole := repostate.CommandIgnore{Layer: "other", Author: "bob", Created: at.Add(time.Hour)}

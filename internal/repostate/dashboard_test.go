@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/bumpbot/bumpbot/internal/repostate"
+	"github.com/bumpbot/bumpbot/internal/repostate/repostatetest"
 )
 
 // An edit of the dashboard is stored once, even after it was carried
@@ -14,7 +15,7 @@ import (
 func TestDashboardEditsStoredOnce(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s := openStore(t)
+	s := repostatetest.Open(t)
 	at := time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
 	e := repostate.DashboardEdit{Number: 3, Author: "alice", Body: "- [x] <!-- bumpbot-open: bumpbot/a -->", EditedAt: at, ReceivedAt: at}
 	for range 2 {

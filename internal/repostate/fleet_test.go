@@ -5,6 +5,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/bumpbot/bumpbot/internal/repostate/repostatetest"
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
 )
 
@@ -13,7 +14,7 @@ import (
 func TestIndexedRepos(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s := openStore(t)
+	s := repostatetest.Open(t)
 	for _, c := range []struct {
 		inst int64
 		repo string

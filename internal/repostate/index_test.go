@@ -2,29 +2,14 @@ package repostate_test
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/bumpbot/bumpbot/internal/jobs"
 	"github.com/bumpbot/bumpbot/internal/repostate"
+	"github.com/bumpbot/bumpbot/internal/repostate/repostatetest"
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
 )
-
-func openStore(t *testing.T) *repostate.Store {
-	t.Helper()
-	db, err := jobs.Open(context.Background(), filepath.Join(t.TempDir(), "state.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	s, err := repostate.Open(context.Background(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
-}
 
 func pin(file string, line int, region, account, layer string, v int) ref.Reference {
 	return ref.Reference{Pos: ref.Pos{File: file, Line: line}, Partition: "aws", Region: region, Account: account, Layer: layer, Version: &v}
@@ -35,7 +20,7 @@ func pin(file string, line int, region, account, layer string, v int) ref.Refere
 func TestLayerIndex(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s := openStore(t)
+	s := repostatetest.Open(t)
 	must := func(err error) {
 		t.Helper()
 		if err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/bumpbot/bumpbot/internal/problem"
 	"github.com/bumpbot/bumpbot/internal/repostate"
+	"github.com/bumpbot/bumpbot/internal/repostate/repostatetest"
 )
 
 // Each reconcile replaces the repository's problems; other repositories
@@ -16,7 +17,7 @@ import (
 func TestReplaceProblems(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s := openStore(t)
+	s := repostatetest.Open(t)
 	at := time.Date(2026, 12, 3, 10, 0, 0, 0, time.UTC)
 	parse := problem.Newf(problem.Parse, "t.yaml", 3, 0, "cannot parse template")
 	denied := problem.Newf(problem.AccessDenied, "main.tf", 4, 17, "access denied")

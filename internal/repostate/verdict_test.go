@@ -7,6 +7,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/bumpbot/bumpbot/internal/repostate"
+	"github.com/bumpbot/bumpbot/internal/repostate/repostatetest"
 	"github.com/bumpbot/bumpbot/internal/rewrite/ref"
 )
 
@@ -16,7 +17,7 @@ import (
 func TestIndexVerdicts(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s := openStore(t)
+	s := repostatetest.Open(t)
 	refs := []ref.Reference{
 		pin("main.tf", 3, "us-east-1", "111111111111", "shared", 4),
 		{Pos: ref.Pos{File: "x.tf"}, Account: "111111111111", Layer: "noversion"}, // not indexed
