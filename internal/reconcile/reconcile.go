@@ -297,7 +297,8 @@ func (r *Reconciler) Run(ctx context.Context, key string, f Forge) (Result, erro
 	for _, u := range updates {
 		// A security update goes out at once: the repository's schedule
 		// and limit cannot hold back what the org's policy requires.
-		urgent := isSecurity(u, pol, now())
+		fixes := securityLines(u, pol, now())
+		urgent := len(fixes) > 0
 		if branch := BranchName(u, updates); !due && !r.Force[branch] && !urgent {
 			if existing := byBranch[branch]; existing != nil && strings.Contains(existing.Body, marker(u)) {
 				res.Unchanged++ // its pull request is open already: nothing waits
@@ -308,7 +309,7 @@ func (r *Reconciler) Run(ctx context.Context, key string, f Forge) (Result, erro
 			continue
 		}
 		c := r.change(u, snap, modes, updates, res.Config)
-		securityChange(&c, u, pol, now())
+		securityChange(&c, pol, fixes)
 		existing := byBranch[c.Branch]
 		_, rebuild := r.Rebuild[c.Branch]
 		if existing != nil && strings.Contains(existing.Body, marker(u)) && !rebuild && !staleBase(existing.Body, snap) {

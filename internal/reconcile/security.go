@@ -11,11 +11,11 @@ import (
 )
 
 // securityChange makes c a security pull request when its update moves a
-// pin off a version the org's policy rejects: the policy's security-pr
-// labels and team reviewers are added, and the rules it fixes open the
-// description, before the changelog.
-func securityChange(c *Change, u Update, pol *policy.Policy, now time.Time) {
-	lines := securityLines(u, pol, now)
+// pin off a version the org's policy rejects (lines, from securityLines,
+// are the rules it fixes): the policy's security-pr labels and team
+// reviewers are added, and the rules open the description, before the
+// changelog.
+func securityChange(c *Change, pol *policy.Policy, lines []string) {
 	if len(lines) == 0 {
 		return
 	}
@@ -36,7 +36,8 @@ func securityChange(c *Change, u Update, pol *policy.Policy, now time.Time) {
 
 // securityLines are the policy's verdicts on the versions u moves pins
 // off, one quoted line each; none when u fixes no violation (or there is
-// no policy).
+// no policy). An update with some is published whatever the repository's
+// schedule and open-pull-requests-limit say.
 func securityLines(u Update, pol *policy.Policy, now time.Time) []string {
 	if pol == nil {
 		return nil
@@ -54,11 +55,4 @@ func securityLines(u Update, pol *policy.Policy, now time.Time) []string {
 		}
 	}
 	return lines
-}
-
-// isSecurity reports whether u moves a pin off a version the policy
-// rejects: such an update is published whatever the repository's
-// schedule and open-pull-requests-limit say.
-func isSecurity(u Update, pol *policy.Policy, now time.Time) bool {
-	return len(securityLines(u, pol, now)) > 0
 }
